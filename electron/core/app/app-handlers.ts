@@ -1,0 +1,27 @@
+import type { Route } from '../../../shared/routes';
+import type { AppInfo, Status } from '../../../shared/api/schemas/app';
+import type { Handlers } from '../api/router';
+import type { EventHub } from '../api/event-hub';
+import type { LocalData } from '../db/local-data';
+
+export interface AppHandlerDeps {
+  data: LocalData;
+  events: EventHub;
+  info(): AppInfo;
+  status(): Status;
+  takePendingRoute(): Route | null;
+}
+
+export function appHandlers({ data, events, info, status, takePendingRoute }: AppHandlerDeps) {
+  return {
+    'app.info': () => info(),
+    'app.status': () => status(),
+    'app.takePendingRoute': () => takePendingRoute(),
+    'app.recoverDatabase': () => {
+      const movedTo = data.moveAside();
+      data.transaction(({ audit }) => audit.append({ type: 'database.moved_aside', details: { file: data.file, movedTo } }));
+      events.emit('status.changed', status());
+      return info();
+    },
+  } satisfies Pick<Handlers, 'app.info' | 'app.status' | 'app.takePendingRoute' | 'app.recoverDatabase'>;
+}

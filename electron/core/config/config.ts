@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { ServerUrl, Tenant } from '../../../shared/api/schemas/settings';
+import type { Shell } from '../../../shared/api/schemas/app';
+
+export const APP_NAME = 'Annotator Companion';
+
+/** Settings a flag or an environment variable may fix for one run. */
+export type OverridableKey = 'server' | 'tenant';
+
+export interface Override {
+  value: string;
+  source: 'flag' | 'env';
+  /** What set it, in the words the UI shows: `--server` or `COMPANION_SERVER`. */
+  name: string;
+}
+
+export interface CompanionConfig {
+  appName: string;
+  version: string;
+  shell: Shell;
+  platform: NodeJS.Platform;
+  dataDir: string;
+  overrides: Partial<Record<OverridableKey, Override>>;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface ConfigInput {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  homedir: string;
+  version: string;
+  shell: Shell;
+}
+
+/** The folder each OS expects an app's data in; the same one Electron's `userData` uses. */
+export function defaultDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, homedir: string): string {
+  if (platform === 'darwin') return path.join(homedir, 'Library', 'Application Support', APP_NAME);
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(homedir, 'AppData', 'Roaming'), APP_NAME);
+  return path.join(env.XDG_CONFIG_HOME || path.join(homedir, '.config'), APP_NAME);
+}
+
+const FLAGS = {
+  'data-dir': { type: 'string' },
+  server: { type: 'string' },
+  tenant: { type: 'string' },
+} as const;
+
+const ENV_NAMES: Record<OverridableKey | 'dataDir', string> = {
+  dataDir: 'COMPANION_DATA_DIR',
+  server: 'COMPANION_SERVER',
+  tenant: 'COMPANION_TENANT',
+};
+
+const VALIDATORS: Record<OverridableKey, z.ZodType<string>> = {
+  server: ServerUrl,
+  tenant: Tenant,
+};
+
+/**
+ * Flags beat environment variables; the settings file and defaults come after
+ * (see the settings service). A bad value is refused here, before anything starts.
+ */
+export function resolveConfig(input: ConfigInput): CompanionConfig {
+  // Electron and Chromium add their own switches; only ours are read.
+  const { values: flags } = parseArgs({ args: [...input.argv], options: FLAGS, strict: false, allowPositionals: true });
+  const flag = (name: keyof typeof FLAGS) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+
+  const overrides: CompanionConfig['overrides'] = {};
+  for (const key of ['server', 'tenant'] as const) {
+    const fromFlag = flag(key);
+    const fromEnv = input.env[ENV_NAMES[key]] || undefined;
+    const override: Override | undefined =
+      fromFlag !== undefined
+        ? { value: fromFlag, source: 'flag', name: `--${key}` }
+        : fromEnv !== undefined
+          ? { value: fromEnv, source: 'env', name: ENV_NAMES[key] }
+          : undefined;
+    if (!override) continue;
+    const checked = VALIDATORS[key].safeParse(override.value);
+    if (!checked.success) {
+      throw new ConfigError(`${override.name} is not valid: ${checked.error.issues[0]?.message ?? 'invalid value'}.`);
+    }
+    overrides[key] = override;
+  }
+
+  const dataDirRaw = flag('data-dir') ?? (input.env[ENV_NAMES.dataDir] || undefined);
+  const dataDir = dataDirRaw ? path.resolve(dataDirRaw) : defaultDataDir(input.platform, input.env, input.homedir);
+
+  return { appName: APP_NAME, version: input.version, shell: input.shell, platform: input.platform, dataDir, overrides };
+}

@@ -1,0 +1,31 @@
+import type { Logger, SecretStore } from '../ports';
+import { KEYCHAIN_SERVICE, KeyringSecretStore } from './keyring-store';
+import { MemorySecretStore } from './memory-store';
+
+/** `<server>|<user>`: one keychain entry per File 360 account. */
+export function accountKey(server: string, userId: string): string {
+  return `${server.replace(/\/+$/, '')}|${userId}`;
+}
+
+/**
+ * The OS keychain when one answers; otherwise memory for this run, with a
+ * status the UI shows in plain words. Secrets never fall back to a file.
+ */
+export async function openSecretStore(logger: Logger, service = KEYCHAIN_SERVICE): Promise<SecretStore> {
+  const keyring = new KeyringSecretStore(service);
+  try {
+    await keyring.probe();
+    return keyring;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.warn('no keychain available; secrets kept in memory for this run', { reason });
+    return new MemorySecretStore({
+      kind: 'memory',
+      detail:
+        'No keychain answered on this computer, so you will be asked to sign in again next time. ' +
+        'Nothing secret is written to disk. ' +
+        (process.platform === 'linux' ? 'Start a Secret Service keyring (for example gnome-keyring) to stay signed in. ' : '') +
+        `(${reason})`,
+    });
+  }
+}

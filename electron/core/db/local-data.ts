@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { StartupProblem } from '../../../shared/api/schemas/app';
+import { createAuditLog, type AuditLog } from '../audit/audit-log';
+import { AppError } from '../errors';
+import type { Clock, Logger } from '../ports';
+import { MIGRATIONS } from './migrations';
+import { DatabaseOpenError, moveDatabaseAside, openDatabase } from './open';
+
+export interface OpenData {
+  db: Database.Database;
+  audit: AuditLog;
+  installationId: string;
+}
+
+/**
+ * The database and the audit log built on it. When the file cannot be opened
+ * the app still starts, reports the problem, and every call that needs data
+ * gets DB_UNAVAILABLE instead of a crash.
+ */
+export interface LocalData {
+  readonly file: string;
+  problem(): StartupProblem | null;
+  require(): OpenData;
+  /** Runs `fn` in one transaction: the change and its audit entry land together. */
+  transaction<T>(fn: (data: OpenData) => T): T;
+  /** Moves a damaged file aside and opens a fresh one; returns where the old file went. */
+  moveAside(): string;
+  close(): void;
+}
+
+function ensureInstallationId(db: Database.Database): string {
+  const row = db.prepare<[], { value: string }>("SELECT value FROM app_state WHERE key = 'installation_id'").get();
+  if (row) return row.value;
+  const id = randomUUID();
+  db.prepare("INSERT INTO app_state (key, value) VALUES ('installation_id', ?)").run(id);
+  return id;
+}
+
+export function openLocalData(file: string, clock: Clock, actor: () => string, logger: Logger): LocalData {
+  let open: OpenData | null = null;
+  let problem: StartupProblem | null = null;
+
+  const tryOpen = () => {
+    try {
+      const db = openDatabase(file, { migrations: MIGRATIONS });
+      open = { db, audit: createAuditLog(db, clock, actor), installationId: ensureInstallationId(db) };
+      problem = null;
+    } catch (error) {
+      if (!(error instanceof DatabaseOpenError)) throw error;
+      problem = error.problem;
+      logger.error('database could not be opened', { code: error.problem.code, file });
+    }
+  };
+  tryOpen();
+
+  const require = (): OpenData => {
+    if (open) return open;
+    throw new AppError('DB_UNAVAILABLE', problem?.message ?? 'The local database is not open.');
+  };
+
+  return {
+    file,
+    problem: () => problem,
+    require,
+    transaction(fn) {
+      const data = require();
+      return data.db.transaction(() => fn(data))();
+    },
+    moveAside() {
+      if (!problem) throw new AppError('NOTHING_TO_RECOVER', 'The local database is fine; there is nothing to move aside.');
+      if (!problem.canMoveAside) throw new AppError(problem.code, problem.message);
+      const movedTo = moveDatabaseAside(file, clock.now());
+      tryOpen();
+      return movedTo;
+    },
+    close() {
+      open?.db.close();
+      open = null;
+    },
+  };
+}

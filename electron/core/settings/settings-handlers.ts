@@ -1,0 +1,31 @@
+import type { Handlers } from '../api/router';
+import type { LocalData } from '../db/local-data';
+import type { Clock } from '../ports';
+import type { SettingsService } from './settings-service';
+
+export interface SettingsHandlerDeps {
+  settings: SettingsService;
+  data: LocalData;
+  clock: Clock;
+  /** Called after a change is saved, so dependants (status, sync) can follow it. */
+  changed(keys: string[]): void;
+}
+
+export function settingsHandlers({ settings, data, clock, changed }: SettingsHandlerDeps) {
+  return {
+    'settings.get': () => settings.view(),
+    'settings.update': ({ values }) => {
+      const plan = settings.plan(values, clock.now());
+      if (plan.changes.length === 0) return settings.view();
+      // Settings decide where data goes, so a change is only saved together with its audit entries.
+      data.transaction(({ audit }) => {
+        for (const change of plan.changes) {
+          audit.append({ type: 'settings.changed', details: { key: change.key, from: change.from ?? null, to: change.to ?? null } });
+        }
+        plan.commit();
+      });
+      changed(plan.changes.map((change) => change.key));
+      return settings.view();
+    },
+  } satisfies Pick<Handlers, 'settings.get' | 'settings.update'>;
+}

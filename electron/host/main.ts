@@ -1,0 +1,83 @@
+/**
+ * The browser shell: the same core and renderer as the Electron app, served on
+ * 127.0.0.1 and opened in the user's browser. Used where no Electron binary
+ * exists, and for headless runs.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pkg from '../../package.json';
+import { createCompanion, type Companion } from '../core/companion';
+import { ConfigError, resolveConfig } from '../core/config/config';
+import { openSecretStore } from '../core/credentials/open-secret-store';
+import { createFileSink, createLogger } from '../core/platform/logger';
+import { createSystemOpener } from '../core/platform/opener';
+import { defaultRendererDir } from '../core/platform/renderer-files';
+import { systemClock } from '../core/ports';
+import { startHostServer } from './server';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, 'no-open': { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const config = resolveConfig({
+    argv,
+    env: process.env,
+    platform: process.platform,
+    homedir: os.homedir(),
+    version: pkg.version,
+    shell: 'browser',
+  });
+
+  const file = createFileSink(path.join(config.dataDir, 'logs'));
+  const logger = createLogger({ sinks: [file.sink] });
+  const secrets = await openSecretStore(logger);
+  const opener = createSystemOpener(logger);
+  const companion: Companion = await createCompanion(config, {
+    clock: systemClock,
+    logger,
+    opener,
+    secrets,
+    // The page shows these itself (the Notifications API, or an in-app toast).
+    notifier: { show: (notification) => companion.events.emit('notification', notification) },
+  });
+
+  const bundleDir = path.dirname(fileURLToPath(import.meta.url));
+  const server = await startHostServer({
+    router: companion.router,
+    events: companion.events,
+    rendererDir: defaultRendererDir(bundleDir),
+    logger,
+    port: typeof flags.port === 'string' ? Number.parseInt(flags.port, 10) : 0,
+  });
+
+  process.stdout.write(`Annotator Companion is running at ${server.url}\n`);
+  process.stdout.write(`Data folder: ${config.dataDir}. Press Ctrl+C to quit.\n`);
+  if (secrets.status.kind === 'memory') process.stdout.write(`Note: ${secrets.status.detail}\n`);
+  if (!flags['no-open']) {
+    opener.openExternal(server.url).catch(() => process.stdout.write('Open the address above in your browser.\n'));
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await companion.close();
+    file.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Annotator Companion could not start: ${message}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});

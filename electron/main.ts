@@ -1,0 +1,226 @@
+/**
+ * The Electron shell: windows, tray, menu, deep links and the security policy.
+ * Everything the app does lives in ./core; this file only wires it to Electron.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session, shell } from 'electron';
+import pkg from '../package.json';
+import { DEEP_LINK_SCHEME, parseDeepLink, type Route } from '../shared/routes';
+import { createCompanion, type Companion } from './core/companion';
+import { ConfigError, resolveConfig } from './core/config/config';
+import { openSecretStore } from './core/credentials/open-secret-store';
+import { createFileSink, createLogger, stderrSink } from './core/platform/logger';
+import { safeExternalUrl } from './core/platform/opener';
+import { SECURITY_HEADERS, contentType, defaultRendererDir, rendererCsp, resolveRendererFile } from './core/platform/renderer-files';
+import { systemClock, type Opener } from './core/ports';
+import { bindIpc } from './ipc';
+import { installMenu } from './menu';
+import { createElectronNotifier } from './notifier';
+import { APP_ENTRY, APP_HOST, APP_SCHEME, deepLinkFromArgv, isAllowedNavigation, isPermissionGranted } from './policy';
+import { createTray } from './tray';
+
+const APP_ID = 'com.opentext.annotator-companion';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+
+let config: ReturnType<typeof resolveConfig>;
+try {
+  config = resolveConfig({
+    argv: process.argv.slice(1),
+    env: process.env,
+    platform: process.platform,
+    homedir: os.homedir(),
+    version: pkg.version,
+    shell: 'electron',
+  });
+} catch (error) {
+  const message = error instanceof ConfigError ? error.message : String(error);
+  dialog.showErrorBox('Annotator Companion could not start', message);
+  process.exit(2);
+}
+// Chromium's own profile lives with the app's data, wherever the user pointed it.
+app.setPath('userData', config.dataDir);
+
+const logFile = createFileSink(path.join(config.dataDir, 'logs'));
+const logger = createLogger({ sinks: app.isPackaged ? [logFile.sink] : [logFile.sink, stderrSink] });
+const rendererDir = defaultRendererDir(__dirname);
+
+let mainWindow: BrowserWindow | null = null;
+let companion: Companion | null = null;
+let pendingLink: string | null = deepLinkFromArgv(process.argv, DEEP_LINK_SCHEME);
+
+function showWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) {
+    createWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function show(route: Route | null): void {
+  showWindow();
+  if (route) companion?.navigate(route);
+}
+
+function openDeepLink(link: string): void {
+  if (!companion) {
+    pendingLink = link;
+    return;
+  }
+  const route = parseDeepLink(link);
+  if (!route) {
+    logger.warn('ignored a malformed deep link');
+    return;
+  }
+  show(route);
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'Annotator Companion',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#f6f7f9',
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  void mainWindow.loadURL(APP_ENTRY);
+}
+
+function registerAppProtocol(): void {
+  const csp = rendererCsp();
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? resolveRendererFile(rendererDir, url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    const body = await fs.promises.readFile(file);
+    return new Response(body, {
+      headers: { ...SECURITY_HEADERS, 'Content-Type': contentType(file), 'Content-Security-Policy': csp },
+    });
+  });
+}
+
+function lockDownSessions(): void {
+  const fromAppWindow = (contents: Electron.WebContents | null) => contents !== null && contents === mainWindow?.webContents;
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) => {
+    callback(
+      isPermissionGranted(permission, {
+        fromAppWindow: fromAppWindow(contents),
+        requestingUrl: details.requestingUrl,
+        isMainFrame: details.isMainFrame,
+      }),
+    );
+  });
+  session.defaultSession.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    isPermissionGranted(permission, {
+      fromAppWindow: fromAppWindow(contents),
+      requestingUrl: details.requestingUrl ?? requestingOrigin,
+      isMainFrame: details.isMainFrame ?? false,
+    }),
+  );
+}
+
+// Every web contents, including any the app never meant to create, gets the same rules.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const safe = safeExternalUrl(url);
+    if (safe) void shell.openExternal(safe);
+    return { action: 'deny' };
+  });
+});
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    const link = deepLinkFromArgv(argv, DEEP_LINK_SCHEME);
+    if (link) openDeepLink(link);
+    else showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDeepLink(url);
+  });
+
+  app.whenReady().then(async () => {
+    registerAppProtocol();
+    lockDownSessions();
+    if (process.defaultApp && process.argv[1]) {
+      app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])]);
+    } else {
+      app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+    }
+
+    const opener: Opener = {
+      openExternal: async (url) => {
+        const safe = safeExternalUrl(url);
+        if (!safe) throw new Error('Only http and https links can be opened.');
+        await shell.openExternal(safe);
+      },
+    };
+    const secrets = await openSecretStore(logger);
+    const started = await createCompanion(config, {
+      clock: systemClock,
+      logger,
+      opener,
+      secrets,
+      notifier: createElectronNotifier(show, logger),
+    });
+    companion = started;
+    bindIpc(started.router, started.events, () => mainWindow?.webContents ?? null, logger);
+    installMenu({ show, dataDir: config.dataDir, devTools: !app.isPackaged });
+    const tray = createTray({
+      iconFile: path.join(__dirname, '..', 'assets', 'tray.png'),
+      open: showWindow,
+      quit: () => app.quit(),
+    });
+    tray.update(started.status());
+    started.events.subscribe((event) => {
+      if (event === 'status.changed') tray.update(started.status());
+    });
+    createWindow();
+    if (pendingLink) openDeepLink(pendingLink);
+    pendingLink = null;
+  }).catch((error: unknown) => {
+    logger.error('start failed', { error });
+    dialog.showErrorBox('Annotator Companion could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', showWindow);
+  app.on('will-quit', () => {
+    void companion?.close();
+    logFile.close();
+  });
+}

@@ -1,0 +1,62 @@
+import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { SECTIONS, type Route, type Section } from '../shared/routes';
+
+const SECTION_LABELS: Record<Section, string> = {
+  assignments: 'Assignments',
+  sessions: 'Sessions',
+  outbox: 'Outbox',
+  reviews: 'Reviews',
+  notifications: 'Notifications',
+  audit: 'Audit',
+  settings: 'Settings',
+};
+
+export interface MenuDeps {
+  show(route: Route): void;
+  dataDir: string;
+  devTools: boolean;
+}
+
+/** The standard menu, plus Ctrl/Cmd+1…7 for the sidebar's sections (the renderer binds the same keys). */
+export function installMenu({ show, dataDir, devTools }: MenuDeps): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' } as const] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => show({ section: 'settings' }) },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        ...SECTIONS.map(
+          (section, index): MenuItemConstructorOptions => ({
+            label: SECTION_LABELS[section],
+            accelerator: `CmdOrCtrl+${index + 1}`,
+            click: () => show({ section }),
+          }),
+        ),
+        { type: 'separator' },
+        { role: 'reload' },
+        ...(devTools ? [{ role: 'toggleDevTools' } as const] : []),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [{ label: 'Open Data Folder', click: () => void shell.openPath(dataDir) }],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

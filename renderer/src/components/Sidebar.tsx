@@ -1,0 +1,39 @@
+import { routeToHash } from '../../../shared/routes';
+import { SECTIONS, SECTION_LABELS } from '../sections';
+import { useApp } from '../store';
+import { Icon } from './Icon';
+import { StatusArea } from './StatusArea';
+
+const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+
+export function Sidebar() {
+  const current = useApp((state) => state.route.section);
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">AC</span>
+        <span className="brand-name">Annotator Companion</span>
+      </div>
+      <nav aria-label="Sections">
+        <ul className="nav-list">
+          {SECTIONS.map((section, index) => (
+            <li key={section}>
+              <a
+                href={routeToHash({ section })}
+                className="nav-item"
+                aria-current={current === section ? 'page' : undefined}
+                aria-keyshortcuts={`Control+${index + 1}`}
+                title={`${SECTION_LABELS[section]} (${MOD}${index + 1})`}
+                data-section={section}
+              >
+                <Icon name={section} />
+                <span>{SECTION_LABELS[section]}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <StatusArea />
+    </aside>
+  );
+}

@@ -1,0 +1,39 @@
+import { plural } from '../format';
+import { useApp } from '../store';
+
+const CONNECTION_TEXT = {
+  'not-configured': 'No server set',
+  offline: 'Offline',
+  online: 'Online',
+} as const;
+
+/** Always-visible answers to "am I connected, who am I, is my work out?" */
+export function StatusArea() {
+  const status = useApp((state) => state.status);
+  const navigate = useApp((state) => state.navigate);
+  if (!status) return <div className="status-area" aria-busy="true" />;
+  return (
+    <section className="status-area" aria-label="Status" aria-live="polite">
+      <div className="status-line">
+        <span className={`dot dot-${status.connection}`} aria-hidden="true" />
+        <span data-testid="status-connection">{CONNECTION_TEXT[status.connection]}</span>
+      </div>
+      <div className="status-line muted" data-testid="status-user">
+        {status.user ? `Signed in as ${status.user.displayName}` : 'Not signed in'}
+      </div>
+      <button type="button" className="link-button status-line muted" onClick={() => navigate({ section: 'outbox' })}>
+        {status.queued === 0 ? 'Nothing waiting to upload' : `${plural(status.queued, 'item')} waiting to upload`}
+      </button>
+      {status.keychain.kind === 'memory' && (
+        <button
+          type="button"
+          className="status-warning"
+          onClick={() => navigate({ section: 'settings' })}
+          title={status.keychain.detail}
+        >
+          No keychain: sign-in lasts this run only
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App, Unreachable, showNotification } from './App';
+import { createClient, errorMessage, type Client } from './client';
+import { useApp } from './store';
+import { createWebSocketBridge, takeToken } from './ws-bridge';
+import './styles.css';
+
+/** Electron's preload provides the bridge; in a plain browser the page connects to the browser shell. */
+function pickClient(): Client | null {
+  if (window.companion) return createClient(window.companion);
+  const token = takeToken();
+  if (!token) return null;
+  return createClient(createWebSocketBridge(token, (connection) => useApp.setState({ connection })));
+}
+
+async function boot(client: Client): Promise<void> {
+  client.on('status.changed', (status) => useApp.setState({ status }));
+  client.on('navigate', (route) => useApp.getState().navigate(route));
+  client.on('notification', showNotification);
+  try {
+    const [info, status, pending] = await Promise.all([
+      client.call('app.info'),
+      client.call('app.status'),
+      client.call('app.takePendingRoute'),
+    ]);
+    useApp.setState({ info, status });
+    if (pending) useApp.getState().navigate(pending);
+  } catch (error) {
+    useApp.getState().toast('error', errorMessage(error));
+  }
+}
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+const client = pickClient();
+if (client) {
+  useApp.setState({ client, connection: client.shell === 'electron' ? 'open' : useApp.getState().connection });
+  void boot(client);
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+} else {
+  root.render(<Unreachable />);
+}

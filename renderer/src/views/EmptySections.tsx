@@ -1,0 +1,91 @@
+import { EmptyState, Page } from '../components/Page';
+import { useApp } from '../store';
+
+/**
+ * Sections whose content arrives with sync, Prodigy, the outbox and push. Until
+ * then each says what will appear here and what the user can do first.
+ */
+export function AssignmentsView() {
+  const status = useApp((state) => state.status);
+  const navigate = useApp((state) => state.navigate);
+  const configured = status?.connection !== 'not-configured';
+  return (
+    <Page title="Assignments" subtitle="Files shared with you in File 360, ready to annotate offline.">
+      {configured ? (
+        <EmptyState icon="assignments" title="No assignments on this computer yet">
+          <p>
+            This computer is set up for <strong>{status?.server}</strong>. Assignments shared with you will be listed
+            here with their due dates and expiry once you sign in.
+          </p>
+        </EmptyState>
+      ) : (
+        <EmptyState
+          icon="assignments"
+          title="Connect to File 360 to get started"
+          action={
+            <button type="button" className="button primary" onClick={() => navigate({ section: 'settings' })}>
+              Open Settings
+            </button>
+          }
+        >
+          <p>
+            Add your organisation&apos;s File 360 server address and tenant in Settings. Your project manager or File
+            360 administrator can give you both.
+          </p>
+        </EmptyState>
+      )}
+    </Page>
+  );
+}
+
+export function SessionsView() {
+  const navigate = useApp((state) => state.navigate);
+  return (
+    <Page title="Sessions" subtitle="Prodigy sessions running on this computer.">
+      <EmptyState
+        icon="sessions"
+        title="No annotation sessions"
+        action={
+          <button type="button" className="button" onClick={() => navigate({ section: 'assignments' })}>
+            Go to Assignments
+          </button>
+        }
+      >
+        <p>Open a synced assignment and choose Start annotating. Prodigy runs here, on this computer, on the assignment&apos;s files.</p>
+      </EmptyState>
+    </Page>
+  );
+}
+
+export function OutboxView() {
+  return (
+    <Page title="Outbox" subtitle="Work waiting to leave this computer.">
+      <EmptyState icon="outbox" title="Nothing waiting to upload">
+        <p>
+          Exports, escalations and review decisions are queued here and uploaded once, as soon as you are online. They
+          are safe if the app closes or the Wi-Fi drops.
+        </p>
+      </EmptyState>
+    </Page>
+  );
+}
+
+export function ReviewsView() {
+  return (
+    <Page title="Reviews" subtitle="Items escalated to you as a subject-matter expert.">
+      <EmptyState icon="reviews" title="No items to review">
+        <p>When an annotator escalates an item to one of your reviewer groups, it appears here with the competing labels and their note.</p>
+      </EmptyState>
+    </Page>
+  );
+}
+
+export function NotificationsView() {
+  return (
+    <Page title="Notifications" subtitle="New batches, review requests, decisions and deadlines.">
+      <EmptyState icon="notifications" title="You're all caught up">
+        <p>Notifications from File 360 and reminders about due dates will be kept here, even the ones you dismissed.</p>
+      </EmptyState>
+    </Page>
+  );
+}

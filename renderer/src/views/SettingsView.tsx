@@ -1,0 +1,183 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { SettingKey, Settings, SettingsView as View } from '../../../shared/api/schemas/settings';
+import { ApiError, errorMessage } from '../client';
+import { Page } from '../components/Page';
+import { useApp, useClient } from '../store';
+
+type Draft = Record<SettingKey, string>;
+
+const SOURCE_WORDS = { flag: 'command-line flag', env: 'environment variable', file: 'saved', default: 'default' } as const;
+
+function toDraft(values: Settings): Draft {
+  return {
+    server: values.server ?? '',
+    tenant: values.tenant ?? '',
+    syncConcurrency: String(values.syncConcurrency),
+    syncIntervalMinutes: String(values.syncIntervalMinutes),
+  };
+}
+
+function fromDraft(key: SettingKey, text: string): unknown {
+  if (key === 'server' || key === 'tenant') return text.trim() === '' ? null : text.trim();
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+function Field(props: {
+  id: SettingKey;
+  label: string;
+  help: string;
+  view: View;
+  error?: string;
+  children: (locked: boolean, describedBy: string) => ReactNode;
+}) {
+  const { id, label, help, view, error } = props;
+  const locked = view.lockedBy[id];
+  const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>
+        {label}
+        <span className="source-badge">{locked ?? SOURCE_WORDS[view.sources[id]]}</span>
+      </label>
+      {props.children(Boolean(locked), describedBy)}
+      <p className="help" id={`${id}-help`}>
+        {help}
+      </p>
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function SettingsView() {
+  const client = useClient();
+  const info = useApp((state) => state.info);
+  const status = useApp((state) => state.status);
+  const toast = useApp((state) => state.toast);
+  const [view, setView] = useState<View | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<SettingKey, string>>>({});
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    client.call('settings.get').then(
+      (loaded) => {
+        setView(loaded);
+        setDraft(toDraft(loaded.values));
+      },
+      (error: unknown) => toast('error', errorMessage(error)),
+    );
+  }, [client, toast]);
+
+  if (!view || !draft) return <Page title="Settings">{null}</Page>;
+
+  const saved = toDraft(view.values);
+  const changedKeys = (Object.keys(draft) as SettingKey[]).filter((key) => draft[key] !== saved[key]);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setErrors({});
+    try {
+      const values = Object.fromEntries(changedKeys.map((key) => [key, fromDraft(key, draft[key])]));
+      const next = await client.call('settings.update', { values: values as Partial<Settings> });
+      setView(next);
+      setDraft(toDraft(next.values));
+      toast('success', 'Settings saved.');
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'INVALID_INPUT' && error.issues.length > 0) {
+        const byField: Partial<Record<SettingKey, string>> = {};
+        for (const issue of error.issues) {
+          const key = issue.path.split('.')[1] as SettingKey | undefined;
+          if (key) byField[key] = issue.message.replace(/^Invalid input: /, '');
+        }
+        setErrors(byField);
+      } else {
+        toast('error', errorMessage(error));
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const text = (key: SettingKey, type: 'url' | 'text' | 'number', extra: Record<string, string | number> = {}) =>
+    (locked: boolean, describedBy: string) => (
+      <input
+        id={key}
+        type={type}
+        value={draft[key]}
+        disabled={locked || saving}
+        aria-describedby={describedBy}
+        aria-invalid={Boolean(errors[key])}
+        onChange={(event) => setDraft({ ...draft, [key]: event.target.value })}
+        {...extra}
+      />
+    );
+
+  return (
+    <Page title="Settings" subtitle="Where your work comes from, how it syncs, and how this computer keeps it.">
+      {view.fileProblem && (
+        <div className="banner banner-warn" role="alert">
+          {view.fileProblem}
+        </div>
+      )}
+      <form className="settings-form" onSubmit={(event) => void save(event)} noValidate>
+        <fieldset>
+          <legend>File 360</legend>
+          <Field id="server" label="Server address" help="For example https://file360.example.com. Ask your File 360 administrator." view={view} error={errors.server}>
+            {text('server', 'url', { placeholder: 'https://', autoComplete: 'url', spellCheck: 'false' })}
+          </Field>
+          <Field id="tenant" label="Tenant" help="Your organisation's tenant id in File 360." view={view} error={errors.tenant}>
+            {text('tenant', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Sync</legend>
+          <Field id="syncConcurrency" label="Files downloaded at once" help="1 to 32. Lower it on a slow or shared connection." view={view} error={errors.syncConcurrency}>
+            {text('syncConcurrency', 'number', { min: 1, max: 32, step: 1 })}
+          </Field>
+          <Field id="syncIntervalMinutes" label="Minutes between automatic syncs" help="0 syncs only when you ask." view={view} error={errors.syncIntervalMinutes}>
+            {text('syncIntervalMinutes', 'number', { min: 0, max: 1440, step: 1 })}
+          </Field>
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={changedKeys.length === 0 || saving}>
+            {saving ? 'Saving…' : 'Save settings'}
+          </button>
+          <button type="button" className="button ghost" disabled={changedKeys.length === 0 || saving} onClick={() => (setDraft(saved), setErrors({}))}>
+            Undo changes
+          </button>
+        </div>
+      </form>
+
+      <section className="card" aria-labelledby="storage-heading">
+        <h2 id="storage-heading">Storage and security</h2>
+        <dl className="facts">
+          <dt>Data folder</dt>
+          <dd>
+            <code>{info?.dataDir}</code>
+          </dd>
+          <dt>Database</dt>
+          <dd>
+            <code>{info?.databaseFile}</code>
+          </dd>
+          <dt>Settings file</dt>
+          <dd>
+            <code>{view.file}</code>
+          </dd>
+          <dt>Credentials</dt>
+          <dd className={status?.keychain.kind === 'memory' ? 'warn-text' : undefined}>{status?.keychain.detail}</dd>
+          <dt>Appearance</dt>
+          <dd>Light or dark, following your system setting.</dd>
+          <dt>Version</dt>
+          <dd>
+            {info?.version} ({info?.shell === 'electron' ? 'desktop app' : 'browser shell'})
+          </dd>
+        </dl>
+      </section>
+    </Page>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The one list of what the UI can ask the app, and what the app tells the UI.
+ * Main validates every call's input and every handler's output against these
+ * schemas; the renderer only imports the types.
+ */
+import { z } from 'zod';
+import { AppInfo, NotificationPayload, RecoverDatabaseInput, RouteSchema, Status } from './schemas/app';
+import { AuditFacets, AuditListInput, AuditPage, AuditVerification } from './schemas/audit';
+import { NoInput } from './schemas/common';
+import { SettingsUpdate, SettingsView } from './schemas/settings';
+
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  /** What the method does, for the README's list and for error messages. */
+  summary: string;
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string): MethodSpec<I, O> {
+  return { input, output, summary };
+}
+
+export const methods = {
+  'app.info': method(NoInput, AppInfo, 'Version, shell, data folder, and any problem found at start'),
+  'app.status': method(NoInput, Status, 'Connection, signed-in user, queued items and keychain state'),
+  'app.takePendingRoute': method(NoInput, RouteSchema.nullable(), 'The place a deep link asked for before the window was ready'),
+  'app.recoverDatabase': method(RecoverDatabaseInput, AppInfo, 'Move a damaged database aside and start a fresh one'),
+  'settings.get': method(NoInput, SettingsView, 'Settings in force and where each came from'),
+  'settings.update': method(SettingsUpdate, SettingsView, 'Change settings; the change is audited'),
+  'audit.list': method(AuditListInput, AuditPage, 'Audit entries, newest first, filtered'),
+  'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in the audit log'),
+  'audit.verify': method(NoInput, AuditVerification, 'Check the audit hash chain end to end'),
+} as const;
+
+export const events = {
+  'status.changed': Status,
+  'audit.appended': z.strictObject({ id: z.int().positive() }),
+  /** Main asks the UI to show a place (deep link, tray, notification click). */
+  navigate: RouteSchema,
+  /** A notification for the browser shell to show itself (Electron shows them natively). */
+  notification: NotificationPayload,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be left out). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives, after defaults are applied. */
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(methods, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { SECTIONS } from '../../routes';
+import { RemoteId } from './common';
+
+export const RouteSchema = z.strictObject({
+  section: z.enum(SECTIONS),
+  id: RemoteId.optional(),
+});
+
+export const Shell = z.enum(['electron', 'browser']);
+export type Shell = z.infer<typeof Shell>;
+
+/** A problem found at start that stops the local database from being used. */
+export const StartupProblem = z.strictObject({
+  code: z.enum(['DB_CORRUPT', 'DB_TOO_NEW', 'DB_UNREADABLE']),
+  message: z.string(),
+  file: z.string(),
+  /** Only a damaged file may be moved aside; a newer one needs a newer app. */
+  canMoveAside: z.boolean(),
+});
+export type StartupProblem = z.infer<typeof StartupProblem>;
+
+export const AppInfo = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  shell: Shell,
+  platform: z.string(),
+  dataDir: z.string(),
+  databaseFile: z.string(),
+  startupProblem: StartupProblem.nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const KeychainStatus = z.strictObject({
+  /** `memory` means no OS keychain answered: secrets last for this run only. */
+  kind: z.enum(['keychain', 'memory']),
+  detail: z.string(),
+});
+export type KeychainStatus = z.infer<typeof KeychainStatus>;
+
+export const Status = z.strictObject({
+  connection: z.enum(['not-configured', 'offline', 'online']),
+  server: z.string().nullable(),
+  user: z.strictObject({ id: z.string(), displayName: z.string() }).nullable(),
+  /** Items waiting in the outbox. */
+  queued: z.int().min(0),
+  keychain: KeychainStatus,
+});
+export type Status = z.infer<typeof Status>;
+
+export const RecoverDatabaseInput = z.strictObject({
+  action: z.literal('move-aside'),
+});
+
+export const NotificationPayload = z.strictObject({
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+  route: RouteSchema.nullable(),
+});
+export type NotificationPayload = z.infer<typeof NotificationPayload>;

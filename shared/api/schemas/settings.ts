@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** File 360 must be reached over TLS; plain http is only accepted for a server on this machine (the sandbox). */
+export const ServerUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+  }, 'Use an https:// address (plain http is only allowed for a server on this computer)')
+  .refine((value) => {
+    const url = new URL(value);
+    return !url.username && !url.password && !url.search && !url.hash;
+  }, 'Give only the server address, without a user name, password, query or #fragment');
+
+export const Tenant = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'Use letters, digits, dots, dashes and underscores only');
+
+export const SettingsSchema = z.strictObject({
+  server: ServerUrl.nullable(),
+  tenant: Tenant.nullable(),
+  /** How many files download at once. */
+  syncConcurrency: z.int().min(1).max(32),
+  /** Minutes between automatic syncs; 0 means only when asked. */
+  syncIntervalMinutes: z.int().min(0).max(24 * 60),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+export const DEFAULT_SETTINGS: Settings = {
+  server: null,
+  tenant: null,
+  syncConcurrency: 8,
+  syncIntervalMinutes: 30,
+};
+
+/** Where the value in force came from, strongest first. */
+export const SettingSource = z.enum(['flag', 'env', 'file', 'default']);
+export type SettingSource = z.infer<typeof SettingSource>;
+
+export const SettingsView = z.strictObject({
+  values: SettingsSchema,
+  sources: z.record(z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), SettingSource),
+  /** Human words for a locked setting, e.g. "set by COMPANION_SERVER". */
+  lockedBy: z.record(z.string(), z.string()),
+  file: z.string(),
+  /** Why the settings file could not be used, when it could not. */
+  fileProblem: z.string().nullable(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const SettingsUpdate = z.strictObject({
+  values: SettingsSchema.partial(),
+});

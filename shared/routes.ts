@@ -1,0 +1,70 @@
+/**
+ * Where the UI can be: one section, optionally one item in it. Shared by main
+ * (deep links, notification clicks, the tray) and the renderer (hash routing),
+ * so a `companion://` link and a `#/` hash always mean the same place.
+ */
+export const SECTIONS = [
+  'assignments',
+  'sessions',
+  'outbox',
+  'reviews',
+  'notifications',
+  'audit',
+  'settings',
+] as const;
+
+export type Section = (typeof SECTIONS)[number];
+
+export interface Route {
+  section: Section;
+  id?: string;
+}
+
+export const DEFAULT_ROUTE: Route = { section: 'assignments' };
+export const DEEP_LINK_SCHEME = 'companion';
+
+/** Item ids come from File 360 and links from anywhere; keep them boring. */
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function isSection(value: unknown): value is Section {
+  return typeof value === 'string' && (SECTIONS as readonly string[]).includes(value);
+}
+
+function routeFromParts(section: string | undefined, id: string | undefined): Route | null {
+  if (!isSection(section)) return null;
+  if (id === undefined || id === '') return { section };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(id);
+  } catch {
+    return null;
+  }
+  return ID_PATTERN.test(decoded) ? { section, id: decoded } : null;
+}
+
+/** `companion://reviews/esc-42` → `{section:'reviews', id:'esc-42'}`; anything else → null. */
+export function parseDeepLink(link: string): Route | null {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${DEEP_LINK_SCHEME}:`) return null;
+  if (url.username || url.password || url.port) return null;
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (parts.length > 1) return null;
+  return routeFromParts(url.hostname, parts[0]);
+}
+
+/** `#/reviews/esc-42` → route; an unknown hash → null. */
+export function parseHash(hash: string): Route | null {
+  const path = hash.replace(/^#\/?/, '');
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0 || parts.length > 2) return null;
+  return routeFromParts(parts[0], parts[1]);
+}
+
+export function routeToHash(route: Route): string {
+  return route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
+}
