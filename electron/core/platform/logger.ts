@@ -11,7 +11,8 @@ const SECRET_KEY = /token|secret|password|passwd|authori[sz]ation|cookie|verifie
 const SECRET_TEXT: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
   [/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1[redacted]@'],
-  [/([?&#](?:access_token|refresh_token|token|code|password)=)[^&\s]+/gi, '$1[redacted]'],
+  [/\b(access_token|refresh_token|id_token|client_secret|code_verifier|password|passwd)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, '$1$2[redacted]'],
+  [/([?&#](?:token|code)=)[^&\s#"']+/gi, '$1[redacted]'],
 ];
 
 export function redactText(text: string): string {
