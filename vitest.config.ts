@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: keep Chromium and the servers from starving each other.
     maxWorkers: 2,
+    // Lists every test, and the reason beside every skipped one.
+    reporters: ['verbose'],
   },
 });

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { deepLinkFromArgv, isAllowedNavigation, isAppUrl, isPermissionGranted, isTrustedSender } from '../../electron/policy';
+import { safeExternalUrl } from '../../electron/core/platform/opener';
+import { parseDeepLink, parseHash, routeToHash } from '../../shared/routes';
+
+describe('the Electron shell’s trust decisions', () => {
+  it('recognises the app’s own pages by parsed scheme and host, never by prefix', () => {
+    expect(isAppUrl('app://bundle/index.html')).toBe(true);
+    expect(isAppUrl('app://bundle/index.html#/audit')).toBe(true);
+    expect(isAppUrl('app://bundle.evil/index.html')).toBe(false);
+    expect(isAppUrl('app://user:pw@bundle/index.html')).toBe(false);
+    expect(isAppUrl('https://bundle/index.html')).toBe(false);
+    expect(isAppUrl('file:///app/bundle/index.html')).toBe(false);
+    expect(isAppUrl('')).toBe(false);
+    expect(isAppUrl(null)).toBe(false);
+  });
+
+  it('answers IPC only from the app’s top frame', () => {
+    expect(isTrustedSender({ url: 'app://bundle/index.html', isTopFrame: true })).toBe(true);
+    expect(isTrustedSender({ url: 'app://bundle/index.html', isTopFrame: false })).toBe(false);
+    expect(isTrustedSender({ url: 'http://127.0.0.1:8080/', isTopFrame: true })).toBe(false);
+    expect(isTrustedSender(null)).toBe(false);
+  });
+
+  it('keeps the window on the app', () => {
+    expect(isAllowedNavigation('app://bundle/index.html#/settings')).toBe(true);
+    expect(isAllowedNavigation('https://example.com')).toBe(false);
+  });
+
+  it('grants only notifications, only to the app window’s own main frame', () => {
+    const app = { fromAppWindow: true, requestingUrl: 'app://bundle/index.html', isMainFrame: true };
+    expect(isPermissionGranted('notifications', app)).toBe(true);
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'hid']) {
+      expect(isPermissionGranted(permission, app)).toBe(false);
+    }
+    expect(isPermissionGranted('notifications', { ...app, fromAppWindow: false })).toBe(false);
+    expect(isPermissionGranted('notifications', { ...app, isMainFrame: false })).toBe(false);
+    expect(isPermissionGranted('notifications', { ...app, requestingUrl: 'http://127.0.0.1:8080/' })).toBe(false);
+  });
+
+  it('opens only http(s) links externally, re-serialised', () => {
+    expect(safeExternalUrl('https://example.com/a b')).toBe('https://example.com/a%20b');
+    for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-msdt:/id', 'not a url', '']) {
+      expect(safeExternalUrl(bad)).toBeNull();
+    }
+  });
+});
+
+describe('deep links', () => {
+  it('turn companion:// links into places in the app', () => {
+    expect(parseDeepLink('companion://reviews/esc-42')).toEqual({ section: 'reviews', id: 'esc-42' });
+    expect(parseDeepLink('companion://audit')).toEqual({ section: 'audit' });
+    expect(parseDeepLink('companion://assignments/asg%3A7')).toEqual({ section: 'assignments', id: 'asg:7' });
+  });
+
+  it('ignore anything malformed or foreign', () => {
+    for (const bad of [
+      'companion://nowhere/1',
+      'companion://reviews/a/b',
+      'companion://reviews/..%2f..%2fetc',
+      'companion://reviews/%E0%A4%A',
+      'companion://user:pw@audit',
+      'companion://audit:8080',
+      'https://audit',
+      'companion:audit',
+      `companion://reviews/${'x'.repeat(200)}`,
+    ]) {
+      expect(parseDeepLink(bad), bad).toBeNull();
+    }
+  });
+
+  it('are found in a second instance’s command line', () => {
+    expect(deepLinkFromArgv(['/usr/bin/app', '--flag', 'companion://audit'], 'companion')).toBe('companion://audit');
+    expect(deepLinkFromArgv(['/usr/bin/app'], 'companion')).toBeNull();
+  });
+
+  it('mean the same place as the UI’s #hash', () => {
+    const route = { section: 'reviews', id: 'esc:42' } as const;
+    expect(parseHash(routeToHash(route))).toEqual(route);
+    expect(parseHash('#/settings')).toEqual({ section: 'settings' });
+    expect(parseHash('#token=abc')).toBeNull();
+  });
+});
