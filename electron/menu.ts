@@ -1,15 +1,5 @@
 import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
-import { SECTIONS, type Route, type Section } from '../shared/routes';
-
-const SECTION_LABELS: Record<Section, string> = {
-  assignments: 'Assignments',
-  sessions: 'Sessions',
-  outbox: 'Outbox',
-  reviews: 'Reviews',
-  notifications: 'Notifications',
-  audit: 'Audit',
-  settings: 'Settings',
-};
+import { SECTION_LABELS, SECTIONS, type Route } from '../shared/routes';
 
 export interface MenuDeps {
   show(route: Route): void;

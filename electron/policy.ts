@@ -1,3 +1,5 @@
+import { parseUrl } from '../shared/url';
+
 /**
  * The Electron shell's trust decisions as plain functions, so they are tested
  * in Node without a binary. main.ts and ipc.ts apply them.
@@ -13,13 +15,8 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
  * parsed scheme and host instead of `.origin`, and never a string prefix.
  */
 export function isAppUrl(raw: string | undefined | null): boolean {
-  if (!raw) return false;
-  try {
-    const url = new URL(raw);
-    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && !url.username && !url.password;
-  } catch {
-    return false;
-  }
+  const url = raw ? parseUrl(raw) : null;
+  return url !== null && url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && !url.username && !url.password;
 }
 
 export interface SenderFrame {

@@ -1,3 +1,5 @@
+import { parseUrl } from './url';
+
 /**
  * Where the UI can be: one section, optionally one item in it. Shared by main
  * (deep links, notification clicks, the tray) and the renderer (hash routing),
@@ -14,6 +16,17 @@ export const SECTIONS = [
 ] as const;
 
 export type Section = (typeof SECTIONS)[number];
+
+/** What each section is called, in the sidebar, the menu and the tray alike. */
+export const SECTION_LABELS: Record<Section, string> = {
+  assignments: 'Assignments',
+  sessions: 'Sessions',
+  outbox: 'Outbox',
+  reviews: 'Reviews',
+  notifications: 'Notifications',
+  audit: 'Audit',
+  settings: 'Settings',
+};
 
 export interface Route {
   section: Section;
@@ -44,13 +57,8 @@ function routeFromParts(section: string | undefined, id: string | undefined): Ro
 
 /** `companion://reviews/esc-42` → `{section:'reviews', id:'esc-42'}`; anything else → null. */
 export function parseDeepLink(link: string): Route | null {
-  let url: URL;
-  try {
-    url = new URL(link);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== `${DEEP_LINK_SCHEME}:`) return null;
+  const url = parseUrl(link);
+  if (!url || url.protocol !== `${DEEP_LINK_SCHEME}:`) return null;
   if (url.username || url.password || url.port) return null;
   const parts = url.pathname.split('/').filter(Boolean);
   if (parts.length > 1) return null;

@@ -1,9 +1,8 @@
 import { useEffect } from 'react';
 import type { NotificationPayload } from '../../shared/api/schemas/app';
-import type { Section } from '../../shared/routes';
+import { SECTIONS, type Section } from '../../shared/routes';
 import { ConnectionBanner, Toasts } from './components/Toasts';
 import { Sidebar } from './components/Sidebar';
-import { SECTIONS } from './sections';
 import { useApp } from './store';
 import { AuditView } from './views/AuditView';
 import { AssignmentsView, NotificationsView, OutboxView, ReviewsView, SessionsView } from './views/EmptySections';

@@ -9,7 +9,7 @@ import type {
   AuditVerification,
 } from '../../../shared/api/schemas/audit';
 import type { Clock } from '../ports';
-import { GENESIS_HASH, rowHash } from './chain';
+import { GENESIS_HASH, rowHash, type ChainedFields } from './chain';
 
 export interface AuditEvent {
   type: AuditType;
@@ -19,17 +19,8 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-interface Row {
-  id: number;
-  ts: string;
-  type: string;
-  actor: string;
-  assignment_id: string | null;
-  file_id: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored row: the chained fields, with details as canonical JSON text, and the row's hash. */
+type Row = Omit<ChainedFields, 'details'> & { details: string; hash: string };
 
 export interface AuditLog {
   /**

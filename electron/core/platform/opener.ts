@@ -1,16 +1,11 @@
 import { spawn } from 'node:child_process';
+import { parseUrl } from '../../../shared/url';
 import type { Logger, Opener } from '../ports';
 
 /** Only web links leave the app; re-serialised so the OS never sees the raw string. */
 export function safeExternalUrl(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  return url.href;
+  const url = parseUrl(raw);
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url.href : null;
 }
 
 function systemOpenCommand(platform: NodeJS.Platform): [string, string[]] {

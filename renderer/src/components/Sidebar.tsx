@@ -1,5 +1,4 @@
-import { routeToHash } from '../../../shared/routes';
-import { SECTIONS, SECTION_LABELS } from '../sections';
+import { SECTION_LABELS, SECTIONS, routeToHash } from '../../../shared/routes';
 import { useApp } from '../store';
 import { Icon } from './Icon';
 import { StatusArea } from './StatusArea';

@@ -1,26 +1,19 @@
 import { z } from 'zod';
+import { parseUrl } from '../../url';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** zod keeps checking after the URL format fails, so refinements must cope with a non-URL. */
-function parsed(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
 
 /** File 360 must be reached over TLS; plain http is only accepted for a server on this machine (the sandbox). */
 export const ServerUrl = z
   .url({ protocol: /^https?$/ })
   .max(2048)
   .refine((value) => {
-    const url = parsed(value);
+    // zod keeps checking after the URL format fails, so a refinement must cope with a non-URL.
+    const url = parseUrl(value);
     return !url || url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
   }, 'Use an https:// address (plain http is only allowed for a server on this computer)')
   .refine((value) => {
-    const url = parsed(value);
+    const url = parseUrl(value);
     return !url || (!url.username && !url.password && !url.search && !url.hash);
   }, 'Give only the server address, without a user name, password, query or #fragment');
 
