@@ -4,6 +4,7 @@
  *   renderer/**                           a web page: no Node built-ins, no native modules, nothing from electron/
  *   shared/**                             used by both sides, so it imports neither
  *   electron/*.ts (the glue)              anything but the renderer
+ *   sandbox/**                            stand-ins for remote systems: they know the wire contract, not the app
  */
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -22,6 +23,7 @@ function layerOf(rel) {
   if (rel.startsWith('electron/')) return 'glue';
   if (rel.startsWith('renderer/')) return 'renderer';
   if (rel.startsWith('shared/')) return 'shared';
+  if (rel.startsWith('sandbox/')) return 'sandbox';
   return null;
 }
 
@@ -64,6 +66,10 @@ export function layerViolation(fromFile, spec, typeOnly = false) {
     if (target && target !== 'shared') return 'shared/ may not import electron/ or renderer/.';
   }
   if (from === 'glue' && target === 'renderer') return 'Electron glue may not import the renderer; share types through shared/.';
+  if (from === 'sandbox' && target && target !== 'sandbox') {
+    return 'sandbox/ stands in for remote servers and may only know the wire contract: it may not import the app (electron/, renderer/, shared/).';
+  }
+  if (from !== 'sandbox' && target === 'sandbox' && from !== null) return 'The app may not import sandbox/; tests and scripts start it.';
   return null;
 }
 

@@ -27,6 +27,8 @@ describe('the layer rule (npm run lint)', () => {
     ['shared/thing.ts', "import { App } from '../renderer/src/App';", /shared\/ may not import/],
     ['shared/thing.ts', "import crypto from 'node:crypto';", /Node built-in/],
     ['shared/thing.ts', "export * from '../electron/core/errors';", /shared\/ may not import/],
+    ['sandbox/file360/server.ts', "import { AppError } from '../../electron/core/errors';", /only know the wire contract/],
+    ['electron/core/sync/engine.ts', "import { startFile360Sandbox } from '../../../sandbox/file360/server';", /may not import sandbox/],
   ];
 
   for (const [file, code, reason] of forbidden) {
@@ -47,6 +49,7 @@ describe('the layer rule (npm run lint)', () => {
     ['renderer/src/views/X.tsx', "import { SECTIONS } from '../../../shared/routes';"],
     ['renderer/src/views/X.tsx', "import { useState } from 'react';"],
     ['shared/thing.ts', "import { z } from 'zod';"],
+    ['sandbox/file360/server.ts', "import http from 'node:http';\nimport { z } from 'zod';"],
   ];
 
   for (const [file, code] of allowed) {
