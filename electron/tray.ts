@@ -3,6 +3,7 @@ import type { Status } from '../shared/api/schemas/app';
 
 const CONNECTION_WORDS: Record<Status['connection'], string> = {
   'not-configured': 'No server set',
+  'signed-out': 'Not signed in',
   offline: 'Offline',
   online: 'Online',
 };

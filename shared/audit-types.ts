@@ -7,6 +7,15 @@ export const AUDIT_TYPES = [
   'settings.changed',
   'database.moved_aside',
   'keychain.unavailable',
+  'auth.signed_in',
+  'auth.signed_out',
+  'auth.session_expired',
+  'file.downloaded',
+  'file.removed',
+  'file.rejected',
+  'sync.completed',
+  'sync.stopped',
+  'assignment.wiped',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -16,4 +25,13 @@ export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'settings.changed': 'Setting changed',
   'database.moved_aside': 'Damaged database moved aside',
   'keychain.unavailable': 'Keychain unavailable',
+  'auth.signed_in': 'Signed in',
+  'auth.signed_out': 'Signed out',
+  'auth.session_expired': 'Session ended',
+  'file.downloaded': 'File downloaded',
+  'file.removed': 'File removed',
+  'file.rejected': 'File refused',
+  'sync.completed': 'Sync finished',
+  'sync.stopped': 'Sync stopped',
+  'assignment.wiped': 'Assignment wiped',
 };

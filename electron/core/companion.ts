@@ -7,10 +7,16 @@ import { appHandlers } from './app/app-handlers';
 import { auditHandlers } from './audit/audit-handlers';
 import type { CompanionConfig } from './config/config';
 import { openLocalData } from './db/local-data';
+import { authHandlers } from './file360/auth-handlers';
+import type { HttpOptions } from './file360/http';
+import { File360Service } from './file360/service';
 import { acquireInstanceLock } from './platform/instance-lock';
 import type { Ports } from './ports';
 import { settingsHandlers } from './settings/settings-handlers';
 import { createSettingsService } from './settings/settings-service';
+import { SyncEngine } from './sync/engine';
+import type { RetryOptions } from './sync/run';
+import { syncHandlers } from './sync/sync-handlers';
 
 export interface Companion {
   readonly router: Router;
@@ -22,17 +28,32 @@ export interface Companion {
   close(): Promise<void>;
 }
 
+/** Knobs for tests and benchmarks; the app runs with the defaults. */
+export interface CompanionTuning {
+  http?: Partial<HttpOptions>;
+  syncRetry?: RetryOptions;
+}
+
 export const DATABASE_NAME = 'companion.db';
 export const SETTINGS_NAME = 'settings.json';
 
 /** Builds the whole app from its configuration and the ports a shell provides. */
-export async function createCompanion(config: CompanionConfig, ports: Ports): Promise<Companion> {
-  const { clock, logger, secrets } = ports;
+export async function createCompanion(config: CompanionConfig, ports: Ports, tuning: CompanionTuning = {}): Promise<Companion> {
+  const { clock, logger, secrets, notifier, opener } = ports;
   const releaseLock = acquireInstanceLock(config.dataDir);
   const events = createEventHub(logger);
   const settings = createSettingsService(path.join(config.dataDir, SETTINGS_NAME), config.overrides);
-  // Until File 360 sign-in exists every entry is made by the app on this device.
-  const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, () => 'local', logger);
+  // The audit log names the signed-in user, who is only known once File 360 (which needs the database) is up.
+  const signedIn = { user: (): Status['user'] => null };
+  const actor = () => {
+    const user = signedIn.user();
+    return user ? `user:${user.id}` : 'local';
+  };
+  const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, actor, logger);
+  const place = () => {
+    const { server, tenant } = settings.values();
+    return server && tenant ? { server: server.replace(/\/+$/, ''), tenant } : null;
+  };
 
   const info = (): AppInfo => ({
     name: config.appName,
@@ -44,16 +65,43 @@ export async function createCompanion(config: CompanionConfig, ports: Ports): Pr
     startupProblem: data.problem(),
   });
 
-  const status = (): Status => {
-    const server = settings.values().server;
-    return {
-      connection: server ? 'offline' : 'not-configured',
-      server,
-      user: null,
-      queued: 0,
-      keychain: secrets.status,
-    };
-  };
+  const status = (): Status => ({
+    connection: file360.connectionState(),
+    server: settings.values().server,
+    user: file360.user(),
+    queued: 0,
+    keychain: secrets.status,
+  });
+  const statusChanged = () => events.emit('status.changed', status());
+
+  const engine = new SyncEngine({
+    dataDir: config.dataDir,
+    data,
+    clock,
+    logger,
+    notifier,
+    events,
+    settings: () => settings.values(),
+    connection: () => file360.connection(),
+    place,
+    reachable: (ok) => file360.reachable(ok),
+    retry: tuning.syncRetry,
+  });
+  const syncInBackground = () => void engine.sync().catch((error: unknown) => logger.info('sync did not finish', { error }));
+
+  const file360: File360Service = new File360Service({
+    place,
+    data,
+    secrets,
+    clock,
+    logger,
+    opener,
+    events,
+    http: { userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http },
+    signedIn: syncInBackground,
+    changed: statusChanged,
+  });
+  signedIn.user = () => file360.user();
 
   let uiReady = false;
   let pendingRoute: Route | null = null;
@@ -64,6 +112,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports): Pr
       events,
       info,
       status,
+      recovered: () => startWithData(),
       takePendingRoute: () => {
         uiReady = true;
         const route = pendingRoute;
@@ -71,11 +120,23 @@ export async function createCompanion(config: CompanionConfig, ports: Ports): Pr
         return route;
       },
     }),
-    ...settingsHandlers({ settings, data, clock, changed: () => events.emit('status.changed', status()) }),
+    ...settingsHandlers({
+      settings,
+      data,
+      clock,
+      changed: (keys) => {
+        if (keys.includes('server') || keys.includes('tenant')) void file360.follow().then(statusChanged);
+        if (keys.includes('syncIntervalMinutes')) engine.schedule();
+        statusChanged();
+      },
+    }),
     ...auditHandlers(data),
+    ...authHandlers(file360, status, () => engine.checkExpiry()),
+    ...syncHandlers(engine, logger),
   };
 
-  if (!data.problem()) {
+  /** What needs the database: run at start, or once a damaged database has been replaced. */
+  const startWithData = async () => {
     data.transaction(({ audit, installationId }) => {
       audit.append({
         type: 'app.started',
@@ -83,7 +144,13 @@ export async function createCompanion(config: CompanionConfig, ports: Ports): Pr
       });
       if (secrets.status.kind === 'memory') audit.append({ type: 'keychain.unavailable', details: {} });
     });
-  }
+    // Expired shares are removed at start by this computer's clock, before any network.
+    engine.checkExpiry();
+    await file360.follow();
+    engine.schedule();
+    if (file360.connection()) syncInBackground();
+  };
+  if (!data.problem()) await startWithData();
 
   return {
     router: createRouter(handlers, logger),
@@ -95,6 +162,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports): Pr
       else pendingRoute = route;
     },
     async close() {
+      await engine.close();
+      await file360.close();
       data.close();
       releaseLock();
     },

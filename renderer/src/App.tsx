@@ -5,12 +5,13 @@ import { ConnectionBanner, Toasts } from './components/Toasts';
 import { Sidebar } from './components/Sidebar';
 import { useApp } from './store';
 import { AuditView } from './views/AuditView';
-import { AssignmentsView, NotificationsView, OutboxView, ReviewsView, SessionsView } from './views/EmptySections';
+import { AssignmentsSection } from './views/assignments/AssignmentsView';
+import { NotificationsView, OutboxView, ReviewsView, SessionsView } from './views/EmptySections';
 import { SettingsView } from './views/SettingsView';
 import { StartupProblemView } from './views/StartupProblemView';
 
 const VIEWS: Record<Section, () => React.JSX.Element> = {
-  assignments: AssignmentsView,
+  assignments: AssignmentsSection,
   sessions: SessionsView,
   outbox: OutboxView,
   reviews: ReviewsView,

@@ -18,6 +18,11 @@ async function boot(client: Client): Promise<void> {
   client.on('status.changed', (status) => useApp.setState({ status }));
   client.on('navigate', (route) => useApp.getState().navigate(route));
   client.on('notification', showNotification);
+  client.on('auth.changed', (signIn) => useApp.setState({ signIn }));
+  client.on('assignments.changed', () => useApp.setState((state) => ({ assignmentsVersion: state.assignmentsVersion + 1 })));
+  client.on('sync.progress', (progress) =>
+    useApp.setState((state) => ({ progress: { ...state.progress, [progress.assignmentId]: progress } })),
+  );
   try {
     const [info, status, pending] = await Promise.all([
       client.call('app.info'),

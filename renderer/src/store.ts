@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { AppInfo, Status } from '../../shared/api/schemas/app';
+import type { SignInState, SyncProgress } from '../../shared/api/schemas/assignments';
 import { DEFAULT_ROUTE, parseHash, routeToHash, type Route } from '../../shared/routes';
 import type { Client } from './client';
 import type { ConnectionState } from './ws-bridge';
@@ -17,6 +18,11 @@ interface AppState {
   status: Status | null;
   route: Route;
   toasts: Toast[];
+  /** The latest progress of each assignment's sync, from `sync.progress` events. */
+  progress: Record<string, SyncProgress>;
+  signIn: SignInState;
+  /** Bumped on `assignments.changed`, so views re-read. */
+  assignmentsVersion: number;
   navigate(route: Route): void;
   toast(tone: Toast['tone'], text: string): void;
   dismissToast(id: number): void;
@@ -32,6 +38,9 @@ export const useApp = create<AppState>()((set) => ({
   status: null,
   route: parseHash(window.location.hash) ?? DEFAULT_ROUTE,
   toasts: [],
+  progress: {},
+  signIn: { state: 'idle', authorizeUrl: null, message: null },
+  assignmentsVersion: 0,
   // The hash is the source of truth, so Back and Forward work; `hashchange` updates `route`.
   navigate(route) {
     const hash = routeToHash(route);

@@ -5,6 +5,16 @@
  */
 import { z } from 'zod';
 import { AppInfo, NotificationPayload, RecoverDatabaseInput, RouteSchema, Status } from './schemas/app';
+import {
+  AssignmentDetail,
+  AssignmentIdInput,
+  AssignmentSummary,
+  FilePage,
+  FilePageInput,
+  SignInState,
+  SyncInput,
+  SyncProgress,
+} from './schemas/assignments';
 import { AuditFacets, AuditListInput, AuditPage, AuditVerification } from './schemas/audit';
 import { NoInput } from './schemas/common';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
@@ -30,6 +40,14 @@ export const methods = {
   'audit.list': method(AuditListInput, AuditPage, 'Audit entries, newest first, filtered'),
   'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in the audit log'),
   'audit.verify': method(NoInput, AuditVerification, 'Check the audit hash chain end to end'),
+  'auth.signIn': method(NoInput, SignInState, 'Open File 360 sign-in in the browser and wait for it'),
+  'auth.cancelSignIn': method(NoInput, SignInState, 'Stop waiting for a sign-in'),
+  'auth.signOut': method(NoInput, Status, 'Sign out: forget tokens; keep files that are still shared'),
+  'assignments.list': method(NoInput, z.array(AssignmentSummary), 'Assignments on this computer, with their sync state'),
+  'assignments.get': method(AssignmentIdInput, AssignmentDetail, 'One assignment in full'),
+  'assignments.files': method(FilePageInput, FilePage, 'A page of an assignment’s files, by path'),
+  'sync.start': method(SyncInput, z.null(), 'Sync one assignment, or check for changes and sync all'),
+  'sync.pause': method(AssignmentIdInput, z.null(), 'Pause a running sync; finished files and partial downloads are kept'),
 } as const;
 
 export const events = {
@@ -39,6 +57,9 @@ export const events = {
   navigate: RouteSchema,
   /** A notification for the browser shell to show itself (Electron shows them natively). */
   notification: NotificationPayload,
+  'auth.changed': SignInState,
+  'assignments.changed': z.strictObject({}),
+  'sync.progress': SyncProgress,
 } as const;
 
 export type Methods = typeof methods;

@@ -16,6 +16,14 @@ export const ERROR_CODES = [
   'SETTING_LOCKED',
   'SETTINGS_FILE_INVALID',
   'NOTHING_TO_RECOVER',
+  'NO_SERVER',
+  'NOT_SIGNED_IN',
+  'SIGN_IN_FAILED',
+  'SIGNED_OUT',
+  'OFFLINE',
+  'FILE360_REFUSED',
+  'NOT_FOUND',
+  'ASSIGNMENT_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -40,6 +48,14 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   SETTING_LOCKED: 'That setting is fixed for this run by a command-line flag or an environment variable.',
   SETTINGS_FILE_INVALID: 'The settings file could not be read, so settings cannot be saved until it is reset.',
   NOTHING_TO_RECOVER: 'There is no database problem to fix.',
+  NO_SERVER: 'Set the File 360 server address and tenant in Settings first.',
+  NOT_SIGNED_IN: 'Sign in to File 360 first.',
+  SIGN_IN_FAILED: 'Signing in to File 360 did not finish.',
+  SIGNED_OUT: 'Your File 360 session ended. Sign in again to continue.',
+  OFFLINE: 'File 360 cannot be reached right now. Your files stay available; the app tries again on its own.',
+  FILE360_REFUSED: 'File 360 refused the request.',
+  NOT_FOUND: 'That item is not on this computer.',
+  ASSIGNMENT_UNAVAILABLE: 'That assignment has expired or was withdrawn, so its files were removed from this computer.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -87,10 +87,13 @@ describe('settings', () => {
       ]),
     );
     expect(events).toContain('status.changed');
-    expect((await app.call('app.status')).connection).toBe('offline');
+    // A server without a tenant is not yet somewhere to sign in to.
+    expect((await app.call('app.status')).connection).toBe('not-configured');
+    await app.call('settings.update', { values: { tenant: 'acme' } });
+    expect((await app.call('app.status')).connection).toBe('signed-out');
 
     await app.call('settings.update', { values: { syncConcurrency: 3 } });
-    expect((await app.call('audit.list', { type: 'settings.changed' })).entries).toHaveLength(2);
+    expect((await app.call('audit.list', { type: 'settings.changed' })).entries).toHaveLength(3);
   });
 
   it('cannot change a setting fixed by a flag for this run', async () => {

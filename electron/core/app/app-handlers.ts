@@ -10,16 +10,19 @@ export interface AppHandlerDeps {
   info(): AppInfo;
   status(): Status;
   takePendingRoute(): Route | null;
+  /** Starts what needed the database, once a fresh one is open. */
+  recovered(): Promise<void>;
 }
 
-export function appHandlers({ data, events, info, status, takePendingRoute }: AppHandlerDeps) {
+export function appHandlers({ data, events, info, status, takePendingRoute, recovered }: AppHandlerDeps) {
   return {
     'app.info': () => info(),
     'app.status': () => status(),
     'app.takePendingRoute': () => takePendingRoute(),
-    'app.recoverDatabase': () => {
+    'app.recoverDatabase': async () => {
       const movedTo = data.moveAside();
       data.transaction(({ audit }) => audit.append({ type: 'database.moved_aside', details: { file: data.file, movedTo } }));
+      await recovered();
       events.emit('status.changed', status());
       return info();
     },

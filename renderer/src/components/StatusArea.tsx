@@ -1,16 +1,28 @@
+import { errorMessage } from '../client';
 import { plural } from '../format';
-import { useApp } from '../store';
+import { useApp, useClient } from '../store';
 
 const CONNECTION_TEXT = {
   'not-configured': 'No server set',
+  'signed-out': 'Not signed in to File 360',
   offline: 'Offline',
   online: 'Online',
 } as const;
 
 /** Always-visible answers to "am I connected, who am I, is my work out?" */
 export function StatusArea() {
+  const client = useClient();
   const status = useApp((state) => state.status);
   const navigate = useApp((state) => state.navigate);
+  const toast = useApp((state) => state.toast);
+  const signOut = () =>
+    client.call('auth.signOut').then(
+      (next) => {
+        useApp.setState({ status: next });
+        toast('info', 'Signed out. Files of assignments that are still shared stay on this computer.');
+      },
+      (e: unknown) => toast('error', errorMessage(e)),
+    );
   if (!status) return <div className="status-area" aria-busy="true" />;
   return (
     <section className="status-area" aria-label="Status" aria-live="polite">
@@ -20,6 +32,11 @@ export function StatusArea() {
       </div>
       <div className="status-line muted" data-testid="status-user">
         {status.user ? `Signed in as ${status.user.displayName}` : 'Not signed in'}
+        {status.user && (
+          <button type="button" className="link-button sign-out" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        )}
       </div>
       <button type="button" className="link-button status-line muted" onClick={() => navigate({ section: 'outbox' })}>
         {status.queued === 0 ? 'Nothing waiting to upload' : `${plural(status.queued, 'item')} waiting to upload`}

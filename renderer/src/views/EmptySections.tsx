@@ -2,42 +2,9 @@ import { EmptyState, Page } from '../components/Page';
 import { useApp } from '../store';
 
 /**
- * Sections whose content arrives with sync, Prodigy, the outbox and push. Until
- * then each says what will appear here and what the user can do first.
+ * Sections whose content arrives with Prodigy, the outbox and push. Until then
+ * each says what will appear here and what the user can do first.
  */
-export function AssignmentsView() {
-  const status = useApp((state) => state.status);
-  const navigate = useApp((state) => state.navigate);
-  const configured = status?.connection !== 'not-configured';
-  return (
-    <Page title="Assignments" subtitle="Files shared with you in File 360, ready to annotate offline.">
-      {configured ? (
-        <EmptyState icon="assignments" title="No assignments on this computer yet">
-          <p>
-            This computer is set up for <strong>{status?.server}</strong>. Assignments shared with you will be listed
-            here with their due dates and expiry once you sign in.
-          </p>
-        </EmptyState>
-      ) : (
-        <EmptyState
-          icon="assignments"
-          title="Connect to File 360 to get started"
-          action={
-            <button type="button" className="button primary" onClick={() => navigate({ section: 'settings' })}>
-              Open Settings
-            </button>
-          }
-        >
-          <p>
-            Add your organisation&apos;s File 360 server address and tenant in Settings. Your project manager or File
-            360 administrator can give you both.
-          </p>
-        </EmptyState>
-      )}
-    </Page>
-  );
-}
-
 export function SessionsView() {
   const navigate = useApp((state) => state.navigate);
   return (

@@ -39,7 +39,7 @@ export const KeychainStatus = z.strictObject({
 export type KeychainStatus = z.infer<typeof KeychainStatus>;
 
 export const Status = z.strictObject({
-  connection: z.enum(['not-configured', 'offline', 'online']),
+  connection: z.enum(['not-configured', 'signed-out', 'offline', 'online']),
   server: z.string().nullable(),
   user: z.strictObject({ id: z.string(), displayName: z.string() }).nullable(),
   /** Items waiting in the outbox. */

@@ -1,0 +1,143 @@
+import type { SignInState } from '../../../shared/api/schemas/assignments';
+import type { Status } from '../../../shared/api/schemas/app';
+import type { EventHub } from '../api/event-hub';
+import type { LocalData } from '../db/local-data';
+import { AppError } from '../errors';
+import type { Clock, Logger, Opener, SecretStore } from '../ports';
+import type { Connection } from '../sync/engine';
+import { createAccountStore } from './accounts';
+import { createFile360Client, type File360Client } from './client';
+import { createHttp, type Http, type HttpOptions } from './http';
+import { File360Session } from './session';
+
+export interface File360ServiceDeps {
+  place(): { server: string; tenant: string } | null;
+  data: LocalData;
+  secrets: SecretStore;
+  clock: Clock;
+  logger: Logger;
+  opener: Opener;
+  events: EventHub;
+  http: HttpOptions;
+  /** After a sign-in completes (the companion starts a sync). */
+  signedIn(): void;
+  /** Whenever who is signed in, or whether File 360 answers, changes. */
+  changed(): void;
+}
+
+const IDLE: SignInState = { state: 'idle', authorizeUrl: null, message: null };
+
+/** The File 360 side of the app for the server and tenant in the settings. */
+export class File360Service {
+  readonly http: Http;
+  private current: { key: string; session: File360Session; client: File360Client } | null = null;
+  private signIn: SignInState = IDLE;
+  private reachableNow: boolean | null = null;
+
+  constructor(private readonly deps: File360ServiceDeps) {
+    this.http = createHttp(deps.http);
+  }
+
+  /** Follows the settings: a new server or tenant means a new (signed-out until restored) session. */
+  async follow(): Promise<void> {
+    const place = this.deps.place();
+    const key = place ? `${place.server}\n${place.tenant}` : '';
+    if (this.current?.key === key) return;
+    this.current?.session.cancelSignIn();
+    this.current = null;
+    this.reachableNow = null;
+    this.setSignIn(IDLE);
+    if (!place || this.deps.data.problem()) return;
+    const session = new File360Session(
+      {
+        http: this.http,
+        secrets: this.deps.secrets,
+        accounts: createAccountStore(() => this.deps.data.require().db),
+        record: (fn) => this.deps.data.transaction(({ audit }) => fn(audit)),
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        opener: this.deps.opener,
+        changed: () => this.deps.changed(),
+      },
+      place.server.replace(/\/+$/, ''),
+      place.tenant,
+    );
+    this.current = { key, session, client: createFile360Client(session, this.http) };
+    await session.restore();
+    this.deps.changed();
+  }
+
+  session(): File360Session | null {
+    return this.current?.session ?? null;
+  }
+
+  connection(): Connection | null {
+    const account = this.current?.session.account();
+    if (!this.current || !account) return null;
+    return { client: this.current.client, owner: { server: account.server, tenant: account.tenant, userId: account.userId } };
+  }
+
+  user(): Status['user'] {
+    const account = this.current?.session.account();
+    return account ? { id: account.userId, displayName: account.displayName } : null;
+  }
+
+  connectionState(): Status['connection'] {
+    if (!this.deps.place()) return 'not-configured';
+    if (!this.user()) return 'signed-out';
+    return this.reachableNow ? 'online' : 'offline';
+  }
+
+  reachable(ok: boolean): void {
+    if (this.reachableNow === ok) return;
+    this.reachableNow = ok;
+    this.deps.changed();
+  }
+
+  signInState(): SignInState {
+    return this.signIn;
+  }
+
+  private setSignIn(state: SignInState): void {
+    this.signIn = state;
+    this.deps.events.emit('auth.changed', state);
+  }
+
+  /** Opens the browser at File 360's sign-in page and returns at once; `auth.changed` reports the outcome. */
+  async startSignIn(): Promise<SignInState> {
+    await this.follow();
+    const session = this.current?.session;
+    if (!session) throw new AppError('NO_SERVER', 'Set the File 360 server address and tenant in Settings first.');
+    const { authorizeUrl, done } = await session.beginSignIn();
+    this.setSignIn({ state: 'waiting', authorizeUrl, message: null });
+    done.then(
+      (account) => {
+        this.reachable(true);
+        this.setSignIn({ state: 'signed-in', authorizeUrl: null, message: `Signed in as ${account.displayName}.` });
+        this.deps.signedIn();
+      },
+      (error: unknown) => {
+        // A newer attempt replaced this one; it reports for itself.
+        if (this.current?.session !== session || this.signIn.authorizeUrl !== authorizeUrl) return;
+        this.setSignIn({ state: 'failed', authorizeUrl: null, message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    return this.signIn;
+  }
+
+  cancelSignIn(): SignInState {
+    this.current?.session.cancelSignIn();
+    this.setSignIn(IDLE);
+    return this.signIn;
+  }
+
+  async signOut(): Promise<void> {
+    await this.current?.session.signOut();
+    this.setSignIn(IDLE);
+  }
+
+  async close(): Promise<void> {
+    this.current?.session.cancelSignIn();
+    await this.http.close();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * File 360's responses as this app relies on them (CONTRACTS §A). Everything a
+ * server sends is checked here before the app uses it; unknown fields are
+ * ignored so a newer server does not break an older app.
+ */
+import { z } from 'zod';
+
+const Id = z.string().min(1).max(256);
+const Time = z.string().min(1).max(64);
+
+export const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i),
+  expires_in: z.number().int().positive(),
+  refresh_token: z.string().min(1),
+  scope: z.string().optional(),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+export const Me = z.object({
+  id: Id,
+  display_name: z.string(),
+  email: z.string().optional().nullable(),
+  roles: z.array(z.string()),
+  groups: z.array(z.string()).default([]),
+});
+export type Me = z.infer<typeof Me>;
+
+export const PERMISSIONS = ['view', 'download', 'upload', 'escalate', 'decide'] as const;
+
+export const Assignment = z.object({
+  id: Id,
+  name: z.string().max(500),
+  status: z.enum(['active', 'expired', 'revoked']),
+  role: z.enum(['annotator', 'reviewer']),
+  permissions: z.array(z.string()),
+  sharer: z.object({ id: Id, display_name: z.string() }).nullable().optional(),
+  sharing_date: Time.nullable().optional(),
+  due_date: Time.nullable().optional(),
+  expiration: Time.nullable().optional(),
+  manifest_version: z.union([z.string(), z.number()]).transform(String),
+  file_count: z.number().int().min(0),
+  total_size: z.number().int().min(0),
+  project: z
+    .object({
+      recipe: z.string(),
+      dataset: z.string(),
+      labels: z.array(z.string()).default([]),
+      view_id: z.string().optional(),
+      instructions_file_id: z.string().optional(),
+      low_confidence_threshold: z.number().optional(),
+      annotations_per_task: z.number().optional(),
+    })
+    .passthrough(),
+  reviewer_groups: z.array(z.string()).default([]),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+export const ManifestItem = z.object({
+  id: Id,
+  // Untrusted: checked by paths.ts before anything touches the disk.
+  path: z.string(),
+  size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i).transform((s) => s.toLowerCase()),
+  version_number: z.number().int().min(0),
+  mime_type: z.string().optional().nullable(),
+  modify_date: Time.optional().nullable(),
+  etag: z.string().optional().nullable(),
+});
+export type ManifestItem = z.infer<typeof ManifestItem>;
+
+export function Collection<T extends z.ZodType>(item: T) {
+  return z.object({
+    _embedded: z.object({ collection: z.array(item) }),
+    _links: z.object({ next: z.object({ href: z.string() }).optional() }).passthrough(),
+    total: z.number().int().optional(),
+  });
+}
+
+/** Documentum-style service error. */
+export const ServiceError = z.object({
+  status: z.number().optional(),
+  code: z.string(),
+  message: z.string().optional(),
+  details: z.unknown().optional(),
+  id: z.string().optional(),
+});
+
+/** API-gateway error (auth, throttling). */
+export const GatewayError = z.object({
+  fault: z.object({
+    faultstring: z.string().optional(),
+    detail: z.object({ errorcode: z.string().optional() }).passthrough().optional(),
+  }),
+});
+
+export const OAuthError = z.object({
+  error: z.string(),
+  error_description: z.string().optional(),
+});

@@ -1,0 +1,109 @@
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { File360Client } from '../file360/client';
+import { File360Error } from '../file360/errors';
+
+export interface DownloadTarget {
+  id: string;
+  version: number;
+  size: number;
+  sha256: string;
+  partialPath: string;
+  finalPath: string;
+}
+
+/** The bytes arrived but are not the file the manifest describes. Never exposed; retried from scratch. */
+export class ChecksumError extends Error {
+  override name = 'ChecksumError';
+}
+
+/** The server's bytes cannot become this file (too many of them, or a range we did not ask for). */
+export class ContentError extends Error {
+  override name = 'ContentError';
+}
+
+async function hashExisting(file: string, hash: Hash): Promise<void> {
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+}
+
+function partialSize(file: string, expected: number): number {
+  try {
+    const size = fs.statSync(file).size;
+    return size <= expected ? size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function rangeStart(contentRange: string | string[] | undefined): number | null {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(contentRange ?? ''));
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Fetches one file into its partial, hashing as the bytes stream past, and
+ * only renames it to its real name once length and sha256 match the
+ * manifest. A partial left by an earlier attempt (or run) is resumed with
+ * Range + If-Range; its bytes are re-hashed from disk, never fetched again.
+ */
+export async function downloadFile(
+  client: File360Client,
+  target: DownloadTarget,
+  signal: AbortSignal,
+  /** How many bytes of this file are on disk so far (a retry may report fewer than before). */
+  progress: (bytesOfFile: number) => void,
+): Promise<{ size: number; mtimeMs: number }> {
+  fs.mkdirSync(path.dirname(target.partialPath), { recursive: true, mode: 0o700 });
+  const etag = `"sha256:${target.sha256}"`;
+  let have = partialSize(target.partialPath, target.size);
+  const hash = createHash('sha256');
+  if (have === target.size && have > 0) {
+    // A finished partial from a run that stopped before its rename: only the check is left to do.
+    await hashExisting(target.partialPath, hash);
+  } else {
+    const response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag } : undefined, signal });
+    if (response.status === 206 && rangeStart(response.headers['content-range']) === have) {
+      await hashExisting(target.partialPath, hash);
+    } else if (response.status === 200) {
+      have = 0; // The server sent the whole file (its copy changed, or it ignores ranges).
+    } else {
+      response.body.destroy();
+      throw new ContentError(`File 360 answered ${response.status} with a range the app did not ask for.`);
+    }
+    progress(have);
+
+    let received = have;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        if (received > target.size) return callback(new ContentError('File 360 sent more bytes than the file has.'));
+        hash.update(chunk);
+        progress(received);
+        callback(null, chunk);
+      },
+    });
+    // flush: the bytes are on the disk before the file can get its real name.
+    const out = fs.createWriteStream(target.partialPath, { flags: have > 0 ? 'a' : 'w', mode: 0o600, flush: true });
+    try {
+      await pipeline(response.body, tap, out, { signal });
+    } catch (error) {
+      if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOSPC' || signal.aborted) throw error;
+      throw error instanceof File360Error ? error : new File360Error('network', `The download of a file was interrupted (${(error as Error).message}).`, null, (error as NodeJS.ErrnoException).code ?? null);
+    }
+    if (received !== target.size) {
+      throw new File360Error('network', `File 360 sent ${received} of ${target.size} bytes.`);
+    }
+  }
+
+  if (hash.digest('hex') !== target.sha256) {
+    fs.rmSync(target.partialPath, { force: true });
+    throw new ChecksumError('The downloaded file did not match its checksum.');
+  }
+  fs.mkdirSync(path.dirname(target.finalPath), { recursive: true, mode: 0o700 });
+  fs.renameSync(target.partialPath, target.finalPath);
+  const stat = fs.statSync(target.finalPath);
+  return { size: stat.size, mtimeMs: stat.mtimeMs };
+}

@@ -1,0 +1,385 @@
+import fs from 'node:fs';
+import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
+import type { EventHub } from '../api/event-hub';
+import type { LocalData } from '../db/local-data';
+import { AppError } from '../errors';
+import type { File360Client } from '../file360/client';
+import { File360Error } from '../file360/errors';
+import type { Clock, Logger, Notifier } from '../ports';
+import { assignmentLayout } from './layout';
+import { throttle, type ProgressTracker } from './progress';
+import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
+import { createSyncStore, type AssignmentRow, type Owner, type SyncStore } from './store';
+
+export type WipeReason = 'expired' | 'revoked' | 'removed';
+
+export interface Connection {
+  client: File360Client;
+  owner: Owner;
+}
+
+export interface SyncEngineDeps {
+  dataDir: string;
+  data: LocalData;
+  clock: Clock;
+  logger: Logger;
+  notifier: Notifier;
+  events: EventHub;
+  settings(): { syncConcurrency: number; syncIntervalMinutes: number };
+  /** The signed-in File 360 connection, or null. */
+  connection(): Connection | null;
+  /** Which server and tenant this computer is set up for (assignments are listed for these). */
+  place(): { server: string; tenant: string } | null;
+  /** Whether File 360 answered the last time the engine asked. */
+  reachable(ok: boolean): void;
+  retry?: RetryOptions;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PROGRESS_INTERVAL_MS = 100;
+const DEFAULT_RETRY: RetryOptions = { maxAttempts: 6, initialDelayMs: 250, maxDelayMs: 15_000 };
+
+const STOP_WORDS: Record<StopReason['kind'], string> = {
+  paused: 'Paused. Files already downloaded are kept; Sync continues where it stopped.',
+  cancelled: 'Stopped.',
+  'disk-full': 'The disk is full. Every file already checked is kept; free some space and choose Sync to continue.',
+  'signed-out': 'Signed out of File 360. Sign in again to continue syncing.',
+  'assignment-gone': 'This assignment is no longer shared with you.',
+  error: 'Sync stopped.',
+};
+
+interface Running {
+  controller: AbortController;
+  done: Promise<void>;
+  tracker: ProgressTracker | null;
+  emit: ReturnType<typeof throttle>;
+}
+
+function parseTime(value: string | null): number | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : time;
+}
+
+/** Turns File 360 assignments into verified files on disk, and removes them when the share ends. */
+export class SyncEngine {
+  readonly store: SyncStore;
+  private readonly running = new Map<string, Running>();
+  private readonly paused = new Set<string>();
+  private cancelExpiryTimer: (() => void) | null = null;
+  private cancelScheduleTimer: (() => void) | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.store = createSyncStore(() => deps.data.require().db);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  list(): AssignmentSummary[] {
+    const place = this.deps.place();
+    if (!place || this.deps.data.problem()) return [];
+    return this.store.assignments(place).map((row) => this.summary(row));
+  }
+
+  detail(id: string): AssignmentDetail {
+    const row = this.rowOrThrow(id);
+    const project = JSON.parse(row.project) as { recipe: string; dataset: string; labels?: string[] };
+    return {
+      ...this.summary(row),
+      project: { recipe: project.recipe, dataset: project.dataset, labels: project.labels ?? [] },
+      reviewerGroups: JSON.parse(row.reviewer_groups) as string[],
+      folder: row.wiped_at ? null : assignmentLayout(this.deps.dataDir, id).files,
+    };
+  }
+
+  files(id: string, offset: number, limit: number, problemsOnly: boolean): FilePage {
+    this.rowOrThrow(id);
+    const page = this.store.filePage(id, offset, limit, problemsOnly);
+    return { total: page.total, offset, rows: page.rows.map((r) => ({ id: r.id, path: r.path, size: r.size, state: r.state, error: r.error })) };
+  }
+
+  private rowOrThrow(id: string): AssignmentRow {
+    const row = this.store.assignment(id);
+    if (!row) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    return row;
+  }
+
+  private syncState(row: AssignmentRow, problems: number, filesOnDisk: number): SyncState {
+    if (row.wiped_at) return 'wiped';
+    if (this.running.has(row.id)) return 'syncing';
+    if (this.paused.has(row.id)) return 'paused';
+    if (row.sync_error || problems > 0) return 'problem';
+    if (!row.last_synced_at && filesOnDisk === 0) return 'never';
+    return row.synced_manifest_version === row.manifest_version ? 'synced' : 'changed';
+  }
+
+  private summary(row: AssignmentRow): AssignmentSummary {
+    const counts = this.store.counts(row.id);
+    const problems = counts.error.files + counts.rejected.files;
+    const sharer = row.sharer ? (JSON.parse(row.sharer) as { display_name?: string }).display_name ?? null : null;
+    return {
+      id: row.id,
+      name: row.name,
+      role: row.role as AssignmentSummary['role'],
+      status: row.status as AssignmentSummary['status'],
+      permissions: JSON.parse(row.permissions) as string[],
+      dueDate: row.due_date,
+      expiration: row.expiration,
+      sharer,
+      fileCount: row.file_count,
+      totalSize: row.total_size,
+      sync: {
+        state: this.syncState(row, problems, counts.done.files),
+        lastSyncedAt: row.last_synced_at,
+        error: row.sync_error,
+        filesOnDisk: counts.done.files,
+        bytesOnDisk: counts.done.bytes,
+        problems,
+      },
+      wiped: row.wiped_at ? { at: row.wiped_at, reason: row.wipe_reason as WipeReason } : null,
+    };
+  }
+
+  // ---- syncing -------------------------------------------------------------------------------
+
+  private requireConnection(): Connection {
+    const connection = this.deps.connection();
+    if (!connection) throw new AppError('NOT_SIGNED_IN', 'Sign in to File 360 first.');
+    return connection;
+  }
+
+  /** Network trouble becomes OFFLINE for the caller; the engine keeps working from local data. */
+  private async online<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      this.deps.reachable(true);
+      return result;
+    } catch (error) {
+      if (error instanceof File360Error && (error.kind === 'network' || error.kind === 'timeout')) {
+        this.deps.reachable(false);
+        throw new AppError('OFFLINE', 'File 360 cannot be reached right now. Your files stay available; the app tries again on its own.');
+      }
+      if (error instanceof File360Error) this.deps.reachable(true);
+      throw error;
+    }
+  }
+
+  /** Fetches the assignment list; removes what is no longer shared. */
+  async refresh(): Promise<void> {
+    const { client, owner } = this.requireConnection();
+    const listed = await this.online(() => client.assignments());
+    const now = this.deps.clock.now().toISOString();
+    const gone: Array<[string, WipeReason]> = [];
+    this.deps.data.transaction(() => {
+      for (const assignment of listed) this.store.upsertAssignment(owner, assignment, now);
+    });
+    const listedIds = new Set(listed.map((a) => a.id));
+    for (const row of this.store.assignments(owner)) {
+      if (row.wiped_at || row.user_id !== owner.userId) continue;
+      if (!listedIds.has(row.id)) gone.push([row.id, 'removed']);
+      else if (row.status === 'expired' || row.status === 'revoked') gone.push([row.id, row.status]);
+    }
+    for (const [id, reason] of gone) await this.wipe(id, reason, 'File 360');
+    this.checkExpiry();
+    this.deps.events.emit('assignments.changed', {});
+  }
+
+  /** The assignment asked for (which must exist), or every one still shared. */
+  targets(id?: string): string[] {
+    if (id) return [this.rowOrThrow(id).id];
+    return this.list().filter((a) => !a.wiped && a.status === 'active').map((a) => a.id);
+  }
+
+  /** Refreshes the list, then syncs one assignment or every one still shared. */
+  async sync(id?: string): Promise<void> {
+    await this.refresh();
+    for (const each of this.targets(id)) await this.syncOne(each);
+  }
+
+  /** Starts (or joins) the run for one assignment, whose row is already up to date. */
+  syncOne(id: string): Promise<void> {
+    const existing = this.running.get(id);
+    if (existing) return existing.done;
+    const row = this.rowOrThrow(id);
+    if (row.wiped_at || row.status !== 'active') throw new AppError('ASSIGNMENT_UNAVAILABLE', 'That assignment has expired or was withdrawn, so its files were removed from this computer.');
+    const permissions = JSON.parse(row.permissions) as string[];
+    if (!permissions.includes('download')) {
+      this.store.setSynced(id, null, null, 'You can see this assignment but File 360 does not let you download its files.');
+      this.deps.events.emit('assignments.changed', {});
+      return Promise.resolve();
+    }
+    const { client } = this.requireConnection();
+    this.paused.delete(id);
+    const controller = new AbortController();
+    const entry: Running = {
+      controller,
+      tracker: null,
+      done: Promise.resolve(),
+      emit: throttle(() => this.emitProgress(id, 'syncing', null), PROGRESS_INTERVAL_MS),
+    };
+    this.running.set(id, entry);
+    this.deps.events.emit('assignments.changed', {});
+    entry.done = this.execute(id, row, client, entry).finally(() => {
+      entry.emit.cancel();
+      this.running.delete(id);
+      this.deps.events.emit('assignments.changed', {});
+    });
+    return entry.done;
+  }
+
+  private async execute(id: string, row: AssignmentRow, client: File360Client, entry: Running): Promise<void> {
+    let result: RunResult;
+    try {
+      result = await this.online(() =>
+        runSync(
+          {
+            dataDir: this.deps.dataDir,
+            data: this.deps.data,
+            store: this.store,
+            client,
+            logger: this.deps.logger,
+            concurrency: this.deps.settings().syncConcurrency,
+            retry: this.deps.retry ?? DEFAULT_RETRY,
+            now: () => this.deps.clock.now(),
+            onProgress: (tracker) => {
+              entry.tracker = tracker;
+              entry.emit.poke();
+            },
+          },
+          id,
+          row.synced_manifest_version === row.manifest_version,
+          entry.controller.signal,
+        ),
+      );
+    } catch (error) {
+      const message = error instanceof AppError || error instanceof File360Error ? error.message : 'Sync failed; the details are in the log.';
+      if (!(error instanceof AppError)) this.deps.logger.error('sync failed', { assignmentId: id, error });
+      this.store.setSynced(id, null, null, message);
+      this.emitProgress(id, 'stopped', message);
+      return;
+    }
+    await this.finish(id, row, result);
+  }
+
+  private async finish(id: string, row: AssignmentRow, result: RunResult): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const stop = result.stopped;
+    if (stop?.kind === 'assignment-gone') {
+      await this.wipe(id, stop.code === 'ASSIGNMENT_REVOKED' ? 'revoked' : 'expired', 'File 360');
+      return;
+    }
+    if (stop?.kind === 'paused') this.paused.add(id);
+    const complete = !stop && result.failed === 0;
+    const message = stop ? STOP_WORDS[stop.kind] : result.failed > 0 ? `${result.failed} file(s) could not be downloaded; Sync tries them again.` : null;
+    if (result.unchanged) {
+      this.store.setSynced(id, row.manifest_version, now, null);
+    } else {
+      this.deps.data.transaction(({ audit }) => {
+        // A run with rejected paths is still complete: those files are refused on purpose, and listed.
+        this.store.setSynced(id, complete ? row.manifest_version : null, complete ? now : null, stop?.kind === 'paused' ? null : message);
+        audit.append({
+          type: stop ? 'sync.stopped' : 'sync.completed',
+          assignmentId: id,
+          details: { downloaded: result.downloaded, bytes: result.bytes, removed: result.removed, rejected: result.rejected, failed: result.failed, ...(stop ? { reason: stop.kind } : {}) },
+        });
+      });
+    }
+    this.emitProgress(id, stop ? (stop.kind === 'paused' ? 'paused' : 'stopped') : 'finished', message);
+  }
+
+  private emitProgress(id: string, state: SyncProgress['state'], message: string | null): void {
+    const snapshot = this.running.get(id)?.tracker?.snapshot();
+    this.deps.events.emit('sync.progress', {
+      assignmentId: id,
+      state,
+      filesDone: snapshot?.filesDone ?? 0,
+      filesTotal: snapshot?.filesTotal ?? 0,
+      bytesDone: snapshot?.bytesDone ?? 0,
+      bytesTotal: snapshot?.bytesTotal ?? 0,
+      rateBytesPerSecond: snapshot?.rateBytesPerSecond ?? 0,
+      etaSeconds: snapshot?.etaSeconds ?? null,
+      message,
+    });
+  }
+
+  /** Pauses a run; partial downloads stay so the next Sync resumes them. */
+  async pause(id: string): Promise<void> {
+    const running = this.running.get(id);
+    if (!running) return;
+    running.controller.abort({ kind: 'paused' } satisfies StopReason);
+    await running.done;
+  }
+
+  // ---- ending a share ------------------------------------------------------------------------
+
+  /**
+   * Removes an assignment's files from this computer and records why. Files go
+   * first: if that fails the row is left as it was, and the next check tries again.
+   */
+  async wipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
+    const running = this.running.get(id);
+    if (running) {
+      running.controller.abort({ kind: 'cancelled' } satisfies StopReason);
+      await running.done;
+    }
+    const row = this.store.assignment(id);
+    if (!row || row.wiped_at) return;
+    try {
+      fs.rmSync(assignmentLayout(this.deps.dataDir, id).root, { recursive: true, force: true });
+    } catch (error) {
+      this.deps.logger.error('could not remove an expired assignment’s files; will try again', { assignmentId: id, error });
+      return;
+    }
+    this.deps.data.transaction(({ audit }) => {
+      const files = this.store.removeAllFiles(id);
+      this.store.setWiped(id, this.deps.clock.now().toISOString(), reason);
+      audit.append({ type: 'assignment.wiped', assignmentId: id, details: { name: row.name, reason, decidedBy: source, files } });
+    });
+    this.paused.delete(id);
+    const why = reason === 'expired' ? 'expired' : reason === 'revoked' ? 'was withdrawn' : 'is no longer shared with you';
+    this.deps.notifier.show({
+      title: 'Assignment removed from this computer',
+      body: `“${row.name}” ${why}, so its files were deleted from this computer.`,
+      route: { section: 'assignments', id },
+    });
+    this.deps.events.emit('assignments.changed', {});
+  }
+
+  /** Wipes every assignment whose expiry has passed by this computer's clock, online or not. */
+  checkExpiry(): void {
+    if (this.closed || this.deps.data.problem()) return;
+    const now = this.deps.clock.now().getTime();
+    const rows = this.deps.data.require().db.prepare<[], AssignmentRow>('SELECT * FROM assignments WHERE wiped_at IS NULL').all();
+    const expired = rows.filter((row) => (parseTime(row.expiration) ?? Infinity) <= now);
+    for (const row of expired) void this.wipe(row.id, 'expired', 'local clock');
+    this.cancelExpiryTimer?.();
+    const next = Math.min(...rows.map((row) => parseTime(row.expiration) ?? Infinity).filter((t) => t > now));
+    // Long waits are re-checked daily: timers cannot wait beyond ~24.8 days, and clocks get adjusted.
+    this.cancelExpiryTimer = Number.isFinite(next) ? this.deps.clock.setTimeout(() => this.checkExpiry(), Math.min(next - now, DAY_MS)) : null;
+  }
+
+  // ---- schedule ------------------------------------------------------------------------------
+
+  /** Syncs every `syncIntervalMinutes` while signed in (0 turns it off). */
+  schedule(): void {
+    this.cancelScheduleTimer?.();
+    this.cancelScheduleTimer = null;
+    const minutes = this.deps.settings().syncIntervalMinutes;
+    if (this.closed || minutes === 0) return;
+    this.cancelScheduleTimer = this.deps.clock.setTimeout(() => {
+      const run = this.deps.connection() ? this.sync() : Promise.resolve();
+      run.catch((error: unknown) => this.deps.logger.info('scheduled sync did not finish', { error })).finally(() => this.schedule());
+    }, minutes * 60_000);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancelExpiryTimer?.();
+    this.cancelScheduleTimer?.();
+    await Promise.all([...this.running.values()].map((running) => {
+      running.controller.abort({ kind: 'paused' } satisfies StopReason);
+      return running.done;
+    }));
+  }
+}

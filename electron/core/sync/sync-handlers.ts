@@ -1,0 +1,25 @@
+import type { Handlers } from '../api/router';
+import type { Logger } from '../ports';
+import type { SyncEngine } from './engine';
+
+export function syncHandlers(engine: SyncEngine, logger: Logger) {
+  return {
+    'assignments.list': () => engine.list(),
+    'assignments.get': ({ id }) => engine.detail(id),
+    'assignments.files': ({ id, offset, limit, problemsOnly }) => engine.files(id, offset, limit, problemsOnly),
+    // Refreshing the list is awaited, so being offline or signed out is reported; the download
+    // itself runs on and reports through `sync.progress`.
+    'sync.start': async ({ id }) => {
+      await engine.refresh();
+      const ids = engine.targets(id);
+      void (async () => {
+        for (const each of ids) await engine.syncOne(each);
+      })().catch((error: unknown) => logger.warn('sync did not finish', { error }));
+      return null;
+    },
+    'sync.pause': async ({ id }) => {
+      await engine.pause(id);
+      return null;
+    },
+  } satisfies Pick<Handlers, 'assignments.list' | 'assignments.get' | 'assignments.files' | 'sync.start' | 'sync.pause'>;
+}

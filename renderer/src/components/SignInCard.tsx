@@ -1,0 +1,101 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { SettingsView } from '../../../shared/api/schemas/settings';
+import { ApiError, errorMessage } from '../client';
+import { useApp, useClient } from '../store';
+
+/** Server, tenant and "Sign in with browser": everything a new user needs to get their assignments. */
+export function SignInCard() {
+  const client = useClient();
+  const signIn = useApp((state) => state.signIn);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [server, setServer] = useState('');
+  const [tenant, setTenant] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    client.call('settings.get').then(
+      (view) => {
+        setSettings(view);
+        setServer(view.values.server ?? '');
+        setTenant(view.values.tenant ?? '');
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    );
+  }, [client]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const values: { server?: string | null; tenant?: string | null } = {};
+      if (!settings?.lockedBy.server && server.trim() !== (settings?.values.server ?? '')) values.server = server.trim() || null;
+      if (!settings?.lockedBy.tenant && tenant.trim() !== (settings?.values.tenant ?? '')) values.tenant = tenant.trim() || null;
+      if (Object.keys(values).length > 0) setSettings(await client.call('settings.update', { values }));
+      useApp.setState({ signIn: await client.call('auth.signIn') });
+    } catch (e) {
+      setError(e instanceof ApiError && e.issues.length > 0 ? e.issues.map((issue) => issue.message).join(' ') : errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancel = async () => useApp.setState({ signIn: await client.call('auth.cancelSignIn') });
+  const waiting = signIn.state === 'waiting';
+
+  return (
+    <section className="card sign-in" aria-labelledby="sign-in-heading">
+      <h2 id="sign-in-heading">Sign in to File 360</h2>
+      <p className="muted">Your assignments come from File 360. Signing in happens in your browser; the app never sees your password.</p>
+      <form onSubmit={(event) => void submit(event)} className="sign-in-form" noValidate>
+        <label>
+          Server address
+          <input
+            type="url"
+            value={server}
+            placeholder="https://file360.example.com"
+            disabled={Boolean(settings?.lockedBy.server) || waiting}
+            onChange={(event) => setServer(event.target.value)}
+            spellCheck={false}
+          />
+        </label>
+        <label>
+          Tenant
+          <input type="text" value={tenant} disabled={Boolean(settings?.lockedBy.tenant) || waiting} onChange={(event) => setTenant(event.target.value)} spellCheck={false} />
+        </label>
+        {!waiting && (
+          <button type="submit" className="button primary" disabled={busy || !server || !tenant}>
+            {busy ? 'Opening your browser…' : 'Sign in with browser'}
+          </button>
+        )}
+      </form>
+      {waiting && (
+        <div className="banner banner-info" role="status" aria-live="polite">
+          <span className="spinner" aria-hidden="true" />
+          <div>
+            <strong>Finish signing in in your browser.</strong> This page continues on its own once you are done.{' '}
+            {signIn.authorizeUrl && (
+              <a href={signIn.authorizeUrl} target="_blank" rel="noopener noreferrer">
+                Open the sign-in page again
+              </a>
+            )}
+          </div>
+          <button type="button" className="button ghost" onClick={() => void cancel()}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {signIn.state === 'failed' && signIn.message && (
+        <div className="banner banner-error" role="alert">
+          {signIn.message}
+        </div>
+      )}
+      {error && (
+        <div className="banner banner-error" role="alert">
+          {error}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import { useEffect, useState } from 'react';
+import type { AssignmentDetail } from '../../../../shared/api/schemas/assignments';
+import { routeToHash } from '../../../../shared/routes';
+import { errorMessage } from '../../client';
+import { Page } from '../../components/Page';
+import { ProgressBar, SyncBadge } from '../../components/SyncBits';
+import { expiryCountdown, formatBytes, formatDay, formatRelative, plural } from '../../format';
+import { useApp, useClient } from '../../store';
+import { FileList } from './FileList';
+import { useMinuteClock } from './useAssignments';
+
+export function AssignmentView({ id }: { id: string }) {
+  const client = useClient();
+  const toast = useApp((state) => state.toast);
+  const version = useApp((state) => state.assignmentsVersion);
+  const progress = useApp((state) => state.progress[id]);
+  const signedIn = useApp((state) => Boolean(state.status?.user));
+  const [assignment, setAssignment] = useState<AssignmentDetail | null>(null);
+  const [missing, setMissing] = useState<string | null>(null);
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const now = useMinuteClock();
+
+  useEffect(() => {
+    let current = true;
+    client.call('assignments.get', { id }).then(
+      (detail) => current && setAssignment(detail),
+      (e: unknown) => current && setMissing(errorMessage(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, id, version]);
+
+  const back = (
+    <a className="back-link" href={routeToHash({ section: 'assignments' })}>
+      ← All assignments
+    </a>
+  );
+  if (missing) {
+    return (
+      <Page title="Assignment not found">
+        {back}
+        <div className="banner banner-error">{missing}</div>
+      </Page>
+    );
+  }
+  if (!assignment) return <Page title="Assignment">{back}</Page>;
+
+  const syncing = assignment.sync.state === 'syncing';
+  const act = (method: 'sync.start' | 'sync.pause') => client.call(method, { id }).catch((e: unknown) => toast('error', errorMessage(e)));
+  const expiry = expiryCountdown(assignment.expiration, now);
+  const showProgress = progress && (syncing || progress.state !== 'syncing');
+
+  return (
+    <Page
+      title={assignment.name}
+      subtitle={`${assignment.role === 'reviewer' ? 'Reviewer' : 'Annotator'}${assignment.sharer ? ` · shared by ${assignment.sharer}` : ''} · ${assignment.project.recipe} on “${assignment.project.dataset}”`}
+      actions={
+        !assignment.wiped &&
+        (syncing ? (
+          <button type="button" className="button" onClick={() => void act('sync.pause')}>
+            Pause
+          </button>
+        ) : (
+          <button type="button" className="button primary" disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
+            {assignment.sync.state === 'paused' ? 'Resume sync' : 'Sync'}
+          </button>
+        ))
+      }
+    >
+      {back}
+      {assignment.wiped && (
+        <div className="banner banner-warn" role="status">
+          This assignment {assignment.wiped.reason === 'expired' ? 'expired' : assignment.wiped.reason === 'revoked' ? 'was withdrawn' : 'is no longer shared with you'}, so its files were removed from this computer on{' '}
+          {formatDay(assignment.wiped.at)}.
+        </div>
+      )}
+      {assignment.sync.error && !syncing && (
+        <div className="banner banner-error" role="alert">
+          {assignment.sync.error}
+        </div>
+      )}
+      {showProgress && <ProgressBar progress={progress} />}
+      <dl className="facts facts-row">
+        <div>
+          <dt>State</dt>
+          <dd>
+            <SyncBadge assignment={assignment} progress={progress} />
+          </dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd>{assignment.dueDate ? `${formatDay(assignment.dueDate)} (${formatRelative(assignment.dueDate, now)})` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Expires</dt>
+          <dd className={expiry.urgent ? 'warn-text' : undefined}>{assignment.wiped ? '—' : `${formatDay(assignment.expiration)} · ${expiry.text}`}</dd>
+        </div>
+        <div>
+          <dt>On this computer</dt>
+          <dd>
+            {plural(assignment.sync.filesOnDisk, 'file')} of {assignment.fileCount.toLocaleString()} · {formatBytes(assignment.sync.bytesOnDisk)}
+          </dd>
+        </div>
+        <div>
+          <dt>Last synced</dt>
+          <dd>{assignment.sync.lastSyncedAt ? formatRelative(assignment.sync.lastSyncedAt, now) : 'Never'}</dd>
+        </div>
+        {assignment.project.labels.length > 0 && (
+          <div>
+            <dt>Labels</dt>
+            <dd>{assignment.project.labels.join(', ')}</dd>
+          </div>
+        )}
+      </dl>
+      {!assignment.wiped && (
+        <section aria-labelledby="files-heading" className="files-section">
+          <div className="section-bar">
+            <h2 id="files-heading">Files</h2>
+            <label className="toggle">
+              <input type="checkbox" checked={problemsOnly} onChange={(event) => setProblemsOnly(event.target.checked)} />
+              Only files with problems ({assignment.sync.problems.toLocaleString()})
+            </label>
+          </div>
+          <FileList id={id} problemsOnly={problemsOnly} refreshKey={`${version}:${progress?.state ?? ''}:${Math.floor((progress?.filesDone ?? 0) / 200)}`} />
+        </section>
+      )}
+    </Page>
+  );
+}
