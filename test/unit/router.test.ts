@@ -17,6 +17,14 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.facets': {},
   'audit.verify': {},
+  'auth.signIn': {},
+  'auth.cancelSignIn': {},
+  'auth.signOut': {},
+  'assignments.list': {},
+  'assignments.get': { id: 'asg-1' },
+  'assignments.files': { id: 'asg-1', offset: 0, limit: 100, problemsOnly: true },
+  'sync.start': { id: 'asg-1' },
+  'sync.pause': { id: 'asg-1' },
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

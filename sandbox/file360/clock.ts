@@ -1,0 +1,22 @@
+/** Time as the sandbox sees it: real time plus an offset that tests can move. */
+export interface SandboxClock {
+  now(): Date;
+  /** Makes now() return this instant (and keep running from there). */
+  set(iso: string): void;
+  advance(ms: number): void;
+}
+
+export function createClock(): SandboxClock {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    set(iso) {
+      const at = Date.parse(iso);
+      if (Number.isNaN(at)) throw new Error(`Not an ISO time: ${iso}`);
+      offset = at - Date.now();
+    },
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}

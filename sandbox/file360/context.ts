@@ -1,0 +1,32 @@
+import type { SandboxClock } from './clock';
+import type { FaultState } from './faults';
+import type { Assignments } from './state/assignments';
+import type { AuditTrail } from './state/audit';
+import type { Escalations } from './state/escalations';
+import type { Files } from './state/files';
+import type { Idempotency } from './state/idempotency';
+import type { Tokens } from './state/tokens';
+import type { Uploads } from './state/uploads';
+import type { Users } from './state/users';
+import type { StatsRecorder } from './stats';
+
+/** Everything the route handlers share. */
+export interface Context {
+  tenant: string;
+  clientId: string;
+  /** Seed of generated content. */
+  seed: number;
+  blobDir: string;
+  uploadChunkSize: number;
+  clock: SandboxClock;
+  stats: StatsRecorder;
+  faults: FaultState;
+  users: Users;
+  tokens: Tokens;
+  assignments: Assignments;
+  files: Files;
+  uploads: Uploads;
+  escalations: Escalations;
+  audit: AuditTrail;
+  idempotency: Idempotency;
+}

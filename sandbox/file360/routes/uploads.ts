@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { withUser } from '../auth';
+import { hashFile } from '../content';
+import type { Context } from '../context';
+import { ApiError, invalidRequest, notFound } from '../errors';
+import { header, readJson, type Exchange } from '../exchange';
+import { sendJson } from '../respond';
+import type { Route } from '../router';
+import type { UploadRecord } from '../state/uploads';
+import type { User } from '../state/users';
+
+/** CONTRACTS §A.7: staged, resumable uploads made idempotent by a key. */
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+
+const NewUploadBody = z.strictObject({
+  kind: z.enum(['export', 'package', 'escalation', 'decision']),
+  name: z.string().min(1).max(255),
+  size: z.int().min(0),
+  sha256: Sha256,
+  mime_type: z.string().min(1).max(255),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+});
+
+const CommitBody = z.strictObject({ sha256: Sha256 });
+
+/** Chunks and commits of one upload run one at a time. */
+class Serial {
+  private tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+function uploadView(ctx: Context, upload: UploadRecord) {
+  const { user_id: _user, file_id, ...fields } = upload;
+  return { ...fields, chunk_size: ctx.uploadChunkSize, ...(file_id ? { file_id } : {}) };
+}
+
+/** The caller's own upload to an assignment they may still upload to. */
+function ownUpload(ctx: Context, user: User, id: string): UploadRecord {
+  const upload = ctx.uploads.get(id);
+  if (upload.user_id !== user.id) throw notFound(`Upload ${id}`);
+  ctx.assignments.open(user.id, upload.assignment_id, 'upload');
+  return upload;
+}
+
+const notContiguous = (received: number, message: string) => new ApiError(409, 'RANGE_NOT_CONTIGUOUS', message, `Resume from byte ${received}.`, { received });
+
+async function create(ctx: Context, ex: Exchange, user: User): Promise<void> {
+  const assignment = ctx.assignments.open(user.id, ex.params.id ?? '', 'upload');
+  const body = await readJson(ex, NewUploadBody);
+  const scope = `uploads:${assignment.id}`;
+  const key = header(ex, 'idempotency-key');
+  const earlier = ctx.idempotency.replayed(user.id, scope, key, body);
+  if (earlier) return sendJson(ex, 200, uploadView(ctx, ctx.uploads.get(earlier)), { 'Idempotent-Replayed': 'true' });
+  const upload = ctx.uploads.create(assignment.id, user.id, body);
+  ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
+  return sendJson(ex, 201, uploadView(ctx, upload), { Location: `${ex.url.origin}/file360/v1/uploads/${upload.id}` });
+}
+
+function parseContentRange(ex: Exchange, upload: UploadRecord): { start: number; end: number } {
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header(ex, 'content-range') ?? '');
+  if (!match) throw invalidRequest('Send Content-Range: bytes <first>-<last>/<size> with each chunk.');
+  const [start, end, size] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (size !== upload.size) throw invalidRequest(`Content-Range says the file has ${size} bytes; the upload was created for ${upload.size}.`);
+  if (start > end || end >= size) throw invalidRequest(`Content-Range ${start}-${end} is not a range inside ${size} bytes.`);
+  const declared = header(ex, 'content-length');
+  if (declared !== undefined && Number(declared) !== end - start + 1) throw invalidRequest(`Content-Length ${declared} does not match Content-Range ${start}-${end}.`);
+  return { start, end };
+}
+
+/** Writes the part of the body past `received` at its place in the staging file; returns the bytes the body held. */
+async function appendChunk(ex: Exchange, file: string, start: number, received: number): Promise<number> {
+  const handle = await fs.promises.open(file, 'r+');
+  let offset = start;
+  try {
+    for await (const chunk of ex.req as AsyncIterable<Buffer>) {
+      const skip = Math.max(0, received - offset);
+      if (skip < chunk.length) await handle.write(chunk, skip, chunk.length - skip, offset + skip);
+      offset += chunk.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  return offset - start;
+}
+
+async function putChunk(ctx: Context, ex: Exchange, user: User): Promise<void> {
+  const upload = ownUpload(ctx, user, ex.params.id ?? '');
+  const { start, end } = parseContentRange(ex, upload);
+  const length = end - start + 1;
+  if (length > ctx.uploadChunkSize) throw new ApiError(413, 'INVALID_REQUEST', `A chunk may hold at most chunk_size (${ctx.uploadChunkSize}) bytes; this one holds ${length}.`);
+  const { received } = upload;
+  if (start > received) {
+    ex.req.resume();
+    throw notContiguous(received, `This chunk starts at byte ${start} but only ${received} bytes were received.`);
+  }
+  if (end < received) {
+    ex.req.resume();
+    return sendJson(ex, 202, { received });
+  }
+  const got = await appendChunk(ex, ctx.uploads.partPath(upload.id), start, received);
+  if (got !== length) throw invalidRequest(`The body held ${got} bytes but Content-Range announced ${length}.`);
+  ctx.uploads.setReceived(upload.id, end + 1);
+  return sendJson(ex, 202, { received: end + 1 });
+}
+
+async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
+  const upload = ownUpload(ctx, user, ex.params.id ?? '');
+  const { sha256 } = await readJson(ex, CommitBody);
+  if (upload.status === 'committed' && upload.file_id) {
+    const file = ctx.files.current(upload.file_id).item;
+    if (file.sha256 !== sha256) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'This upload was committed with another SHA-256.', `Committed: ${file.sha256}`);
+    return sendJson(ex, 200, { file });
+  }
+  if (upload.received < upload.size) throw notContiguous(upload.received, `Only ${upload.received} of ${upload.size} bytes were received.`);
+  const part = ctx.uploads.partPath(upload.id);
+  const actual = await hashFile(part, upload.size);
+  if (actual !== upload.sha256) {
+    // The stored bytes are not the file announced, so they are dropped: the client starts over from byte 0.
+    ctx.uploads.setReceived(upload.id, 0);
+    throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 this upload was created with.', `Received bytes hash to ${actual}.`, { received: 0 });
+  }
+  if (sha256 !== actual) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The SHA-256 given does not match the bytes received.', `Received bytes hash to ${actual}.`);
+  const blobPath = `${upload.id}.blob`;
+  await fs.promises.rename(part, path.join(ctx.blobDir, blobPath));
+  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, actual, upload.mime_type);
+  ctx.uploads.committed(upload.id, file.id);
+  ctx.audit.record({
+    event_type: 'upload',
+    user_id: user.id,
+    assignment_id: upload.assignment_id,
+    file_id: file.id,
+    details: { upload_id: upload.id, kind: upload.kind, name: upload.name, size: upload.size },
+  });
+  return sendJson(ex, 201, { file });
+}
+
+export function uploadRoutes(ctx: Context): Route[] {
+  const serial = new Serial();
+  const oneAtATime = (handler: (ctx: Context, ex: Exchange, user: User) => Promise<void>) =>
+    withUser(ctx, (ex, user) => serial.run(ex.params.id ?? '', () => handler(ctx, ex, user)));
+  return [
+    { method: 'POST', pattern: '/file360/v1/assignments/:id/uploads', handle: withUser(ctx, (ex, user) => create(ctx, ex, user)) },
+    {
+      method: 'GET',
+      pattern: '/file360/v1/uploads/:id',
+      handle: withUser(ctx, async (ex, user) => sendJson(ex, 200, uploadView(ctx, ownUpload(ctx, user, ex.params.id ?? '')))),
+    },
+    { method: 'PUT', pattern: '/file360/v1/uploads/:id', handle: oneAtATime(putChunk) },
+    { method: 'POST', pattern: '/file360/v1/uploads/:id/commit', handle: oneAtATime(commit) },
+  ];
+}

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createAdmin, createFaultSwitches, type FaultSwitches, type SandboxAdmin } from './admin';
+import { BodyWriter } from './body-writer';
+import { createClock, type SandboxClock } from './clock';
+import type { Context } from './context';
+import { ApiError, GatewayError, notFound } from './errors';
+import type { Exchange } from './exchange';
+import { FaultState, type RequestFault } from './faults';
+import { FixtureSchema, sampleFixture, type Fixture } from './fixture';
+import { createSend, sendError, sendHtmlError } from './respond';
+import { Router } from './router';
+import { adminRoutes } from './routes/admin';
+import { assignmentRoutes } from './routes/assignments';
+import { auditRoutes } from './routes/audit';
+import { contentRoutes } from './routes/content';
+import { escalationRoutes } from './routes/escalations';
+import { oauthRoutes } from './routes/oauth';
+import { uploadRoutes } from './routes/uploads';
+import { seedFixture, storedIdentity } from './seed';
+import { Assignments } from './state/assignments';
+import { AuditTrail } from './state/audit';
+import { openDb } from './state/db';
+import { Escalations } from './state/escalations';
+import { Files } from './state/files';
+import { Idempotency } from './state/idempotency';
+import { Tokens } from './state/tokens';
+import { Uploads } from './state/uploads';
+import { Users, type SandboxUser } from './state/users';
+import { StatsRecorder, type SandboxStats } from './stats';
+
+export const CLIENT_ID = 'annotator-companion';
+
+export interface File360SandboxOptions {
+  /** State lives here; a restart with the same folder keeps it. Default: a temp folder removed on close. */
+  dataDir?: string;
+  /** Seed for an empty data folder (default `sampleFixture()`); ignored when the folder holds state. */
+  fixture?: Fixture;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** A loopback address; default 127.0.0.1. */
+  host?: string;
+  accessTokenTtlSeconds?: number;
+  /** The chunk_size uploads announce and enforce; default 8 MiB. */
+  uploadChunkSize?: number;
+}
+
+export interface File360Sandbox {
+  /** The contract's {base}, e.g. http://127.0.0.1:43123 */
+  url: string;
+  tenant: string;
+  clientId: string;
+  users: SandboxUser[];
+  clock: SandboxClock;
+  faults: FaultSwitches;
+  stats(): SandboxStats;
+  admin: SandboxAdmin;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost)$/;
+
+function faultError(fault: RequestFault): ApiError | GatewayError {
+  const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
+  if (fault.kind === 'rate-limit') return new GatewayError(429, 'policies.ratelimit.QuotaViolation', 'Rate limit quota violation. Quota limit exceeded.', retryAfter);
+  return fault.status === 503
+    ? new ApiError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable (sandbox fault).', '', {}, retryAfter)
+    : new ApiError(500, 'INTERNAL_ERROR', 'The service failed (sandbox fault).');
+}
+
+function prepareDataDir(dataDir: string | undefined): { dir: string; owned: boolean } {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'file360-sandbox-'));
+  for (const sub of ['blobs', 'uploads']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  return { dir, owned: dataDir === undefined };
+}
+
+/** Starts a File 360 stand-in implementing CONTRACTS §A on a loopback address. */
+export async function startFile360Sandbox(options: File360SandboxOptions = {}): Promise<File360Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.test(host)) throw new Error(`The File 360 sandbox only listens on loopback; ${host} is not.`);
+  const { dir, owned } = prepareDataDir(options.dataDir);
+  const db = openDb(dir);
+  const clock = createClock();
+  const stats = new StatsRecorder();
+  const stored = storedIdentity(db);
+  const fixture = stored ? undefined : FixtureSchema.parse(options.fixture ?? sampleFixture(clock.now()));
+  const identity = stored ?? { tenant: fixture?.tenant ?? '', clientId: CLIENT_ID, seed: fixture?.seed ?? 0 };
+  const blobDir = path.join(dir, 'blobs');
+  const files = new Files(db, clock, identity.seed, blobDir, stats);
+  const ctx: Context = {
+    ...identity,
+    blobDir,
+    uploadChunkSize: options.uploadChunkSize ?? 8 * 1024 * 1024,
+    clock,
+    stats,
+    faults: new FaultState(),
+    users: new Users(db),
+    tokens: new Tokens(db, clock, options.accessTokenTtlSeconds ?? 3600),
+    assignments: new Assignments(db, clock, files),
+    files,
+    uploads: new Uploads(db, clock, path.join(dir, 'uploads')),
+    escalations: new Escalations(db, clock),
+    audit: new AuditTrail(db, clock),
+    idempotency: new Idempotency(db),
+  };
+  if (fixture) seedFixture(ctx, db, fixture);
+
+  const admin = createAdmin(ctx);
+  const faults = createFaultSwitches(ctx);
+  const api = new Router([...oauthRoutes(ctx), ...assignmentRoutes(ctx), ...contentRoutes(ctx), ...uploadRoutes(ctx), ...escalationRoutes(ctx), ...auditRoutes(ctx)]);
+  const control = new Router(adminRoutes(ctx, admin, faults));
+  const send = createSend(new BodyWriter(ctx.faults, stats));
+  let base = '';
+  const inFlight = new Set<Promise<void>>();
+  let closing: Promise<void> | undefined;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = randomBytes(8).toString('hex');
+    res.setHeader('X-Request-Id', requestId);
+    const url = new URL(req.url?.startsWith('/') ? req.url : '/', base);
+    const isControl = url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/');
+    const ex: Exchange = {
+      req,
+      res,
+      url,
+      requestId,
+      params: {},
+      bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname),
+      send: (status, headers, body) => send(ex, status, headers, body),
+    };
+    try {
+      if (isControl && !LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new ApiError(403, 'FORBIDDEN', 'Sandbox controls answer loopback callers only.');
+      const match = (isControl ? control : api).match(req.method ?? 'GET', url.pathname);
+      if (!match) throw notFound(`${url.pathname}`);
+      if ('allowed' in match) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here.`, '', {}, { Allow: match.allowed.join(', ') });
+      stats.request(`${req.method} ${match.route.pattern}`);
+      const fault = isControl ? null : ctx.faults.requestFault(url.pathname);
+      if (fault) {
+        req.resume();
+        const error = faultError(fault);
+        if (fault.kind === 'error' && fault.body === 'html') return await sendHtmlError(ex, error.status, error.headers);
+        throw error;
+      }
+      ex.params = match.params;
+      await match.route.handle(ex);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      await sendError(ex, error instanceof URIError ? new ApiError(400, 'INVALID_REQUEST', 'The path is not valid percent-encoding.') : error);
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const running = handle(req, res).catch(() => {
+      res.destroy();
+    });
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url: base,
+    tenant: ctx.tenant,
+    clientId: ctx.clientId,
+    get users() {
+      return ctx.users.all();
+    },
+    clock,
+    faults,
+    stats: () => stats.snapshot(),
+    admin,
+    close: () => (closing ??= shutDown()),
+  };
+
+  async function shutDown(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stalled and slow responses would hold close() forever; cut every socket now.
+    server.closeAllConnections();
+    await Promise.allSettled([...inFlight]);
+    await stopped;
+    db.close();
+    if (owned) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
