@@ -16,6 +16,8 @@ export interface SandboxAdmin {
   /** `null` removes the expiration. */
   setExpiration(assignmentId: string, expiration: string | null): void;
   setRevoked(assignmentId: string, revoked: boolean): void;
+  /** Takes the assignment off a user's list altogether. */
+  unshare(assignmentId: string, userId: string): void;
   /** Adds a file to the manifest (bumps manifest_version). */
   addFile(assignmentId: string, file: FixtureFile): FileItem;
   /** New content makes a new version_number; any change bumps manifest_version. */
@@ -58,6 +60,7 @@ export function createAdmin(ctx: Context): SandboxAdmin {
     },
     setExpiration: (id, expiration) => ctx.assignments.setExpiration(id, expiration),
     setRevoked: (id, revoked) => ctx.assignments.setRevoked(id, revoked),
+    unshare: (id, userId) => ctx.assignments.unshare(id, userId),
     addFile: (id, file) => ctx.files.add(existing(id).id, FixtureFileSchema.parse(file)),
     updateFile: (fileId, change) => ctx.files.update(fileId, change),
     removeFile: (fileId) => ctx.files.remove(fileId),

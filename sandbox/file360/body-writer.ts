@@ -5,8 +5,9 @@ import type { Exchange } from './exchange';
 import type { Armed, BodyFaults, FaultState } from './faults';
 import type { StatsRecorder } from './stats';
 
-/** Resolves when the response can take more, or is gone. */
+/** Resolves when the response can take more, or is gone (also if it went before this was asked: 'close' fires once). */
 function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed || res.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -23,6 +24,7 @@ function closed(res: ServerResponse): Promise<void> {
 }
 
 function sleepUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+  if (res.destroyed || res.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {
@@ -74,12 +76,17 @@ export class BodyWriter {
     const chunks: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(source) ? [source] : source;
     let sent = 0;
     let slow: number | null = null;
+    // Decided once per response, so `times` counts requests, as for every other fault.
+    let wrong: boolean | null = null;
     const started = Date.now();
 
     const put = async (chunk: Buffer) => {
       if (plan.wrong && chunk.length > 0) {
         const altered = invertEvery(chunk, sent, plan.wrong.params.every ?? 65536);
-        if (altered !== chunk && this.faults.fire(plan.wrong)) chunk = altered;
+        if (altered !== chunk) {
+          wrong ??= this.faults.fire(plan.wrong);
+          if (wrong) chunk = altered;
+        }
       }
       if (slow === null && plan.slow && chunk.length > 0 && this.faults.fire(plan.slow)) slow = plan.slow.params.bytesPerSecond;
       // A slow body goes out in twentieths of a second's worth, each on schedule.

@@ -48,6 +48,7 @@ export const methods = {
   'assignments.files': method(FilePageInput, FilePage, 'A page of an assignment’s files, by path'),
   'sync.start': method(SyncInput, z.null(), 'Sync one assignment, or check for changes and sync all'),
   'sync.pause': method(AssignmentIdInput, z.null(), 'Pause a running sync; finished files and partial downloads are kept'),
+  'sync.cancel': method(AssignmentIdInput, z.null(), 'Stop a sync and discard its partial downloads; finished files are kept'),
 } as const;
 
 export const events = {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import type { CallResult } from '../../shared/api/wire';
-import { createCompanion, type Companion } from '../../electron/core/companion';
+import { createCompanion, type Companion, type CompanionTuning } from '../../electron/core/companion';
 import { resolveConfig } from '../../electron/core/config/config';
 import type { Ports } from '../../electron/core/ports';
 import { testPorts } from './ports';
@@ -18,7 +18,14 @@ export interface Started {
 }
 
 /** A real core on a real data folder, closed when the test ends. */
-export async function startCompanion(dataDir: string, options: { argv?: string[]; env?: NodeJS.ProcessEnv; ports?: Partial<Ports> } = {}): Promise<Started> {
+export interface StartOptions {
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+  ports?: Partial<Ports>;
+  tuning?: CompanionTuning;
+}
+
+export async function startCompanion(dataDir: string, options: StartOptions = {}): Promise<Started> {
   const config = resolveConfig({
     argv: ['--data-dir', dataDir, ...(options.argv ?? [])],
     env: options.env ?? {},
@@ -28,7 +35,7 @@ export async function startCompanion(dataDir: string, options: { argv?: string[]
     shell: 'browser',
   });
   const ports = testPorts(options.ports);
-  const companion = await createCompanion(config, ports);
+  const companion = await createCompanion(config, ports, options.tuning);
   let closed = false;
   const close = companion.close.bind(companion);
   companion.close = async () => {

@@ -25,6 +25,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'assignments.files': { id: 'asg-1', offset: 0, limit: 100, problemsOnly: true },
   'sync.start': { id: 'asg-1' },
   'sync.pause': { id: 'asg-1' },
+  'sync.cancel': { id: 'asg-1' },
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

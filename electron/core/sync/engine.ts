@@ -99,6 +99,13 @@ export class SyncEngine {
     return { total: page.total, offset, rows: page.rows.map((r) => ({ id: r.id, path: r.path, size: r.size, state: r.state, error: r.error })) };
   }
 
+  private usable(row: AssignmentRow): AssignmentRow {
+    if (row.wiped_at || row.status !== 'active') {
+      throw new AppError('ASSIGNMENT_UNAVAILABLE', 'That assignment has expired or was withdrawn, so its files were removed from this computer.');
+    }
+    return row;
+  }
+
   private rowOrThrow(id: string): AssignmentRow {
     const row = this.store.assignment(id);
     if (!row) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
@@ -187,7 +194,7 @@ export class SyncEngine {
 
   /** The assignment asked for (which must exist), or every one still shared. */
   targets(id?: string): string[] {
-    if (id) return [this.rowOrThrow(id).id];
+    if (id) return [this.usable(this.rowOrThrow(id)).id];
     return this.list().filter((a) => !a.wiped && a.status === 'active').map((a) => a.id);
   }
 
@@ -201,8 +208,7 @@ export class SyncEngine {
   syncOne(id: string): Promise<void> {
     const existing = this.running.get(id);
     if (existing) return existing.done;
-    const row = this.rowOrThrow(id);
-    if (row.wiped_at || row.status !== 'active') throw new AppError('ASSIGNMENT_UNAVAILABLE', 'That assignment has expired or was withdrawn, so its files were removed from this computer.');
+    const row = this.usable(this.rowOrThrow(id));
     const permissions = JSON.parse(row.permissions) as string[];
     if (!permissions.includes('download')) {
       this.store.setSynced(id, null, null, 'You can see this assignment but File 360 does not let you download its files.');
@@ -220,15 +226,18 @@ export class SyncEngine {
     };
     this.running.set(id, entry);
     this.deps.events.emit('assignments.changed', {});
-    entry.done = this.execute(id, row, client, entry).finally(() => {
+    entry.done = this.execute(id, row, client, entry).then(async (gone) => {
       entry.emit.cancel();
       this.running.delete(id);
+      // Only once the run is over: wipe() waits for a running sync, and this is that sync.
+      if (gone) await this.wipe(id, gone, 'File 360');
       this.deps.events.emit('assignments.changed', {});
     });
     return entry.done;
   }
 
-  private async execute(id: string, row: AssignmentRow, client: File360Client, entry: Running): Promise<void> {
+  /** Runs the sync; says whether File 360 has ended the share (the caller wipes it). */
+  private async execute(id: string, row: AssignmentRow, client: File360Client, entry: Running): Promise<WipeReason | null> {
     let result: RunResult;
     try {
       result = await this.online(() =>
@@ -257,18 +266,15 @@ export class SyncEngine {
       if (!(error instanceof AppError)) this.deps.logger.error('sync failed', { assignmentId: id, error });
       this.store.setSynced(id, null, null, message);
       this.emitProgress(id, 'stopped', message);
-      return;
+      return null;
     }
-    await this.finish(id, row, result);
+    return this.finish(id, row, result);
   }
 
-  private async finish(id: string, row: AssignmentRow, result: RunResult): Promise<void> {
+  private finish(id: string, row: AssignmentRow, result: RunResult): WipeReason | null {
     const now = this.deps.clock.now().toISOString();
     const stop = result.stopped;
-    if (stop?.kind === 'assignment-gone') {
-      await this.wipe(id, stop.code === 'ASSIGNMENT_REVOKED' ? 'revoked' : 'expired', 'File 360');
-      return;
-    }
+    if (stop?.kind === 'assignment-gone') return stop.code === 'ASSIGNMENT_REVOKED' ? 'revoked' : 'expired';
     if (stop?.kind === 'paused') this.paused.add(id);
     const complete = !stop && result.failed === 0;
     const message = stop ? STOP_WORDS[stop.kind] : result.failed > 0 ? `${result.failed} file(s) could not be downloaded; Sync tries them again.` : null;
@@ -286,6 +292,7 @@ export class SyncEngine {
       });
     }
     this.emitProgress(id, stop ? (stop.kind === 'paused' ? 'paused' : 'stopped') : 'finished', message);
+    return null;
   }
 
   private emitProgress(id: string, state: SyncProgress['state'], message: string | null): void {
@@ -309,6 +316,18 @@ export class SyncEngine {
     if (!running) return;
     running.controller.abort({ kind: 'paused' } satisfies StopReason);
     await running.done;
+  }
+
+  /** Stops a run and throws away its partial downloads; finished files stay. */
+  async cancel(id: string): Promise<void> {
+    const running = this.running.get(id);
+    if (running) {
+      running.controller.abort({ kind: 'cancelled' } satisfies StopReason);
+      await running.done;
+    }
+    this.paused.delete(id);
+    fs.rmSync(assignmentLayout(this.deps.dataDir, id).partial, { recursive: true, force: true });
+    this.deps.events.emit('assignments.changed', {});
   }
 
   // ---- ending a share ------------------------------------------------------------------------

@@ -64,7 +64,9 @@ class StopRun extends Error {
 
 function stopReasonOf(error: unknown): StopReason | null {
   if (error instanceof StopRun) return error.reason;
-  if ((error as NodeJS.ErrnoException)?.code === 'ENOSPC') return { kind: 'disk-full' };
+  const code = (error as NodeJS.ErrnoException)?.code;
+  // The files' disk (ENOSPC) or the database's (SQLITE_FULL): either way nothing more fits.
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return { kind: 'disk-full' };
   if (error instanceof AppError && (error.code === 'SIGNED_OUT' || error.code === 'NOT_SIGNED_IN')) return { kind: 'signed-out' };
   if (error instanceof File360Error && error.status === 403 && (error.code === 'ASSIGNMENT_EXPIRED' || error.code === 'ASSIGNMENT_REVOKED')) {
     return { kind: 'assignment-gone', code: error.code };
@@ -294,8 +296,14 @@ export async function runSync(
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, work.length)) }, worker));
   } finally {
     signal.removeEventListener('abort', abortAll);
-    batch.flush();
-    failures.flush();
+    try {
+      batch.flush();
+      failures.flush();
+    } catch (error) {
+      const reason = stopReasonOf(error);
+      if (!reason) throw error;
+      stop ??= reason;
+    }
   }
   if (!stop && signal.aborted) stop = (signal.reason as StopReason | undefined) ?? { kind: 'cancelled' };
   return { ...result, stopped: stop };

@@ -21,5 +21,9 @@ export function syncHandlers(engine: SyncEngine, logger: Logger) {
       await engine.pause(id);
       return null;
     },
-  } satisfies Pick<Handlers, 'assignments.list' | 'assignments.get' | 'assignments.files' | 'sync.start' | 'sync.pause'>;
+    'sync.cancel': async ({ id }) => {
+      await engine.cancel(id);
+      return null;
+    },
+  } satisfies Pick<Handlers, 'assignments.list' | 'assignments.get' | 'assignments.files' | 'sync.start' | 'sync.pause' | 'sync.cancel'>;
 }

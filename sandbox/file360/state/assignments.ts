@@ -128,4 +128,9 @@ export class Assignments {
   setRevoked(id: string, revoked: boolean): void {
     if (sql(this.db, 'UPDATE assignments SET revoked = ? WHERE id = ?').run(revoked ? 1 : 0, id).changes === 0) throw notFound(`Assignment ${id}`);
   }
+
+  /** Takes the assignment away from a user: it leaves their list, unlike a revocation, which stays listed as "revoked". */
+  unshare(id: string, userId: string): void {
+    if (sql(this.db, 'DELETE FROM assignment_users WHERE assignment_id = ? AND user_id = ?').run(id, userId).changes === 0) throw notFound(`Assignment ${id} for ${userId}`);
+  }
 }

@@ -47,7 +47,7 @@ export function AssignmentView({ id }: { id: string }) {
   if (!assignment) return <Page title="Assignment">{back}</Page>;
 
   const syncing = assignment.sync.state === 'syncing';
-  const act = (method: 'sync.start' | 'sync.pause') => client.call(method, { id }).catch((e: unknown) => toast('error', errorMessage(e)));
+  const act = (method: 'sync.start' | 'sync.pause' | 'sync.cancel') => client.call(method, { id }).catch((e: unknown) => toast('error', errorMessage(e)));
   const expiry = expiryCountdown(assignment.expiration, now);
   const showProgress = progress && (syncing || progress.state !== 'syncing');
 
@@ -58,9 +58,14 @@ export function AssignmentView({ id }: { id: string }) {
       actions={
         !assignment.wiped &&
         (syncing ? (
-          <button type="button" className="button" onClick={() => void act('sync.pause')}>
-            Pause
-          </button>
+          <>
+            <button type="button" className="button" onClick={() => void act('sync.pause')}>
+              Pause
+            </button>
+            <button type="button" className="button ghost" onClick={() => void act('sync.cancel')}>
+              Cancel
+            </button>
+          </>
         ) : (
           <button type="button" className="button primary" disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
             {assignment.sync.state === 'paused' ? 'Resume sync' : 'Sync'}

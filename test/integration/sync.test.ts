@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accountKey } from '../../electron/core/credentials/open-secret-store';
+import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { assignmentLayout } from '../../electron/core/sync/layout';
+import { generatedFixture, sampleFixture } from '../../sandbox/file360';
+import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
+import { startCompanion } from '../support/companion';
+import { ManualClock } from '../support/ports';
+import { sandbox, tokenRequest } from '../support/sandbox-file360';
+import { tempDir } from '../support/tmp';
+
+const TRIAGE = 'asg-support-triage';
+const NOTES = 'asg-release-notes';
+
+describe('signing in to File 360', () => {
+  it('signs in through the browser, keeps the refresh token only in the keychain, and syncs every file with its checksum', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, dataDir, { ports: { secrets } });
+
+    expect(app.companion.status()).toMatchObject({ connection: 'online', user: { id: 'u-ana', displayName: 'Ana Ruiz' } });
+    expect(await secrets.list()).toEqual([accountKey(sb.url, 'u-ana')]);
+    const [opened] = (app.ports.opener as unknown as { opened: string[] }).opened;
+    const authorize = new URL(opened ?? '');
+    expect(authorize.pathname).toBe(`/tenants/${sb.tenant}/oauth2/auth`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    const list = await idle(app);
+    expect(list.map((a) => [a.id, a.sync.state])).toEqual(
+      expect.arrayContaining([
+        [NOTES, 'synced'],
+        [TRIAGE, 'synced'],
+      ]),
+    );
+    for (const id of [TRIAGE, NOTES]) {
+      for (const { item, exists, sha256 } of onDisk(sb, dataDir, id)) {
+        expect(exists, item.path).toBe(true);
+        expect(sha256, item.path).toBe(item.sha256);
+      }
+    }
+    // Nothing secret in the database, the settings or the logs.
+    const refreshToken = await secrets.get(accountKey(sb.url, 'u-ana'));
+    for (const file of filesUnder(dataDir)) {
+      expect(fs.readFileSync(path.join(dataDir, file)).includes(refreshToken ?? '\u0000'), file).toBe(false);
+    }
+    const audit = (await app.call('audit.list', { limit: 500 })).entries.map((e) => e.type);
+    expect(audit).toContain('auth.signed_in');
+    expect(audit.filter((t) => t === 'file.downloaded')).toHaveLength(sb.admin.files(TRIAGE).length + sb.admin.files(NOTES).length);
+  });
+
+  it('says plainly when the user cancels in the browser', async () => {
+    const sb = await sandbox();
+    const app = await startCompanion(path.join(tempDir(), 'data'), {
+      argv: ['--server', sb.url, '--tenant', sb.tenant],
+      ports: { opener: approvingOpener(sb, 'ana', 'deny') },
+      tuning: FAST,
+    });
+    const outcome = nextEvent(app, 'auth.changed', (s) => s.state !== 'waiting');
+    expect(await app.call('auth.signIn')).toMatchObject({ state: 'waiting', authorizeUrl: expect.stringContaining('code_challenge_method=S256') });
+    expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser.' });
+    expect(app.companion.status().connection).toBe('signed-out');
+  });
+
+  it('refreshes an expired access token once, stores the rotated refresh token, and the old one is dead', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, dataDir, { ports: { secrets } });
+    await idle(app);
+    const key = accountKey(sb.url, 'u-ana');
+    const before = await secrets.get(key);
+
+    sb.faults.expireTokensNow();
+    await app.call('sync.start', {});
+    await idle(app);
+    expect(sb.stats().tokenRefreshes).toBe(1);
+    const after = await secrets.get(key);
+    expect(after).not.toBe(before);
+    const replay = await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: before ?? '' });
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(app.companion.status().user?.id).toBe('u-ana');
+  });
+
+  it('stays signed in across a restart, using the keychain', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const first = await signedInApp(sb, dataDir, { ports: { secrets } });
+    await idle(first);
+    await first.companion.close();
+
+    const second = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { secrets }, tuning: FAST });
+    expect(second.companion.status().user?.id).toBe('u-ana');
+    await second.call('sync.start', {});
+    await idle(second);
+    expect(sb.stats().tokenRefreshes).toBe(1);
+  });
+
+  it('signs out when File 360 refuses the refresh token, and says so', async () => {
+    const sb = await sandbox();
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { secrets } });
+    await idle(app);
+    await secrets.set(accountKey(sb.url, 'u-ana'), 'a-token-the-server-never-issued');
+    sb.faults.expireTokensNow();
+    expect(await app.raw('sync.start', {})).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } });
+    expect(app.companion.status()).toMatchObject({ connection: 'signed-out', user: null });
+    expect(await secrets.list()).toEqual([]);
+    expect((await app.call('audit.list', { type: 'auth.session_expired' })).entries).toHaveLength(1);
+  });
+
+  it('signs out: the keychain entry is deleted and files of assignments still shared stay', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, dataDir, { ports: { secrets } });
+    await idle(app);
+    const status = await app.call('auth.signOut');
+    expect(status).toMatchObject({ connection: 'signed-out', user: null });
+    expect(await secrets.list()).toEqual([]);
+    expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.exists)).toBe(true);
+    expect(await app.raw('sync.start', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
+    expect(sb.stats().requests['GET /tenants/:tenant/oauth2/logout']).toBe(1);
+  });
+});
+
+describe('a resync with no change', () => {
+  it('downloads nothing and does not even fetch the manifest', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const app = await signedInApp(sb, dataDir);
+    await idle(app);
+    sb.admin.resetStats();
+    const before = (await app.call('audit.list', { limit: 500 })).entries.length;
+
+    await app.call('sync.start', {});
+    const list = await idle(app);
+    expect(list.filter((a) => !a.wiped && a.status === 'active').every((a) => a.sync.state === 'synced')).toBe(true);
+    const stats = sb.stats();
+    expect(stats.contentRequests).toEqual({});
+    expect(stats.requests['GET /file360/v1/assignments/:id/files']).toBeUndefined();
+    expect(stats.requests['GET /file360/v1/assignments']).toBe(1);
+    expect((await app.call('audit.list', { limit: 500 })).entries.length).toBe(before);
+  });
+
+  it('notices a local file that was deleted or edited, and fetches only that one', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const app = await signedInApp(sb, dataDir);
+    await idle(app);
+    const [first, second] = onDisk(sb, dataDir, TRIAGE);
+    fs.rmSync(first?.file ?? '');
+    fs.appendFileSync(second?.file ?? '', 'edited by hand');
+    sb.admin.resetStats();
+
+    await app.call('sync.start', { id: TRIAGE });
+    await idle(app);
+    expect(Object.keys(sb.stats().contentRequests).sort()).toEqual([first?.item.id, second?.item.id].sort());
+    expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.sha256 === f.item.sha256)).toBe(true);
+  });
+});
