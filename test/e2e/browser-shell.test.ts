@@ -63,7 +63,7 @@ describe('the app in Chromium, through the browser shell', () => {
     const { page, errors } = session;
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/assignments');
     expect(await page.evaluate(() => window.location.href)).not.toContain('token=');
-    await page.getByRole('heading', { name: 'Connect to File 360 to get started' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
 
     for (const section of SECTIONS) {
       await page.locator(`nav a[data-section="${section}"]`).click();
@@ -102,7 +102,9 @@ describe('the app in Chromium, through the browser shell', () => {
   it('saves File 360 settings, explains a bad address beside the field, and follows them in the status area', async (ctx) => {
     const session = await open(ctx);
     const { page } = session;
-    await page.getByRole('button', { name: 'Open Settings' }).click();
+    // Keys pressed before the app has drawn itself go nowhere; wait for it, as a person would.
+    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+    await page.keyboard.press('Control+7');
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
 
     await page.getByLabel('Server address').fill('http://file360.example.com');
@@ -114,10 +116,10 @@ describe('the app in Chromium, through the browser shell', () => {
     await page.getByLabel('Tenant').fill('acme');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('Offline');
+    await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('Not signed in');
 
     await page.locator('nav a[data-section="assignments"]').click();
-    await page.getByText('This computer is set up for').waitFor();
+    await expect.poll(() => page.getByLabel('Server address').inputValue()).toBe('https://file360.example.com');
     const saved = (await session.app.call('settings.get')).values;
     expect(saved).toMatchObject({ server: 'https://file360.example.com', tenant: 'acme' });
     await page.keyboard.press('Control+7');

@@ -3,11 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountKey } from '../../electron/core/credentials/open-secret-store';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
-import { assignmentLayout } from '../../electron/core/sync/layout';
-import { generatedFixture, sampleFixture } from '../../sandbox/file360';
-import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
+import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
-import { ManualClock } from '../support/ports';
 import { sandbox, tokenRequest } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 

@@ -5,11 +5,12 @@ import type { CallResult } from '../../shared/api/wire';
 import { createCompanion, type Companion, type CompanionTuning } from '../../electron/core/companion';
 import { resolveConfig } from '../../electron/core/config/config';
 import type { Ports } from '../../electron/core/ports';
-import { testPorts } from './ports';
+import { testPorts, type TestPorts } from './ports';
 
 export interface Started {
   companion: Companion;
-  ports: ReturnType<typeof testPorts>;
+  /** The recording test ports, with whatever the test swapped in. */
+  ports: TestPorts & Ports;
   dataDir: string;
   /** A call that must succeed; returns its value. */
   call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<MethodOutput<M>>;
@@ -34,7 +35,8 @@ export async function startCompanion(dataDir: string, options: StartOptions = {}
     version: '0.1.0-test',
     shell: 'browser',
   });
-  const ports = testPorts(options.ports);
+  // Whatever the test swapped in replaces a default; the rest keep their recording types.
+  const ports = testPorts(options.ports) as TestPorts & Ports;
   const companion = await createCompanion(config, ports, options.tuning);
   let closed = false;
   const close = companion.close.bind(companion);

@@ -8,7 +8,7 @@ import type { Opener } from '../../electron/core/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { assignmentLayout } from '../../electron/core/sync/layout';
 import { startCompanion, type StartOptions, type Started } from './companion';
-import { submitApprovePage } from './sandbox-file360';
+import { approvingOpener as approveAs } from './approve';
 
 /** Fast retries, so fault storms converge in test time rather than in minutes. */
 export const FAST: CompanionTuning = {
@@ -16,24 +16,10 @@ export const FAST: CompanionTuning = {
   syncRetry: { maxAttempts: 8, initialDelayMs: 5, maxDelayMs: 50 },
 };
 
-/**
- * The system browser, as a person would use it: open the sign-in page, type the
- * user name and password, press Allow (or Deny), and follow the redirect back to the app.
- */
+/** The approve-page opener for one of the sandbox's users. */
 export function approvingOpener(sb: File360Sandbox, username = 'ana', action: 'allow' | 'deny' = 'allow'): Opener & { opened: string[] } {
-  const opened: string[] = [];
-  return {
-    opened,
-    async openExternal(url) {
-      opened.push(url);
-      const user = sb.users.find((candidate) => candidate.username === username);
-      void (async () => {
-        const answer = await submitApprovePage(url, { username, password: user?.password ?? '', action });
-        const location = answer.headers.get('location');
-        if (location) await fetch(location);
-      })();
-    },
-  };
+  const user = sb.users.find((candidate) => candidate.username === username);
+  return approveAs({ username, password: user?.password ?? '' }, action);
 }
 
 export function nextEvent<E extends EventName>(app: Started, event: E, accept: (payload: EventPayload<E>) => boolean = () => true, timeoutMs = 15_000): Promise<EventPayload<E>> {
@@ -60,9 +46,12 @@ export async function until<T>(read: () => Promise<T>, accept: (value: T) => boo
   }
 }
 
-/** Waits until no assignment is syncing and returns the list. */
+/** States a sync ends in; `never` and `changed` mean work is still to come. */
+const SETTLED = new Set(['synced', 'problem', 'paused', 'wiped']);
+
+/** Waits until every assignment has settled (synced, failed, paused or wiped) and returns the list. */
 export function idle(app: Started, timeoutMs?: number): Promise<AssignmentSummary[]> {
-  return until(() => app.call('assignments.list'), (list) => list.length > 0 && list.every((a) => a.sync.state !== 'syncing'), timeoutMs);
+  return until(() => app.call('assignments.list'), (list) => list.length > 0 && list.every((a) => SETTLED.has(a.sync.state)), timeoutMs);
 }
 
 /** A real app, pointed at the sandbox and signed in through the browser flow. */

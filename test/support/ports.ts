@@ -64,14 +64,19 @@ export function recordingOpener(): Opener & { opened: string[] } {
   };
 }
 
-/** Ports for a core under test: controllable time, memory secrets, everything recorded. */
-export function testPorts(overrides: Partial<Ports> = {}) {
+function defaultPorts() {
   return {
     clock: new ManualClock(),
     logger: recordingLogger(),
     notifier: recordingNotifier(),
     opener: recordingOpener(),
     secrets: new MemorySecretStore({ kind: 'memory', detail: 'test secrets in memory' }),
-    ...overrides,
   };
+}
+
+export type TestPorts<O extends Partial<Ports> = Record<never, never>> = Omit<ReturnType<typeof defaultPorts>, keyof O> & O;
+
+/** Ports for a core under test: controllable time, memory secrets, everything recorded; overrides keep their own types. */
+export function testPorts<O extends Partial<Ports> = Record<never, never>>(overrides: O = {} as O): TestPorts<O> {
+  return { ...defaultPorts(), ...overrides };
 }

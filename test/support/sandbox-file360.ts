@@ -3,6 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { startFile360Sandbox, type File360Sandbox, type File360SandboxOptions } from '../../sandbox/file360';
+import { submitApprovePage } from './approve';
+
+export { hiddenFields, submitApprovePage } from './approve';
 
 /** A sandbox closed when the current test finishes. */
 export async function sandbox(options: File360SandboxOptions = {}): Promise<File360Sandbox> {
@@ -42,22 +45,6 @@ export async function callbackListener(): Promise<{ redirectUri: string; receive
 
 export function authorizeUrl(sb: File360Sandbox, params: Record<string, string>): string {
   return `${sb.url}/tenants/${sb.tenant}/oauth2/auth?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, scope: 'openid file360 push', state: randomBytes(8).toString('hex'), code_challenge_method: 'S256', ...params })}`;
-}
-
-/** The hidden fields of the approve page's form, as a browser would submit them. */
-export function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-    fields[name ?? ''] = (value ?? '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-  }
-  return fields;
-}
-
-/** Submits the approve page as a person would; returns the sandbox's answer without following it. */
-export async function submitApprovePage(pageUrl: string, fields: Record<string, string>): Promise<Response> {
-  const page = await fetch(pageUrl);
-  const html = await page.text();
-  return fetch(pageUrl, { method: 'POST', body: new URLSearchParams({ ...hiddenFields(html), ...fields }), redirect: 'manual' });
 }
 
 export async function tokenRequest(sb: File360Sandbox, form: Record<string, string>): Promise<Response> {

@@ -4,7 +4,7 @@ import { useApp, useClient } from '../store';
 
 const CONNECTION_TEXT = {
   'not-configured': 'No server set',
-  'signed-out': 'Not signed in to File 360',
+  'signed-out': 'Not signed in',
   offline: 'Offline',
   online: 'Online',
 } as const;
@@ -30,14 +30,16 @@ export function StatusArea() {
         <span className={`dot dot-${status.connection}`} aria-hidden="true" />
         <span data-testid="status-connection">{CONNECTION_TEXT[status.connection]}</span>
       </div>
-      <div className="status-line muted" data-testid="status-user">
-        {status.user ? `Signed in as ${status.user.displayName}` : 'Not signed in'}
-        {status.user && (
+      {status.user && (
+        <div className="status-user" data-testid="status-user">
+          <span className="status-name" title={status.user.displayName}>
+            Signed in as {status.user.displayName}
+          </span>
           <button type="button" className="link-button sign-out" onClick={() => void signOut()}>
             Sign out
           </button>
-        )}
-      </div>
+        </div>
+      )}
       <button type="button" className="link-button status-line muted" onClick={() => navigate({ section: 'outbox' })}>
         {status.queued === 0 ? 'Nothing waiting to upload' : `${plural(status.queued, 'item')} waiting to upload`}
       </button>

@@ -20,6 +20,10 @@ export function AssignmentView({ id }: { id: string }) {
   const [problemsOnly, setProblemsOnly] = useState(false);
   const now = useMinuteClock();
 
+  // While a sync runs, re-read about twenty times over its course, so the numbers and the list keep up with the bar.
+  const step = Math.max(1, Math.ceil((progress?.filesTotal ?? 0) / 20));
+  const refreshKey = `${version}:${progress?.state ?? ''}:${Math.floor((progress?.filesDone ?? 0) / step)}`;
+
   useEffect(() => {
     let current = true;
     client.call('assignments.get', { id }).then(
@@ -29,7 +33,7 @@ export function AssignmentView({ id }: { id: string }) {
     return () => {
       current = false;
     };
-  }, [client, id, version]);
+  }, [client, id, refreshKey]);
 
   const back = (
     <a className="back-link" href={routeToHash({ section: 'assignments' })}>
@@ -103,7 +107,7 @@ export function AssignmentView({ id }: { id: string }) {
         </div>
         <div>
           <dt>On this computer</dt>
-          <dd>
+          <dd data-testid="on-disk">
             {plural(assignment.sync.filesOnDisk, 'file')} of {assignment.fileCount.toLocaleString()} · {formatBytes(assignment.sync.bytesOnDisk)}
           </dd>
         </div>
@@ -127,7 +131,7 @@ export function AssignmentView({ id }: { id: string }) {
               Only files with problems ({assignment.sync.problems.toLocaleString()})
             </label>
           </div>
-          <FileList id={id} problemsOnly={problemsOnly} refreshKey={`${version}:${progress?.state ?? ''}:${Math.floor((progress?.filesDone ?? 0) / 200)}`} />
+          <FileList id={id} problemsOnly={problemsOnly} refreshKey={refreshKey} />
         </section>
       )}
     </Page>

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHostServer } from '../../electron/host/server';
+import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { startCompanion } from '../support/companion';
+import { FAST, addAssignment, onDisk } from '../support/file360-app';
+import { systemClock } from '../../electron/core/ports';
+import { recordingOpener } from '../support/ports';
+import { sandbox } from '../support/sandbox-file360';
+import { tempDir } from '../support/tmp';
+
+const RENDERER = path.resolve('dist/renderer');
+const MiB = 1024 * 1024;
+
+let browser: Browser | null = null;
+let skipReason = 'no browser';
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first (npm test does).');
+  browser = await launchChromium((note) => (skipReason = note));
+});
+afterAll(async () => browser?.close());
+
+describe('a new user, in Chromium', () => {
+  it('signs in through File 360 in the browser, syncs, and watches the progress bar finish', async (ctx) => {
+    if (!browser) return ctx.skip(skipReason);
+    const sb = await sandbox();
+    // A batch big enough to watch: the progress bar has something to show.
+    addAssignment(sb, 'asg-images', Array.from({ length: 24 }, (_, i) => ({ path: `images/scan-${String(i + 1).padStart(3, '0')}.png`, size: 512 * 1024 })), { expiresInDays: 1.5 });
+    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 2 * MiB, pathPrefix: '/file360/v1/files/' } });
+
+    const opener = recordingOpener();
+    const dataDir = path.join(tempDir(), 'data');
+    // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
+    const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER, logger: app.ports.logger });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await page.goto(server.url);
+
+    // The first thing a new user sees: where to sign in.
+    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+    await page.getByLabel('Server address').fill(sb.url);
+    await page.getByLabel('Tenant').fill(sb.tenant);
+    await page.getByRole('button', { name: 'Sign in with browser' }).click();
+    await page.getByText('Finish signing in in your browser.').waitFor();
+    await screenshot(page, 'sign-in-waiting');
+
+    // The app opened the system browser at File 360; the person signs in there.
+    await expect.poll(() => opener.opened.length).toBe(1);
+    const browserTab = await context.newPage();
+    await browserTab.goto(opener.opened[0] ?? '');
+    await browserTab.getByLabel('Username').fill('ana');
+    await browserTab.getByLabel('Password').fill('wrong');
+    await browserTab.getByRole('button', { name: 'Allow' }).click();
+    await browserTab.getByText(/password/i).first().waitFor();
+    await browserTab.getByLabel('Password').fill('ana-password');
+    await browserTab.getByRole('button', { name: 'Allow' }).click();
+    await browserTab.getByRole('heading', { name: 'You are signed in' }).waitFor();
+    await browserTab.close();
+
+    // Back in the app: signed in, the list appears and the sync runs on its own.
+    await expect.poll(() => page.getByTestId('status-user').textContent()).toContain('Signed in as Ana Ruiz');
+    await page.getByRole('link', { name: 'Test assignment asg-images' }).click();
+    await page.getByTestId('sync-progress').waitFor();
+    await expect.poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThan(10);
+    // The numbers under the bar keep up with it, not only at the end.
+    await expect.poll(() => page.getByTestId('on-disk').textContent()).not.toMatch(/^0 files/);
+    await screenshot(page, 'sync-in-progress');
+    await page.getByText('Sync finished').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    await expect.poll(() => page.getByTestId('file-row').first().textContent()).toContain('On this computer');
+    await screenshot(page, 'sync-finished');
+
+    await page.getByRole('link', { name: '← All assignments' }).click();
+    await expect.poll(() => page.getByTestId('assignment-row').count()).toBe(3);
+    await expect.poll(() => page.getByText('Up to date').count()).toBe(3);
+    expect(await page.getByRole('row', { name: /asg-images/ }).textContent()).toMatch(/now|seconds? ago|minute ago/);
+    await screenshot(page, 'assignments');
+
+    expect(onDisk(sb, dataDir, 'asg-images').every((f) => f.sha256 === f.item.sha256)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+    await server.close();
+  });
+});
