@@ -63,6 +63,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     dataDir: config.dataDir,
     databaseFile: data.file,
     startupProblem: data.problem(),
+    sandboxWorkspace: config.sandboxWorkspace,
   });
 
   const status = (): Status => ({

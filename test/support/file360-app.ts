@@ -8,7 +8,7 @@ import type { Opener } from '../../electron/core/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { assignmentLayout } from '../../electron/core/sync/layout';
 import { startCompanion, type StartOptions, type Started } from './companion';
-import { approvingOpener as approveAs } from './approve';
+import { approvingOpener as approveAs } from './sandbox-oauth';
 
 /** Fast retries, so fault storms converge in test time rather than in minutes. */
 export const FAST: CompanionTuning = {

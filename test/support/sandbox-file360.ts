@@ -1,72 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { startFile360Sandbox, type File360Sandbox, type File360SandboxOptions } from '../../sandbox/file360';
-import { submitApprovePage } from './approve';
 
-export { hiddenFields, submitApprovePage } from './approve';
+export { authorizeUrl, callbackListener, hiddenFields, pkce, signIn, submitApprovePage, tokenRequest, type Tokens } from './sandbox-oauth';
 
 /** A sandbox closed when the current test finishes. */
 export async function sandbox(options: File360SandboxOptions = {}): Promise<File360Sandbox> {
   const started = await startFile360Sandbox(options);
   onTestFinished(() => started.close());
   return started;
-}
-
-export interface Tokens {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-  scope: string;
-}
-
-export function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-/** The app's side of RFC 8252: a loopback listener that catches the one redirect. */
-export async function callbackListener(): Promise<{ redirectUri: string; received: Promise<URLSearchParams> }> {
-  let deliver: (params: URLSearchParams) => void = () => undefined;
-  const received = new Promise<URLSearchParams>((resolve) => (deliver = resolve));
-  const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('You can close this window.');
-    deliver(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
-}
-
-export function authorizeUrl(sb: File360Sandbox, params: Record<string, string>): string {
-  return `${sb.url}/tenants/${sb.tenant}/oauth2/auth?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, scope: 'openid file360 push', state: randomBytes(8).toString('hex'), code_challenge_method: 'S256', ...params })}`;
-}
-
-export async function tokenRequest(sb: File360Sandbox, form: Record<string, string>): Promise<Response> {
-  return fetch(`${sb.url}/tenants/${sb.tenant}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ client_id: sb.clientId, ...form }) });
-}
-
-/** The whole browser sign-in: approve page, redirect to the loopback callback, code exchange. */
-export async function signIn(sb: File360Sandbox, username = 'ana'): Promise<Tokens> {
-  const user = sb.users.find((candidate) => candidate.username === username);
-  if (!user) throw new Error(`No sandbox user ${username}`);
-  const { verifier, challenge } = pkce();
-  const callback = await callbackListener();
-  const answer = await submitApprovePage(authorizeUrl(sb, { redirect_uri: callback.redirectUri, code_challenge: challenge }), {
-    username,
-    password: user.password,
-    action: 'allow',
-  });
-  await fetch(answer.headers.get('location') ?? '');
-  const code = (await callback.received).get('code') ?? '';
-  const response = await tokenRequest(sb, { grant_type: 'authorization_code', code, redirect_uri: callback.redirectUri, code_verifier: verifier });
-  if (response.status !== 200) throw new Error(`Sign-in failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Tokens;
 }
 
 /** A JSON API call as the signed-in user; `T` is what the test expects the body to be. */

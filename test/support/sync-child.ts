@@ -16,7 +16,7 @@ import { createLogger } from '../../electron/core/platform/logger';
 import { systemClock } from '../../electron/core/ports';
 import { assignmentLayout } from '../../electron/core/sync/layout';
 import type { FilePage } from '../../shared/api/schemas/assignments';
-import { approvingOpener } from './approve';
+import { approvingOpener } from './sandbox-oauth';
 
 interface Options {
   dataDir: string;

@@ -23,6 +23,8 @@ export interface CompanionConfig {
   platform: NodeJS.Platform;
   dataDir: string;
   overrides: Partial<Record<OverridableKey, Override>>;
+  /** Pointed at the local File 360 stand-in by `npm start` (no real server configured). */
+  sandboxWorkspace: boolean;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   server: { type: 'string' },
   tenant: { type: 'string' },
+  'sandbox-workspace': { type: 'boolean' },
 } as const;
 
 const ENV_NAMES: Record<OverridableKey | 'dataDir', string> = {
@@ -69,7 +72,7 @@ const VALIDATORS: Record<OverridableKey, z.ZodType<string>> = {
 export function resolveConfig(input: ConfigInput): CompanionConfig {
   // Electron and Chromium add their own switches; only ours are read.
   const { values: flags } = parseArgs({ args: [...input.argv], options: FLAGS, strict: false, allowPositionals: true });
-  const flag = (name: keyof typeof FLAGS) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const flag = (name: Exclude<keyof typeof FLAGS, 'sandbox-workspace'>) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
 
   const overrides: CompanionConfig['overrides'] = {};
   for (const key of ['server', 'tenant'] as const) {
@@ -92,5 +95,13 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
   const dataDirRaw = flag('data-dir') ?? (input.env[ENV_NAMES.dataDir] || undefined);
   const dataDir = dataDirRaw ? path.resolve(dataDirRaw) : defaultDataDir(input.platform, input.env, input.homedir);
 
-  return { appName: APP_NAME, version: input.version, shell: input.shell, platform: input.platform, dataDir, overrides };
+  return {
+    appName: APP_NAME,
+    version: input.version,
+    shell: input.shell,
+    platform: input.platform,
+    dataDir,
+    overrides,
+    sandboxWorkspace: flags['sandbox-workspace'] === true,
+  };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from '../db/statements';
 import type { Me } from './wire';
 
 export interface Account {
@@ -25,7 +26,7 @@ interface Row {
 export function createAccountStore(db: () => Database.Database) {
   return {
     find(server: string, tenant: string): Account | null {
-      const row = db().prepare<[string, string], Row>('SELECT * FROM accounts WHERE server = ? AND tenant = ?').get(server, tenant);
+      const row = prepared<[string, string], Row>(db(), 'SELECT * FROM accounts WHERE server = ? AND tenant = ?').get(server, tenant);
       if (!row) return null;
       return {
         server: row.server,
@@ -38,18 +39,17 @@ export function createAccountStore(db: () => Database.Database) {
       };
     },
     save(server: string, tenant: string, me: Me, now: Date): Account {
-      db()
-        .prepare(
-          `INSERT INTO accounts (server, tenant, user_id, display_name, email, roles, groups, signed_in_at)
+      prepared(
+        db(),
+        `INSERT INTO accounts (server, tenant, user_id, display_name, email, roles, groups, signed_in_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (server, tenant) DO UPDATE SET user_id = excluded.user_id, display_name = excluded.display_name,
              email = excluded.email, roles = excluded.roles, groups = excluded.groups, signed_in_at = excluded.signed_in_at`,
-        )
-        .run(server, tenant, me.id, me.display_name, me.email ?? null, JSON.stringify(me.roles), JSON.stringify(me.groups), now.toISOString());
+      ).run(server, tenant, me.id, me.display_name, me.email ?? null, JSON.stringify(me.roles), JSON.stringify(me.groups), now.toISOString());
       return { server, tenant, userId: me.id, displayName: me.display_name, email: me.email ?? null, roles: me.roles, groups: me.groups };
     },
     remove(server: string, tenant: string): void {
-      db().prepare('DELETE FROM accounts WHERE server = ? AND tenant = ?').run(server, tenant);
+      prepared(db(), 'DELETE FROM accounts WHERE server = ? AND tenant = ?').run(server, tenant);
     },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
+import { prepared } from '../db/statements';
 import { AppError } from '../errors';
 import type { File360Client } from '../file360/client';
 import { File360Error } from '../file360/errors';
@@ -369,7 +370,7 @@ export class SyncEngine {
   checkExpiry(): void {
     if (this.closed || this.deps.data.problem()) return;
     const now = this.deps.clock.now().getTime();
-    const rows = this.deps.data.require().db.prepare<[], AssignmentRow>('SELECT * FROM assignments WHERE wiped_at IS NULL').all();
+    const rows = prepared<[], AssignmentRow>(this.deps.data.require().db, 'SELECT * FROM assignments WHERE wiped_at IS NULL').all();
     const expired = rows.filter((row) => (parseTime(row.expiration) ?? Infinity) <= now);
     for (const row of expired) void this.wipe(row.id, 'expired', 'local clock');
     this.cancelExpiryTimer?.();

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from '../db/statements';
 import type { Assignment as WireAssignment, ManifestItem } from '../file360/wire';
 
 export type FileState = 'pending' | 'done' | 'error' | 'rejected';
@@ -52,7 +53,7 @@ export interface Owner {
 
 /** Reads and writes of the sync tables. Callers decide the transactions. */
 export function createSyncStore(db: () => Database.Database) {
-  const q = <P extends unknown[], R>(sql: string) => db().prepare<P, R>(sql);
+  const q = <P extends unknown[], R>(sql: string) => prepared<P, R>(db(), sql);
   return {
     assignment(id: string): AssignmentRow | undefined {
       return q<[string], AssignmentRow>('SELECT * FROM assignments WHERE id = ?').get(id);

@@ -7,12 +7,18 @@ const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
 export function Sidebar() {
   const current = useApp((state) => state.route.section);
+  const sandbox = useApp((state) => state.info?.sandboxWorkspace);
   return (
     <aside className="sidebar">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">AC</span>
         <span className="brand-name">Annotator Companion</span>
       </div>
+      {sandbox && (
+        <p className="sandbox-badge" title="A File 360 stand-in running on this computer, with sample assignments. Nothing here is real work.">
+          Sandbox workspace
+        </p>
+      )}
       <nav aria-label="Sections">
         <ul className="nav-list">
           {SECTIONS.map((section, index) => (

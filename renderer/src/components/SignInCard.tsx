@@ -7,6 +7,7 @@ import { useApp, useClient } from '../store';
 export function SignInCard() {
   const client = useClient();
   const signIn = useApp((state) => state.signIn);
+  const sandbox = useApp((state) => state.info?.sandboxWorkspace);
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [server, setServer] = useState('');
   const [tenant, setTenant] = useState('');
@@ -48,6 +49,12 @@ export function SignInCard() {
     <section className="card sign-in" aria-labelledby="sign-in-heading">
       <h2 id="sign-in-heading">Sign in to File 360</h2>
       <p className="muted">Your assignments come from File 360. Signing in happens in your browser; the app never sees your password.</p>
+      {sandbox && (
+        <p className="banner banner-info">
+          This is a sandbox workspace: File 360 here is a stand-in on this computer with sample assignments. Sign in as ana with the password
+          ana-password (an annotator), or sam with sam-password (a reviewer).
+        </p>
+      )}
       <form onSubmit={(event) => void submit(event)} className="sign-in-form" noValidate>
         <label>
           Server address

@@ -28,6 +28,8 @@ export const AppInfo = z.strictObject({
   dataDir: z.string(),
   databaseFile: z.string(),
   startupProblem: StartupProblem.nullable(),
+  /** Running against the local File 360 stand-in with sample data, not a real server. */
+  sandboxWorkspace: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
