@@ -27,6 +27,11 @@ export function FileList({ id, problemsOnly, refreshKey }: { id: string; problem
   const [pages, setPages] = useState<Map<number, FileRowView[]>>(new Map());
   const asked = useRef(new Set<number>());
 
+  // Another assignment or another filter is a different list: start it at the top.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [id, problemsOnly]);
+
   useEffect(() => {
     // A new filter or a change on disk: start over, keeping what is shown until the new page arrives.
     asked.current = new Set([0]);

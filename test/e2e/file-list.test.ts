@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHostServer } from '../../electron/host/server';
+import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { startCompanion } from '../support/companion';
+import { seedFiles } from '../support/seed-files';
+import { tempDir } from '../support/tmp';
+
+const RENDERER = path.resolve('dist/renderer');
+const COUNT = 100_000;
+
+let browser: Browser | null = null;
+let skipReason = 'no browser';
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first (npm test does).');
+  browser = await launchChromium((note) => (skipReason = note));
+});
+afterAll(async () => browser?.close());
+
+describe('an assignment with 100 000 files', () => {
+  it('keeps only the visible rows in the page, and reaches the last file by scrolling', async (ctx) => {
+    if (!browser) return ctx.skip(skipReason);
+    const dataDir = path.join(tempDir(), 'data');
+    const app = await startCompanion(dataDir, { argv: ['--server', 'https://file360.example.com', '--tenant', 'acme'] });
+    seedFiles(dataDir, 'asg-100k', COUNT);
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER, logger: app.ports.logger });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const errors = watchForErrors(page);
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Assignments' }).waitFor();
+    await page.evaluate(() => (window.location.hash = '#/assignments/asg-100k'));
+
+    await page.getByText('scans/000/scan-000000.png').waitFor();
+    const rows = await page.getByTestId('file-row').count();
+    expect(rows).toBeGreaterThan(10);
+    expect(rows).toBeLessThan(80);
+    expect(await page.getByRole('table', { name: 'Files' }).getAttribute('aria-rowcount')).toBe(String(COUNT + 1));
+    await screenshot(page, 'file-list-100k');
+
+    await page.getByTestId('file-scroller').evaluate((element) => (element.scrollTop = element.scrollHeight));
+    await page.getByText('scans/099/scan-099999.png').waitFor();
+    expect(await page.getByTestId('file-row').count()).toBeLessThan(80);
+
+    // A new filter starts at the top of its own list, not where the old one was scrolled to.
+    await page.getByLabel(/Only files with problems/).check();
+    await page.getByText('scans/000/scan-000096.png').waitFor();
+    expect(await page.getByTestId('file-scroller').evaluate((element) => element.scrollTop)).toBe(0);
+    expect(await page.getByText('Failed: File 360 had an internal error (HTTP 500).').count()).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    await server.close();
+  });
+});
