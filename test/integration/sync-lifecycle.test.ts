@@ -181,3 +181,29 @@ describe('when a share ends, its files leave the laptop', () => {
     expect(fs.existsSync(assignmentLayout(dataDir, 'asg-view').files)).toBe(false);
   });
 });
+
+describe('the sync timer', () => {
+  it('syncs on its own every syncIntervalMinutes, by the app’s clock', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ syncIntervalMinutes: 5 }));
+    const clock = new ManualClock(new Date().toISOString());
+    const app = await signedInApp(sb, dataDir, { ports: { clock } });
+    await idle(app);
+    sb.admin.addFile(TRIAGE, { id: 'fil-later', path: 'tickets/later.txt', text: 'arrived later\n' });
+
+    clock.advance(4 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sb.stats().contentRequests['fil-later']).toBeUndefined();
+    clock.advance(60_000);
+    await until(() => Promise.resolve(onDisk(sb, dataDir, TRIAGE).find((f) => f.item.id === 'fil-later')?.exists), (exists) => exists === true);
+
+    // Turning the timer off (0) stops it.
+    await app.call('settings.update', { values: { syncIntervalMinutes: 0 } });
+    sb.admin.addFile(TRIAGE, { id: 'fil-never', path: 'tickets/never.txt', text: 'not fetched by the timer\n' });
+    clock.advance(60 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sb.stats().contentRequests['fil-never']).toBeUndefined();
+  });
+});
