@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../shared/routes';
 import { startHostServer, type HostServer } from '../../electron/host/server';
-import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion, type Started } from '../support/companion';
 import { tempDir } from '../support/tmp';
 
-const RENDERER = path.resolve('dist/renderer');
 const HEADINGS: Record<(typeof SECTIONS)[number], string> = {
   assignments: 'Assignments',
   sessions: 'Sessions',
@@ -19,17 +18,7 @@ const HEADINGS: Record<(typeof SECTIONS)[number], string> = {
   settings: 'Settings',
 };
 
-let browser: Browser | null = null;
-let skipReason: string | null = null;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first (npm test does).');
-  browser = await launchChromium((note) => (skipReason = note));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 interface Session {
   app: Started;
@@ -38,13 +27,10 @@ interface Session {
   errors: string[];
 }
 
-async function open(ctx: { skip: (note: string) => void }, dataDir?: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Session> {
-  if (!browser) {
-    ctx.skip(skipReason ?? 'no browser');
-    throw new Error('unreachable');
-  }
+async function open(ctx: { skip(note: string): never }, dataDir?: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Session> {
+  const browser = chromium(ctx);
   const app = await startCompanion(dataDir ?? path.join(tempDir(), 'data'));
-  const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER, logger: app.ports.logger });
+  const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
   const page = await context.newPage();
   const errors = watchForErrors(page);

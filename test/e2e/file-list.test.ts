@@ -1,31 +1,22 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHostServer } from '../../electron/host/server';
-import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion } from '../support/companion';
 import { seedFiles } from '../support/seed-files';
 import { tempDir } from '../support/tmp';
 
-const RENDERER = path.resolve('dist/renderer');
 const COUNT = 100_000;
 
-let browser: Browser | null = null;
-let skipReason = 'no browser';
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first (npm test does).');
-  browser = await launchChromium((note) => (skipReason = note));
-});
-afterAll(async () => browser?.close());
+const chromium = useChromium();
 
 describe('an assignment with 100 000 files', () => {
   it('keeps only the visible rows in the page, and reaches the last file by scrolling', async (ctx) => {
-    if (!browser) return ctx.skip(skipReason);
+    const browser = chromium(ctx);
     const dataDir = path.join(tempDir(), 'data');
     const app = await startCompanion(dataDir, { argv: ['--server', 'https://file360.example.com', '--tenant', 'acme'] });
     seedFiles(dataDir, 'asg-100k', COUNT);
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER, logger: app.ports.logger });
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors = watchForErrors(page);
     await page.goto(server.url);

@@ -2,23 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { afterAll, describe, expect, it } from 'vitest';
+import { screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { tempDir } from '../support/tmp';
 
-let browser: Browser | null = null;
-let skipReason = 'no browser';
+const chromium = useChromium(path.resolve('dist/host/main.mjs'));
 const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  if (!fs.existsSync('dist/host/main.mjs')) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-  browser = await launchChromium((note) => (skipReason = note));
-});
-afterAll(async () => {
-  for (const child of children) child.kill('SIGTERM');
-  await browser?.close();
-});
+afterAll(() => children.forEach((child) => child.kill('SIGTERM')));
 
 /** Starts what `npm start` starts after building, and collects what it prints. */
 function npmStart(args: string[]): { output: string[]; url: Promise<string> } {
@@ -41,7 +31,7 @@ function npmStart(args: string[]): { output: string[]; url: Promise<string> } {
 
 describe('npm start, as a new user meets it', () => {
   it('opens a sandbox workspace in the browser where no Electron binary and no server exist; sign-in and sync work end to end', async (ctx) => {
-    if (!browser) return ctx.skip(skipReason);
+    const browser = chromium(ctx);
     const dataDir = path.join(tempDir(), 'data');
     const started = npmStart(['--data-dir', dataDir, '--no-open']);
     const url = await started.url;

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHostServer } from '../../electron/host/server';
-import { launchChromium, screenshot, watchForErrors } from '../support/chromium';
+import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion } from '../support/companion';
 import { FAST, addAssignment, onDisk } from '../support/file360-app';
 import { systemClock } from '../../electron/core/ports';
@@ -11,21 +9,13 @@ import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
-const RENDERER = path.resolve('dist/renderer');
 const MiB = 1024 * 1024;
 
-let browser: Browser | null = null;
-let skipReason = 'no browser';
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error('dist/renderer is missing: run `npm run build` first (npm test does).');
-  browser = await launchChromium((note) => (skipReason = note));
-});
-afterAll(async () => browser?.close());
+const chromium = useChromium();
 
 describe('a new user, in Chromium', () => {
   it('signs in through File 360 in the browser, syncs, and watches the progress bar finish', async (ctx) => {
-    if (!browser) return ctx.skip(skipReason);
+    const browser = chromium(ctx);
     const sb = await sandbox();
     // A batch big enough to watch: the progress bar has something to show.
     addAssignment(sb, 'asg-images', Array.from({ length: 24 }, (_, i) => ({ path: `images/scan-${String(i + 1).padStart(3, '0')}.png`, size: 512 * 1024 })), { expiresInDays: 1.5 });
@@ -35,7 +25,7 @@ describe('a new user, in Chromium', () => {
     const dataDir = path.join(tempDir(), 'data');
     // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
     const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER, logger: app.ports.logger });
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = watchForErrors(page);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -34,4 +35,22 @@ export function watchForErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => problems.push(error.message));
   return problems;
+}
+
+export const RENDERER_DIR = path.resolve('dist/renderer');
+
+/**
+ * Chromium for one test file: launched before its tests (once the build they
+ * need exists), closed after. Call the returned function in a test to get the
+ * browser, or to skip that test with the reason there is none.
+ */
+export function useChromium(needs = path.join(RENDERER_DIR, 'index.html')): (ctx: { skip(note: string): never }) => Browser {
+  let browser: Browser | null = null;
+  let reason = 'no browser';
+  beforeAll(async () => {
+    if (!fs.existsSync(needs)) throw new Error(`${path.relative(process.cwd(), needs)} is missing: run \`npm run build\` first (npm test does).`);
+    browser = await launchChromium((note) => (reason = note));
+  });
+  afterAll(async () => browser?.close());
+  return (ctx) => browser ?? ctx.skip(reason);
 }
