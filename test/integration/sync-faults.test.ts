@@ -88,6 +88,22 @@ describe('syncing over a bad network', () => {
     expect(sb.stats().rangeHeaders['fil-s']?.[0]).toMatch(/^bytes=\d+-$/);
   });
 
+  it('reports progress at most about ten times a second', async () => {
+    const sb = await sandbox();
+    // About three seconds of downloading: 8 streams of 512 KB/s through 12 MB.
+    addAssignment(sb, 'asg-paced', Array.from({ length: 48 }, (_, i) => ({ path: `p/${i}.bin`, size: 250_000 })));
+    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 512 * 1024, pathPrefix: '/file360/v1/files/' } });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'));
+    const times: number[] = [];
+    app.companion.events.subscribe((event, payload) => {
+      if (event === 'sync.progress' && (payload as { assignmentId: string }).assignmentId === 'asg-paced') times.push(Date.now());
+    });
+    await idle(app);
+    expect(times.length).toBeGreaterThan(15);
+    const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiestSecond).toBeLessThanOrEqual(12);
+  });
+
   it('pauses, keeps the partial download, and resumes it with a range', async () => {
     const sb = await sandbox();
     addAssignment(sb, 'asg-slow', [{ id: 'fil-slow', path: 'slow.bin', size: 3 * MiB }]);
