@@ -10,10 +10,10 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { createCompanion } from '../electron/core/companion';
 import { resolveConfig } from '../electron/core/config/config';
-import { MemorySecretStore } from '../electron/core/credentials/memory-store';
 import { createLogger } from '../electron/core/platform/logger';
 import { systemClock } from '../electron/core/ports';
 import { startHostServer } from '../electron/host/server';
+import { testPorts } from '../test/support/ports';
 import { seedFiles } from '../test/support/seed-files';
 import { median, table, writeResult } from './support/report';
 
@@ -28,7 +28,7 @@ if (!fs.existsSync('dist/renderer/index.html')) {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'companion-bench-renderer-'));
 const companion = await createCompanion(
   resolveConfig({ argv: ['--data-dir', dataDir, '--server', 'https://file360.example.com', '--tenant', 'acme'], env: {}, platform: process.platform, homedir: os.homedir(), version: 'bench', shell: 'browser' }),
-  { clock: systemClock, logger: createLogger({ sinks: [] }), notifier: { show: () => undefined }, opener: { openExternal: async () => undefined }, secrets: new MemorySecretStore({ kind: 'memory', detail: 'bench' }) },
+  testPorts({ clock: systemClock, logger: createLogger({ sinks: [] }) }),
 );
 seedFiles(dataDir, 'asg-big', BIG);
 seedFiles(dataDir, 'asg-small', SMALL);

@@ -7,22 +7,16 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createCompanion } from '../electron/core/companion';
 import { resolveConfig } from '../electron/core/config/config';
-import { MemorySecretStore } from '../electron/core/credentials/memory-store';
 import { createLogger } from '../electron/core/platform/logger';
 import { systemClock } from '../electron/core/ports';
+import { testPorts } from '../test/support/ports';
 import { approvingOpener } from '../test/support/sandbox-oauth';
 
 const { dataDir, server, tenant, assignmentId } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
 
 const companion = await createCompanion(
   resolveConfig({ argv: ['--data-dir', dataDir ?? '', '--server', server ?? '', '--tenant', tenant ?? ''], env: {}, platform: process.platform, homedir: os.homedir(), version: 'bench', shell: 'browser' }),
-  {
-    clock: systemClock,
-    logger: createLogger({ sinks: [] }),
-    notifier: { show: () => undefined },
-    opener: approvingOpener({ username: 'ana', password: 'ana-password' }),
-    secrets: new MemorySecretStore({ kind: 'memory', detail: 'bench' }),
-  },
+  testPorts({ clock: systemClock, logger: createLogger({ sinks: [] }), opener: approvingOpener({ username: 'ana', password: 'ana-password' }) }),
 );
 
 function settled(): Promise<{ state: string; filesDone: number; message: string | null }> {

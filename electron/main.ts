@@ -19,6 +19,7 @@ import { bindIpc } from './ipc';
 import { installMenu } from './menu';
 import { createElectronNotifier } from './notifier';
 import { APP_ENTRY, APP_HOST, APP_SCHEME, deepLinkFromArgv, isAllowedNavigation, isPermissionGranted } from './policy';
+import { createProdigyWindows } from './prodigy-window';
 import { createTray } from './tray';
 
 const APP_ID = 'com.opentext.annotator-companion';
@@ -141,13 +142,16 @@ function lockDownSessions(): void {
   );
 }
 
+let prodigyWindows: ReturnType<typeof createProdigyWindows> | null = null;
+
 // Every web contents, including any the app never meant to create, gets the same rules.
 app.on('web-contents-created', (_event, contents) => {
+  const allowed = (url: string) => isAllowedNavigation(url, prodigyWindows?.allowedOrigin(contents) ?? null);
   contents.on('will-navigate', (event) => {
-    if (!isAllowedNavigation(event.url)) event.preventDefault();
+    if (!allowed(event.url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
-    if (!isAllowedNavigation(event.url)) event.preventDefault();
+    if (!allowed(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -155,6 +159,14 @@ app.on('web-contents-created', (_event, contents) => {
     if (safe) void shell.openExternal(safe);
     return { action: 'deny' };
   });
+});
+
+// Prodigy's Basic auth, answered from memory for its own windows only.
+app.on('login', (event, contents, details, authInfo, callback) => {
+  const credentials = authInfo.isProxy ? null : (prodigyWindows?.credentials(contents, details.url) ?? null);
+  if (!credentials) return;
+  event.preventDefault();
+  callback(credentials.user, credentials.pass);
 });
 
 if (!app.requestSingleInstanceLock()) {
@@ -187,7 +199,9 @@ if (!app.requestSingleInstanceLock()) {
       },
     };
     const secrets = await openSecretStore(logger);
+    prodigyWindows = createProdigyWindows();
     const started = await createCompanion(config, {
+      viewer: prodigyWindows,
       clock: systemClock,
       logger,
       opener,
@@ -219,8 +233,15 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', showWindow);
-  app.on('will-quit', () => {
-    void companion?.close();
-    logFile.close();
+  // Quitting waits for every Prodigy session to stop: they run in process groups of their own and would outlive the app.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing || !companion) return;
+    event.preventDefault();
+    closing = true;
+    void companion.close().finally(() => {
+      logFile.close();
+      app.quit();
+    });
   });
 }

@@ -29,9 +29,10 @@ export function isTrustedSender(frame: SenderFrame | null): boolean {
   return frame !== null && frame.isTopFrame && isAppUrl(frame.url);
 }
 
-/** The app window may navigate within the app; nothing else, ever. */
-export function isAllowedNavigation(url: string): boolean {
-  return isAppUrl(url);
+/** A window may navigate within the app, or (a Prodigy window) within its own session's origin; nothing else. */
+export function isAllowedNavigation(url: string, ownOrigin: string | null = null): boolean {
+  if (isAppUrl(url)) return true;
+  return ownOrigin !== null && parseUrl(url)?.origin === ownOrigin;
 }
 
 export interface PermissionContext {

@@ -16,6 +16,10 @@ export const AUDIT_TYPES = [
   'sync.completed',
   'sync.stopped',
   'assignment.wiped',
+  'session.started',
+  'session.stopped',
+  'session.crashed',
+  'session.orphan_stopped',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -34,4 +38,8 @@ export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'sync.completed': 'Sync finished',
   'sync.stopped': 'Sync stopped',
   'assignment.wiped': 'Assignment wiped',
+  'session.started': 'Prodigy session started',
+  'session.stopped': 'Prodigy session stopped',
+  'session.crashed': 'Prodigy session crashed',
+  'session.orphan_stopped': 'Leftover Prodigy stopped',
 };

@@ -17,6 +17,9 @@ import { createSettingsService } from './settings/settings-service';
 import { SyncEngine } from './sync/engine';
 import type { RetryOptions } from './sync/run';
 import { syncHandlers } from './sync/sync-handlers';
+import { ProdigyService } from './prodigy/service';
+import type { RunTimeouts } from './prodigy/run';
+import { sessionHandlers } from './prodigy/session-handlers';
 
 export interface Companion {
   readonly router: Router;
@@ -32,6 +35,9 @@ export interface Companion {
 export interface CompanionTuning {
   http?: Partial<HttpOptions>;
   syncRetry?: RetryOptions;
+  prodigy?: Partial<RunTimeouts>;
+  /** Hands out ports for Prodigy; tests give a busy one first. */
+  pickPort?: () => Promise<number>;
 }
 
 export const DATABASE_NAME = 'companion.db';
@@ -39,7 +45,7 @@ export const SETTINGS_NAME = 'settings.json';
 
 /** Builds the whole app from its configuration and the ports a shell provides. */
 export async function createCompanion(config: CompanionConfig, ports: Ports, tuning: CompanionTuning = {}): Promise<Companion> {
-  const { clock, logger, secrets, notifier, opener } = ports;
+  const { clock, logger, secrets, notifier, opener, viewer } = ports;
   const releaseLock = acquireInstanceLock(config.dataDir);
   const events = createEventHub(logger);
   const settings = createSettingsService(path.join(config.dataDir, SETTINGS_NAME), config.overrides);
@@ -75,6 +81,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   });
   const statusChanged = () => events.emit('status.changed', status());
 
+  // Declared before the engine, which stops an assignment's session before wiping it.
+  let prodigy: ProdigyService | null = null;
   const engine = new SyncEngine({
     dataDir: config.dataDir,
     data,
@@ -87,7 +95,24 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     place,
     reachable: (ok) => file360.reachable(ok),
     retry: tuning.syncRetry,
+    beforeWipe: (id) => prodigy?.forget(id) ?? Promise.resolve(),
   });
+  prodigy = new ProdigyService({
+    dataDir: config.dataDir,
+    data,
+    store: engine.store,
+    clock,
+    logger,
+    notifier,
+    events,
+    prodigyCommand: () => settings.values().prodigyCommand,
+    place,
+    viewer,
+    env: config.env,
+    timeouts: tuning.prodigy,
+    pickPort: tuning.pickPort,
+  });
+  const sessions = prodigy;
   const syncInBackground = () => void engine.sync().catch((error: unknown) => logger.info('sync did not finish', { error }));
 
   const file360: File360Service = new File360Service({
@@ -134,6 +159,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     ...auditHandlers(data),
     ...authHandlers(file360, status, () => engine.checkExpiry()),
     ...syncHandlers(engine, logger),
+    ...sessionHandlers(sessions),
   };
 
   /** What needs the database: run at start, or once a damaged database has been replaced. */
@@ -145,6 +171,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       });
       if (secrets.status.kind === 'memory') audit.append({ type: 'keychain.unavailable', details: {} });
     });
+    // A Prodigy left running by a crash of this app is stopped before anything else starts one.
+    await sessions.stopOrphans();
     // Expired shares are removed at start by this computer's clock, before any network.
     engine.checkExpiry();
     await file360.follow();
@@ -163,6 +191,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       else pendingRoute = route;
     },
     async close() {
+      await sessions.close();
       await engine.close();
       await file360.close();
       data.close();

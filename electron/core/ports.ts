@@ -38,12 +38,19 @@ export interface SecretStore {
   list(): Promise<string[]>;
 }
 
+/** Shows a running Prodigy session: a window of its own (returns null), or an address for a browser tab. */
+export interface SessionViewer {
+  open(target: { assignmentId: string; title: string; url: string; user: string; pass: string }): Promise<string | null>;
+  close(assignmentId: string): void;
+}
+
 export interface Ports {
   clock: Clock;
   notifier: Notifier;
   opener: Opener;
   logger: Logger;
   secrets: SecretStore;
+  viewer: SessionViewer;
 }
 
 export const systemClock: Clock = {

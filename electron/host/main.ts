@@ -15,6 +15,7 @@ import { createFileSink, createLogger } from '../core/platform/logger';
 import { createSystemOpener } from '../core/platform/opener';
 import { defaultRendererDir } from '../core/platform/renderer-files';
 import { systemClock } from '../core/ports';
+import { createProdigyProxy } from './prodigy-proxy';
 import { startHostServer } from './server';
 
 async function main(): Promise<void> {
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ sinks: [file.sink] });
   const secrets = await openSecretStore(logger);
   const opener = createSystemOpener(logger);
+  const viewer = createProdigyProxy(logger);
   const companion: Companion = await createCompanion(config, {
+    viewer,
     clock: systemClock,
     logger,
     opener,
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     stopping = true;
     await server.close();
     await companion.close();
+    viewer.closeAll();
     file.close();
     process.exit(0);
   };

@@ -6,7 +6,8 @@ import { Sidebar } from './components/Sidebar';
 import { useApp } from './store';
 import { AuditView } from './views/AuditView';
 import { AssignmentsSection } from './views/assignments/AssignmentsView';
-import { NotificationsView, OutboxView, ReviewsView, SessionsView } from './views/EmptySections';
+import { NotificationsView, OutboxView, ReviewsView } from './views/EmptySections';
+import { SessionsView } from './views/SessionsView';
 import { SettingsView } from './views/SettingsView';
 import { StartupProblemView } from './views/StartupProblemView';
 

@@ -16,6 +16,7 @@ import {
   SyncProgress,
 } from './schemas/assignments';
 import { AuditFacets, AuditListInput, AuditPage, AuditVerification } from './schemas/audit';
+import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/sessions';
 import { NoInput } from './schemas/common';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
 
@@ -49,6 +50,11 @@ export const methods = {
   'sync.start': method(SyncInput, z.null(), 'Sync one assignment, or check for changes and sync all'),
   'sync.pause': method(AssignmentIdInput, z.null(), 'Pause a running sync; finished files and partial downloads are kept'),
   'sync.cancel': method(AssignmentIdInput, z.null(), 'Stop a sync and discard its partial downloads; finished files are kept'),
+  'sessions.list': method(NoInput, z.array(SessionView), 'Every assignment that can be annotated here, with its Prodigy session'),
+  'sessions.start': method(SessionInput, SessionView, 'Build the source and start Prodigy for an assignment; returns once it answers'),
+  'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
+  'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
+  'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed'),
 } as const;
 
 export const events = {
@@ -61,6 +67,8 @@ export const events = {
   'auth.changed': SignInState,
   'assignments.changed': z.strictObject({}),
   'sync.progress': SyncProgress,
+  /** A session started, stopped, crashed, or its counts moved. */
+  'sessions.changed': SessionView,
 } as const;
 
 export type Methods = typeof methods;

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'FILE360_REFUSED',
   'NOT_FOUND',
   'ASSIGNMENT_UNAVAILABLE',
+  'PRODIGY_MISSING',
+  'PRODIGY_FAILED',
+  'SOURCE_INVALID',
+  'SESSION_NOT_RUNNING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -56,6 +60,10 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   FILE360_REFUSED: 'File 360 refused the request.',
   NOT_FOUND: 'That item is not on this computer.',
   ASSIGNMENT_UNAVAILABLE: 'That assignment has expired or was withdrawn, so its files were removed from this computer.',
+  PRODIGY_MISSING: 'Prodigy could not be found on this computer.',
+  PRODIGY_FAILED: 'Prodigy did not start.',
+  SOURCE_INVALID: 'Some of the assignment’s task files cannot be read.',
+  SESSION_NOT_RUNNING: 'That assignment has no running Prodigy session.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,4 +1,4 @@
-import type { Clock, Logger, LogFields, Notifier, Opener, Ports } from '../../electron/core/ports';
+import type { Clock, Logger, LogFields, Notifier, Opener, Ports, SessionViewer } from '../../electron/core/ports';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import type { NotificationPayload } from '../../shared/api/schemas/app';
 
@@ -64,6 +64,23 @@ export function recordingOpener(): Opener & { opened: string[] } {
   };
 }
 
+export type ViewerTarget = Parameters<SessionViewer['open']>[0];
+
+/** Records what the app asked to show; tests then talk to Prodigy with the credentials it was given. */
+export function recordingViewer(): SessionViewer & { opened: ViewerTarget[]; closed: string[] } {
+  const opened: ViewerTarget[] = [];
+  const closed: string[] = [];
+  return {
+    opened,
+    closed,
+    open: async (target) => {
+      opened.push(target);
+      return target.url;
+    },
+    close: (assignmentId) => closed.push(assignmentId),
+  };
+}
+
 function defaultPorts() {
   return {
     clock: new ManualClock(),
@@ -71,6 +88,7 @@ function defaultPorts() {
     notifier: recordingNotifier(),
     opener: recordingOpener(),
     secrets: new MemorySecretStore({ kind: 'memory', detail: 'test secrets in memory' }),
+    viewer: recordingViewer(),
   };
 }
 

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCompanion } from '../../electron/core/companion';
 import { resolveConfig } from '../../electron/core/config/config';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { createLogger } from '../../electron/core/platform/logger';
 import { systemClock } from '../../electron/core/ports';
 import { assignmentLayout } from '../../electron/core/sync/layout';
 import type { FilePage } from '../../shared/api/schemas/assignments';
+import { testPorts } from './ports';
 import { approvingOpener } from './sandbox-oauth';
 
 interface Options {
@@ -32,13 +32,7 @@ const say = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`)
 
 const companion = await createCompanion(
   resolveConfig({ argv: ['--data-dir', options.dataDir, '--server', options.server, '--tenant', options.tenant], env: {}, platform: process.platform, homedir: os.homedir(), version: 'child', shell: 'browser' }),
-  {
-    clock: systemClock,
-    logger: createLogger({ sinks: [] }),
-    notifier: { show: () => undefined },
-    opener: approvingOpener(options),
-    secrets: new MemorySecretStore({ kind: 'memory', detail: 'child process' }),
-  },
+  testPorts({ clock: systemClock, logger: createLogger({ sinks: [] }), opener: approvingOpener(options) }),
   { http: { initialDelayMs: 5, maxDelayMs: 50 }, syncRetry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 50 } },
 );
 

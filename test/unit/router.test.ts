@@ -13,7 +13,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'app.takePendingRoute': {},
   'app.recoverDatabase': { action: 'move-aside' },
   'settings.get': {},
-  'settings.update': { values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15 } },
+  'settings.update': { values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy' } },
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.facets': {},
   'audit.verify': {},
@@ -26,6 +26,11 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'sync.start': { id: 'asg-1' },
   'sync.pause': { id: 'asg-1' },
   'sync.cancel': { id: 'asg-1' },
+  'sessions.list': {},
+  'sessions.start': { assignmentId: 'asg-1' },
+  'sessions.stop': { assignmentId: 'asg-1' },
+  'sessions.open': { assignmentId: 'asg-1' },
+  'sessions.log': { assignmentId: 'asg-1' },
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

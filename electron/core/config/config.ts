@@ -25,6 +25,8 @@ export interface CompanionConfig {
   overrides: Partial<Record<OverridableKey, Override>>;
   /** Pointed at the local File 360 stand-in by `npm start` (no real server configured). */
   sandboxWorkspace: boolean;
+  /** The environment child processes (Prodigy) inherit. */
+  env: NodeJS.ProcessEnv;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +105,6 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
     dataDir,
     overrides,
     sandboxWorkspace: flags['sandbox-workspace'] === true,
+    env: input.env,
   };
 }

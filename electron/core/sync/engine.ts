@@ -33,6 +33,8 @@ export interface SyncEngineDeps {
   place(): { server: string; tenant: string } | null;
   /** Whether File 360 answered the last time the engine asked. */
   reachable(ok: boolean): void;
+  /** Runs before an assignment's files are wiped (its Prodigy session stops first). */
+  beforeWipe?(assignmentId: string): Promise<void>;
   retry?: RetryOptions;
 }
 
@@ -345,6 +347,7 @@ export class SyncEngine {
     }
     const row = this.store.assignment(id);
     if (!row || row.wiped_at) return;
+    await this.deps.beforeWipe?.(id);
     try {
       fs.rmSync(assignmentLayout(this.deps.dataDir, id).root, { recursive: true, force: true });
     } catch (error) {

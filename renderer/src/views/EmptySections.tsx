@@ -1,29 +1,9 @@
 import { EmptyState, Page } from '../components/Page';
-import { useApp } from '../store';
 
 /**
- * Sections whose content arrives with Prodigy, the outbox and push. Until then
+ * Sections whose content arrives with the outbox and push. Until then
  * each says what will appear here and what the user can do first.
  */
-export function SessionsView() {
-  const navigate = useApp((state) => state.navigate);
-  return (
-    <Page title="Sessions" subtitle="Prodigy sessions running on this computer.">
-      <EmptyState
-        icon="sessions"
-        title="No annotation sessions"
-        action={
-          <button type="button" className="button" onClick={() => navigate({ section: 'assignments' })}>
-            Go to Assignments
-          </button>
-        }
-      >
-        <p>Open a synced assignment and choose Start annotating. Prodigy runs here, on this computer, on the assignment&apos;s files.</p>
-      </EmptyState>
-    </Page>
-  );
-}
-
 export function OutboxView() {
   return (
     <Page title="Outbox" subtitle="Work waiting to leave this computer.">

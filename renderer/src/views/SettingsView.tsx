@@ -14,11 +14,13 @@ function toDraft(values: Settings): Draft {
     tenant: values.tenant ?? '',
     syncConcurrency: String(values.syncConcurrency),
     syncIntervalMinutes: String(values.syncIntervalMinutes),
+    prodigyCommand: values.prodigyCommand,
   };
 }
 
 function fromDraft(key: SettingKey, text: string): unknown {
   if (key === 'server' || key === 'tenant') return text.trim() === '' ? null : text.trim();
+  if (key === 'prodigyCommand') return text.trim();
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
@@ -141,6 +143,18 @@ export function SettingsView() {
           </Field>
           <Field id="syncIntervalMinutes" label="Minutes between automatic syncs" help="0 syncs only when you ask." view={view} error={errors.syncIntervalMinutes}>
             {text('syncIntervalMinutes', 'number', { min: 0, max: 1440, step: 1 })}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Prodigy</legend>
+          <Field
+            id="prodigyCommand"
+            label="Command that starts Prodigy"
+            help="As you would type it in a terminal, for example python3 -m prodigy, or the full path of a virtual environment's python."
+            view={view}
+            error={errors.prodigyCommand}
+          >
+            {text('prodigyCommand', 'text', { autoComplete: 'off', spellCheck: 'false' })}
           </Field>
         </fieldset>
         <div className="form-actions">

@@ -30,6 +30,8 @@ export const SettingsSchema = z.strictObject({
   syncConcurrency: z.int().min(1).max(32),
   /** Minutes between automatic syncs; 0 means only when asked. */
   syncIntervalMinutes: z.int().min(0).max(24 * 60),
+  /** How Prodigy is started: a program and its arguments, as typed in a terminal. */
+  prodigyCommand: z.string().trim().min(1).max(500),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   tenant: null,
   syncConcurrency: 8,
   syncIntervalMinutes: 30,
+  prodigyCommand: 'python3 -m prodigy',
 };
 
 /** Where the value in force came from, strongest first. */

@@ -2,6 +2,7 @@ import type { Migration } from '../migrate';
 import auditLog from './0001-audit-log';
 import appState from './0002-app-state';
 import file360 from './0003-file360';
+import prodigySessions from './0004-prodigy-sessions';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions];

@@ -1,0 +1,72 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { parse } from 'shell-quote';
+import { AppError } from '../errors';
+
+/**
+ * The Prodigy command from Settings, split like a shell would (quotes allowed),
+ * but run without one: pipes, redirections and `$VARS` are refused, not interpreted.
+ */
+export function parseCommand(command: string): string[] {
+  const words = parse(command, (name) => `$${name}`);
+  if (words.length === 0 || words.some((word) => typeof word !== 'string')) {
+    throw new AppError(
+      'PRODIGY_MISSING',
+      `The Prodigy command "${command}" is not a plain command. Use a program and its arguments, for example: python3 -m prodigy (Settings → Prodigy command).`,
+    );
+  }
+  return words as string[];
+}
+
+/** A free port on 127.0.0.1, found by binding port 0. Another program may take it before Prodigy does; the caller retries. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Sends a signal to Prodigy and everything it started. On POSIX it runs as the
+ * leader of its own process group, so the group gets the signal.
+ */
+export function signalTree(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The command line of a running process, to tell our Prodigy from another program that reused its pid. */
+export function commandLineOf(pid: number): Promise<string | null> {
+  if (process.platform === 'win32') return Promise.resolve(null);
+  return new Promise((resolve) => {
+    execFile('ps', ['-o', 'args=', '-p', String(pid)], (error, stdout) => resolve(error ? null : stdout.trim() || null));
+  });
+}
+
+export function spawnProdigy(argv: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
+  const [program, ...args] = argv;
+  return spawn(program ?? '', args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group (POSIX), so stopping it reaches anything it started.
+    detached: process.platform !== 'win32',
+    windowsHide: true,
+  });
+}

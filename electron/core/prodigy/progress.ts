@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { AnswerCounts } from '../../../shared/api/schemas/sessions';
+
+/**
+ * Counts a session's answers from Prodigy's own database, read-only. Asking
+ * Prodigy over HTTP would not do: /get_session_questions hands out (consumes)
+ * tasks, and there is no side-effect-free progress endpoint.
+ */
+export function readAnswerCounts(home: string, sessionDataset: string, total: number): AnswerCounts {
+  const counts: AnswerCounts = { answered: 0, total, accept: 0, reject: 0, ignore: 0, flagged: 0 };
+  const file = path.join(home, 'prodigy.db');
+  if (!fs.existsSync(file)) return counts;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 1000');
+    const rows = db
+      .prepare<[string], { answer: string | null; n: number; flagged: number }>(
+        `SELECT json_extract(e.content, '$.answer') AS answer, COUNT(DISTINCT e.task_hash) AS n,
+                COUNT(DISTINCT CASE WHEN json_extract(e.content, '$.flagged') = 1 THEN e.task_hash END) AS flagged
+           FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id
+          WHERE d.name = ? GROUP BY answer`,
+      )
+      .all(sessionDataset);
+    for (const row of rows) {
+      if (row.answer === 'accept' || row.answer === 'reject' || row.answer === 'ignore') counts[row.answer] += row.n;
+      counts.answered += row.n;
+      counts.flagged += row.flagged;
+    }
+  } catch {
+    // Prodigy may be creating its tables right now; the next read will see them.
+  } finally {
+    db?.close();
+  }
+  return counts;
+}

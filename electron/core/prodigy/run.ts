@@ -1,0 +1,162 @@
+import type { ChildProcess } from 'node:child_process';
+import { AppError } from '../errors';
+import { BoundedLog } from './log';
+import { signalTree, spawnProdigy } from './process';
+
+export interface RunPlan {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  home: string;
+  port: number;
+  auth: { user: string; pass: string };
+}
+
+export interface RunTimeouts {
+  readyMs: number;
+  sigintMs: number;
+  sigtermMs: number;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** What Prodigy prints as it shuts down cleanly (CONTRACTS §C). */
+export interface ShutdownSummary {
+  saved: number | null;
+  dataset: string | null;
+  sessionId: string | null;
+}
+
+const READY_POLL_MS = 150;
+const BIND_FAILURE = /address already in use|Errno (98|48|10048)/i;
+const MODULE_MISSING = /No module named ['"]?prodigy/i;
+
+export class PortTakenError extends Error {
+  override name = 'PortTakenError';
+}
+
+function basic(auth: RunPlan['auth']): string {
+  return `Basic ${Buffer.from(`${auth.user}:${auth.pass}`).toString('base64')}`;
+}
+
+/**
+ * One Prodigy process: started, watched, and stopped. Ready is decided by an
+ * authenticated GET /project, never by the banner, which Prodigy prints before
+ * it has bound its port.
+ */
+export class ProdigyRun {
+  readonly log: BoundedLog;
+  readonly exited: Promise<Exit>;
+  private readonly child: ChildProcess;
+  private stopping = false;
+  private exit: Exit | null = null;
+
+  constructor(
+    readonly plan: RunPlan,
+    now: () => Date,
+    onLine: (line: string) => void,
+  ) {
+    this.log = new BoundedLog(now);
+    this.child = spawnProdigy(plan.argv, plan.env, plan.home);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      this.child[stream]?.setEncoding('utf8');
+      this.child[stream]?.on('data', (chunk: string) => this.log.write(stream, chunk).forEach((line) => onLine(line.text)));
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once('error', (error) => {
+        this.log.add('app', `Could not start ${plan.argv[0]}: ${error.message}`);
+        this.exit = { code: null, signal: null };
+        resolve(this.exit);
+      });
+      // 'close', not 'exit': only then has all of its output (the shutdown summary) been read.
+      this.child.once('close', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True when the app asked it to stop; an exit otherwise is a crash. */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.plan.port}`;
+  }
+
+  get authorization(): string {
+    return basic(this.plan.auth);
+  }
+
+  /** Resolves once GET /project answers with the credentials; throws in words otherwise. */
+  async ready(timeouts: RunTimeouts, program: string, commandSetting: string): Promise<void> {
+    const deadline = Date.now() + timeouts.readyMs;
+    for (;;) {
+      if (this.exit) throw this.startFailure(program, commandSetting);
+      try {
+        const response = await fetch(`${this.url}/project`, { headers: { authorization: this.authorization }, signal: AbortSignal.timeout(2000) });
+        await response.body?.cancel();
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) {
+        await this.stop(timeouts);
+        throw new AppError('PRODIGY_FAILED', `Prodigy did not answer within ${Math.round(timeouts.readyMs / 1000)} seconds, so it was stopped. Its last lines: ${this.log.tail(5) || '(nothing)'}`);
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS)), this.exited]);
+    }
+  }
+
+  private startFailure(program: string, commandSetting: string): Error {
+    const output = this.log.tail(20);
+    if (BIND_FAILURE.test(output)) return new PortTakenError(`port ${this.plan.port} was taken`);
+    const notFound = /ENOENT/.test(output);
+    if (notFound || MODULE_MISSING.test(output)) {
+      return new AppError(
+        'PRODIGY_MISSING',
+        notFound
+          ? `Prodigy could not be started: "${program}" was not found on this computer. Install Python 3 and Prodigy, or set the command that starts Prodigy in Settings (now: "${commandSetting}").`
+          : `Prodigy is not installed for "${program}". Install it for that Python (pip install prodigy, with your licence key), or set the command that starts Prodigy in Settings (now: "${commandSetting}").`,
+      );
+    }
+    const exit = this.exit;
+    const how = exit?.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
+    return new AppError('PRODIGY_FAILED', `Prodigy ${how} before it was ready. Its last lines: ${this.log.tail(5) || '(nothing)'}`);
+  }
+
+  /** SIGINT (Prodigy saves and prints its summary), then SIGTERM, then SIGKILL; each after a wait. */
+  async stop(timeouts: RunTimeouts): Promise<Exit> {
+    this.stopping = true;
+    const pid = this.child.pid;
+    if (this.exit || pid === undefined) return this.exited;
+    for (const [signal, wait] of [['SIGINT', timeouts.sigintMs], ['SIGTERM', timeouts.sigtermMs], ['SIGKILL', 5000]] as const) {
+      signalTree(pid, signal);
+      const done = await Promise.race([this.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), wait))]);
+      if (done) break;
+      this.log.add('app', `Prodigy did not stop after ${signal}; sending the next signal.`);
+    }
+    return this.exited;
+  }
+
+  summary(): ShutdownSummary {
+    const text = this.log.tail(50);
+    const saved = /Saved (\d+) annotations?/.exec(text);
+    return {
+      saved: saved ? Number(saved[1]) : null,
+      dataset: /^Dataset: (.+)$/m.exec(text)?.[1]?.trim() ?? null,
+      sessionId: /^Session ID: (.+)$/m.exec(text)?.[1]?.trim() ?? null,
+    };
+  }
+}
+
+export function isPortTaken(error: unknown): error is PortTakenError {
+  return error instanceof PortTakenError;
+}

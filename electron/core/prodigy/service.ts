@@ -1,0 +1,386 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AnswerCounts, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
+import type { EventHub } from '../api/event-hub';
+import type { LocalData } from '../db/local-data';
+import { prepared } from '../db/statements';
+import { AppError } from '../errors';
+import { writeFileAtomic } from '../platform/atomic-file';
+import type { Clock, Logger, Notifier, SessionViewer } from '../ports';
+import { assignmentFolder, assignmentLayout } from '../sync/layout';
+import type { AssignmentRow, SyncStore } from '../sync/store';
+import { checkRemotePath, resolveInside } from '../sync/safe-path';
+import { commandLineOf, freePort, isAlive, parseCommand, signalTree } from './process';
+import { readAnswerCounts } from './progress';
+import { ProdigyRun, isPortTaken, type Exit, type RunTimeouts } from './run';
+import { buildSource, instructionsHtml, type SourceFile } from './source';
+
+export interface ProdigyDeps {
+  dataDir: string;
+  data: LocalData;
+  store: SyncStore;
+  clock: Clock;
+  logger: Logger;
+  notifier: Notifier;
+  events: EventHub;
+  prodigyCommand(): string;
+  place(): { server: string; tenant: string } | null;
+  viewer: SessionViewer;
+  /** The environment Prodigy inherits (PATH, PYTHONPATH, …). */
+  env: NodeJS.ProcessEnv;
+  timeouts?: Partial<RunTimeouts>;
+  /** Picks a port for a new session; tests hand out a busy one first. */
+  pickPort?: () => Promise<number>;
+}
+
+interface Live {
+  rowId: number;
+  run: ProdigyRun;
+  state: SessionState;
+  dataset: string;
+  sessionDataset: string;
+  total: number;
+  skipped: Array<{ path: string; reason: string }>;
+  progress: AnswerCounts;
+  startedAt: string;
+  poll: ReturnType<typeof setInterval> | null;
+}
+
+interface SessionRow {
+  id: number;
+  assignment_id: string;
+  pid: number | null;
+  prodigy_home: string;
+  dataset: string;
+  session_name: string;
+  state: SessionState;
+  message: string | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
+const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
+const PORT_ATTEMPTS = 4;
+const PROGRESS_POLL_MS = 1500;
+/** Settings and environment that would point Prodigy somewhere else than the app decided. */
+const OURS = /^PRODIGY_(HOME|HOST|PORT|CONFIG|ALLOWED_SESSIONS|BASIC_AUTH_USER|BASIC_AUTH_PASS)$/;
+
+/** Prodigy session names end up in dataset names and URLs: keep them plain. */
+export function sessionNameFor(userId: string): string {
+  return userId.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'annotator';
+}
+
+/** One supervised Prodigy per assignment, started from the assignment's synced files. */
+export class ProdigyService {
+  private readonly live = new Map<string, Live>();
+  private readonly starting = new Map<string, Promise<SessionView>>();
+  private readonly timeouts: RunTimeouts;
+
+  constructor(private readonly deps: ProdigyDeps) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  }
+
+  private home(assignmentId: string): string {
+    return path.join(this.deps.dataDir, 'prodigy', assignmentFolder(assignmentId));
+  }
+
+  private db() {
+    return this.deps.data.require().db;
+  }
+
+  private lastRow(assignmentId: string): SessionRow | undefined {
+    return prepared<[string], SessionRow>(this.db(), 'SELECT * FROM prodigy_sessions WHERE assignment_id = ? ORDER BY id DESC LIMIT 1').get(assignmentId);
+  }
+
+  // ---- what the UI sees -------------------------------------------------------------------------
+
+  private whyNot(row: AssignmentRow): string | null {
+    if (row.wiped_at || row.status !== 'active') return 'This assignment is no longer shared with you.';
+    if (row.role !== 'annotator') return 'Reviewer assignments are worked on in Reviews.';
+    const project = JSON.parse(row.project) as { recipe?: string };
+    if (project.recipe === 'review') return 'Review assignments are worked on in Reviews.';
+    if (this.deps.store.counts(row.id).done.files === 0) return 'Sync this assignment first: none of its files are on this computer yet.';
+    return null;
+  }
+
+  view(row: AssignmentRow): SessionView {
+    const live = this.live.get(row.id);
+    const last = live ? undefined : this.lastRow(row.id);
+    const project = JSON.parse(row.project) as { recipe: string; dataset: string };
+    const whyNot = this.whyNot(row);
+    return {
+      assignmentId: row.id,
+      assignmentName: row.name,
+      recipe: project.recipe,
+      dataset: project.dataset,
+      state: live?.state ?? last?.state ?? 'idle',
+      message: live ? null : (last?.message ?? null),
+      startedAt: live?.startedAt ?? last?.started_at ?? null,
+      endedAt: live ? null : (last?.ended_at ?? null),
+      progress: live?.progress ?? (last ? readAnswerCounts(this.home(row.id), `${last.dataset}-${last.session_name}`, 0) : null),
+      skipped: live?.skipped ?? [],
+      startable: whyNot === null,
+      whyNot,
+    };
+  }
+
+  list(): SessionView[] {
+    const place = this.deps.place();
+    if (!place || this.deps.data.problem()) return [];
+    return this.deps.store.assignments(place).filter((row) => !row.wiped_at).map((row) => this.view(row));
+  }
+
+  private rowOrThrow(assignmentId: string): AssignmentRow {
+    const row = this.deps.store.assignment(assignmentId);
+    if (!row) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    return row;
+  }
+
+  private changed(assignmentId: string): void {
+    const row = this.deps.store.assignment(assignmentId);
+    if (row) this.deps.events.emit('sessions.changed', this.view(row));
+  }
+
+  log(assignmentId: string) {
+    return { assignmentId, lines: this.live.get(assignmentId)?.run.log.all() ?? [] };
+  }
+
+  // ---- starting ---------------------------------------------------------------------------------
+
+  /** Starts Prodigy for an assignment, or returns the one already running; resolves once it answers. */
+  start(assignmentId: string): Promise<SessionView> {
+    const row = this.rowOrThrow(assignmentId);
+    const live = this.live.get(assignmentId);
+    if (live && (live.state === 'running' || live.state === 'starting')) return this.starting.get(assignmentId) ?? Promise.resolve(this.view(row));
+    const whyNot = this.whyNot(row);
+    if (whyNot) return Promise.reject(new AppError('SESSION_NOT_RUNNING', whyNot));
+    const started = this.launch(row).finally(() => this.starting.delete(assignmentId));
+    this.starting.set(assignmentId, started);
+    return started;
+  }
+
+  private sourceFiles(row: AssignmentRow): SourceFile[] {
+    const root = assignmentLayout(this.deps.dataDir, row.id).files;
+    return this.deps.store
+      .files(row.id)
+      .filter((file) => file.state === 'done')
+      .flatMap((file) => {
+        const checked = checkRemotePath(file.path);
+        return checked.ok ? [{ id: file.id, path: file.path, sha256: file.sha256, file: resolveInside(root, checked.segments) }] : [];
+      });
+  }
+
+  /** prodigy.json from the assignment's project; host and port come from the environment, which beats it. */
+  private writeConfig(home: string, project: Record<string, unknown>, instructions: string | null): void {
+    const config: Record<string, unknown> = {
+      db: 'sqlite',
+      db_settings: { sqlite: { name: 'prodigy.db', path: home } },
+      show_flag: true,
+      feed_overlap: false,
+      ...(instructions ? { instructions } : {}),
+      ...(typeof project.view_id === 'string' ? { view_id: project.view_id } : {}),
+      ...(Array.isArray(project.labels) && project.labels.length > 0 ? { labels: project.labels } : {}),
+    };
+    // annotations_per_task is File 360's business: on a laptop with one session it would only lock tasks away.
+    writeFileAtomic(path.join(home, 'prodigy.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  private async launch(row: AssignmentRow): Promise<SessionView> {
+    const project = JSON.parse(row.project) as Record<string, unknown> & { recipe: string; dataset: string; labels?: string[]; instructions_file_id?: string };
+    const home = this.home(row.id);
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    const files = this.sourceFiles(row);
+    const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
+    const source = buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null);
+    const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
+    if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
+    this.writeConfig(home, project, instructions);
+
+    const commandSetting = this.deps.prodigyCommand();
+    const command = parseCommand(commandSetting);
+    const sessionName = sessionNameFor(row.user_id);
+    const labels = (project.labels ?? []).join(',');
+    const argv = [...command, project.recipe, project.dataset, source.file, ...(labels ? ['--label', labels] : [])];
+    const base = Object.fromEntries(Object.entries(this.deps.env).filter(([key]) => !OURS.test(key)));
+    const auth = { user: `companion-${randomBytes(4).toString('hex')}`, pass: randomBytes(24).toString('base64url') };
+    const startedAt = this.deps.clock.now().toISOString();
+
+    for (let attempt = 1; ; attempt += 1) {
+      const port = await (this.deps.pickPort ?? freePort)();
+      const env = {
+        ...base,
+        PRODIGY_HOME: home,
+        PRODIGY_HOST: '127.0.0.1',
+        PRODIGY_PORT: String(port),
+        PRODIGY_ALLOWED_SESSIONS: sessionName,
+        PRODIGY_BASIC_AUTH_USER: auth.user,
+        PRODIGY_BASIC_AUTH_PASS: auth.pass,
+        PYTHONUNBUFFERED: '1',
+      };
+      const run = new ProdigyRun({ argv, env, home, port, auth }, () => this.deps.clock.now(), () => undefined);
+      const rowId = Number(
+        prepared(
+          this.db(),
+          `INSERT INTO prodigy_sessions (assignment_id, pid, port, prodigy_home, dataset, session_name, state, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'starting', ?)`,
+        ).run(row.id, run.pid ?? null, port, home, project.dataset, sessionName, startedAt).lastInsertRowid,
+      );
+      const live: Live = {
+        rowId,
+        run,
+        state: 'starting',
+        dataset: project.dataset,
+        sessionDataset: `${project.dataset}-${sessionName}`,
+        total: source.tasks,
+        skipped: source.skipped,
+        progress: { answered: 0, total: source.tasks, accept: 0, reject: 0, ignore: 0, flagged: 0 },
+        startedAt,
+        poll: null,
+      };
+      this.live.set(row.id, live);
+      this.changed(row.id);
+      try {
+        await run.ready(this.timeouts, command[0] ?? '', commandSetting);
+      } catch (error) {
+        this.live.delete(row.id);
+        const retry = isPortTaken(error) && attempt < PORT_ATTEMPTS;
+        this.endRow(rowId, retry ? 'stopped' : 'failed', retry ? `Port ${port} was taken; tried another.` : (error as Error).message, await run.exited);
+        if (retry) continue;
+        this.changed(row.id);
+        throw isPortTaken(error) ? new AppError('PRODIGY_FAILED', `Prodigy could not find a free port after ${PORT_ATTEMPTS} tries.`) : error;
+      }
+      this.running(row, live);
+      return this.view(row);
+    }
+  }
+
+  private running(row: AssignmentRow, live: Live): void {
+    live.state = 'running';
+    this.deps.data.transaction(({ audit }) => {
+      prepared(this.db(), "UPDATE prodigy_sessions SET state = 'running' WHERE id = ?").run(live.rowId);
+      audit.append({
+        type: 'session.started',
+        assignmentId: row.id,
+        details: { dataset: live.dataset, session: live.sessionDataset, tasks: live.total, skipped: live.skipped.length, port: live.run.plan.port },
+      });
+    });
+    live.poll = setInterval(() => this.refreshProgress(row.id), PROGRESS_POLL_MS);
+    live.poll.unref?.();
+    void live.run.exited.then((how) => this.exited(row.id, live, how));
+    this.changed(row.id);
+  }
+
+  private refreshProgress(assignmentId: string): void {
+    const live = this.live.get(assignmentId);
+    if (!live) return;
+    const next = readAnswerCounts(live.run.plan.home, live.sessionDataset, live.total);
+    const before = live.progress;
+    live.progress = next;
+    if (next.answered !== before.answered || next.flagged !== before.flagged) this.changed(assignmentId);
+  }
+
+  /** Prodigy has exited: a stop the app asked for, or a crash. */
+  private exited(assignmentId: string, live: Live, how: Exit): void {
+    if (live.poll) clearInterval(live.poll);
+    this.refreshProgress(assignmentId);
+    this.live.delete(assignmentId);
+    this.deps.viewer.close(assignmentId);
+    if (live.run.stopRequested) {
+      const summary = live.run.summary();
+      this.deps.data.transaction(({ audit }) => {
+        this.endRow(live.rowId, 'stopped', null, how, summary.saved, summary.sessionId);
+        audit.append({ type: 'session.stopped', assignmentId, details: { saved: summary.saved, prodigySession: summary.sessionId, answered: live.progress.answered, exitCode: how.code } });
+      });
+    } else {
+      const message = `Prodigy stopped unexpectedly (${how.signal ? `signal ${how.signal}` : `exit code ${how.code}`}). Answers saved before that are kept. Its last lines: ${live.run.log.tail(3) || '(nothing)'}`;
+      this.deps.data.transaction(({ audit }) => {
+        this.endRow(live.rowId, 'crashed', message, how);
+        audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered: live.progress.answered, lastLines: live.run.log.tail(5) } });
+      });
+      this.deps.notifier.show({
+        title: 'Prodigy stopped unexpectedly',
+        body: `The session for “${this.deps.store.assignment(assignmentId)?.name ?? assignmentId}” crashed. Your saved answers are kept; start it again from Sessions.`,
+        route: { section: 'sessions', id: assignmentId },
+      });
+    }
+    this.changed(assignmentId);
+  }
+
+  private endRow(id: number, state: SessionState, message: string | null, exit: { code: number | null }, saved: number | null = null, prodigySession: string | null = null): void {
+    prepared(this.db(), 'UPDATE prodigy_sessions SET state = ?, message = ?, ended_at = ?, exit_code = ?, saved = ?, prodigy_session = ? WHERE id = ?').run(
+      state,
+      message,
+      this.deps.clock.now().toISOString(),
+      exit.code,
+      saved,
+      prodigySession,
+      id,
+    );
+  }
+
+  // ---- stopping ---------------------------------------------------------------------------------
+
+  async stop(assignmentId: string): Promise<SessionView> {
+    const row = this.rowOrThrow(assignmentId);
+    const live = this.live.get(assignmentId);
+    if (!live) return this.view(row);
+    live.state = 'stopping';
+    this.changed(assignmentId);
+    // The exit handler, registered first, has recorded the stop by the time this resumes.
+    await live.run.stop(this.timeouts);
+    return this.view(row);
+  }
+
+  async open(assignmentId: string): Promise<{ url: string | null }> {
+    const live = this.live.get(assignmentId);
+    if (!live || live.state !== 'running') throw new AppError('SESSION_NOT_RUNNING', 'Start the session first.');
+    const sessionName = live.sessionDataset.slice(live.dataset.length + 1);
+    const row = this.rowOrThrow(assignmentId);
+    const url = await this.deps.viewer.open({
+      assignmentId,
+      title: `${row.name} — Prodigy`,
+      url: `${live.run.url}/?session=${encodeURIComponent(sessionName)}`,
+      user: live.run.plan.auth.user,
+      pass: live.run.plan.auth.pass,
+    });
+    return { url };
+  }
+
+  /**
+   * Stops a Prodigy that an earlier run of the app left behind (it crashed or
+   * was killed): found by the pid recorded at start, and recognised by its
+   * command line naming this assignment's Prodigy home, so an unrelated
+   * process that reused the pid is left alone.
+   */
+  async stopOrphans(): Promise<void> {
+    const rows = prepared<[], SessionRow>(this.db(), "SELECT * FROM prodigy_sessions WHERE state IN ('starting', 'running', 'stopping')").all();
+    for (const row of rows) {
+      const alive = row.pid !== null && isAlive(row.pid);
+      const ours = alive && row.pid !== null && ((await commandLineOf(row.pid)) ?? '').includes(row.prodigy_home);
+      if (ours && row.pid !== null) {
+        signalTree(row.pid, 'SIGTERM');
+        for (let waited = 0; waited < 5000 && isAlive(row.pid); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (isAlive(row.pid)) signalTree(row.pid, 'SIGKILL');
+      }
+      const message = ours
+        ? 'The app closed unexpectedly while this session ran; the Prodigy it left behind was stopped when the app started again.'
+        : 'The app closed unexpectedly while this session ran.';
+      this.deps.data.transaction(({ audit }) => {
+        this.endRow(row.id, 'stopped', message, { code: null });
+        if (ours) audit.append({ type: 'session.orphan_stopped', assignmentId: row.assignment_id, details: { pid: row.pid } });
+      });
+    }
+  }
+
+  /** Before an assignment's files are wiped: its Prodigy stops and the derived source goes; answers stay for the export. */
+  async forget(assignmentId: string): Promise<void> {
+    await this.stop(assignmentId).catch(() => undefined);
+    for (const name of ['source.jsonl', 'instructions.html']) fs.rmSync(path.join(this.home(assignmentId), name), { force: true });
+  }
+
+  /** Quitting the app stops every session. */
+  async close(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id).catch(() => undefined)));
+  }
+}

@@ -1,0 +1,12 @@
+import type { Handlers } from '../api/router';
+import type { ProdigyService } from './service';
+
+export function sessionHandlers(prodigy: ProdigyService) {
+  return {
+    'sessions.list': () => prodigy.list(),
+    'sessions.start': ({ assignmentId }) => prodigy.start(assignmentId),
+    'sessions.stop': ({ assignmentId }) => prodigy.stop(assignmentId),
+    'sessions.open': ({ assignmentId }) => prodigy.open(assignmentId),
+    'sessions.log': ({ assignmentId }) => prodigy.log(assignmentId),
+  } satisfies Pick<Handlers, 'sessions.list' | 'sessions.start' | 'sessions.stop' | 'sessions.open' | 'sessions.log'>;
+}
