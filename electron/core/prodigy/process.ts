@@ -8,7 +8,8 @@ import { AppError } from '../errors';
  * but run without one: pipes, redirections and `$VARS` are refused, not interpreted.
  */
 export function parseCommand(command: string): string[] {
-  const words = parse(command, (name) => `$${name}`);
+  // A variable becomes a non-word token, so it is refused below rather than expanded or kept literally.
+  const words = parse(command, (name) => ({ op: 'variable', name }) as object);
   if (words.length === 0 || words.some((word) => typeof word !== 'string')) {
     throw new AppError(
       'PRODIGY_MISSING',
