@@ -207,3 +207,82 @@ describe('the sync timer', () => {
     expect(sb.stats().contentRequests['fil-never']).toBeUndefined();
   });
 });
+
+describe('when a share comes back or changes hands', () => {
+  it('brings back an assignment shared again after it was wiped, and syncs it from scratch', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const app = await signedInApp(sb, dataDir);
+    await idle(app);
+    sb.faults.expireAssignment(TRIAGE);
+    await app.call('sync.start', {});
+    expect((await idle(app)).find((a) => a.id === TRIAGE)?.wiped?.reason).toBe('expired');
+
+    sb.admin.setExpiration(TRIAGE, new Date(Date.now() + 30 * DAY).toISOString());
+    await app.call('sync.start', {});
+    const list = await idle(app);
+    expect(list.find((a) => a.id === TRIAGE)).toMatchObject({ wiped: null, sync: { state: 'synced' } });
+    expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.sha256 === f.item.sha256)).toBe(true);
+    expect((await app.call('audit.list', { type: 'assignment.restored' })).entries).toHaveLength(1);
+  });
+
+  it('shows a newly signed-in user only their own assignments', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'data');
+    const ana = await signedInApp(sb, dataDir);
+    await idle(ana);
+    await ana.call('auth.signOut');
+    // Signed out, Ana still sees what she keeps here for offline work.
+    expect((await ana.call('assignments.list')).map((a) => a.id).sort()).toEqual(['asg-release-notes', TRIAGE]);
+    await ana.companion.close();
+
+    const sam = await signedInApp(sb, dataDir, { username: 'sam' });
+    const list = await idle(sam);
+    expect(list.map((a) => a.id)).toEqual(['asg-triage-review']);
+  });
+});
+
+describe('stopping a sync', () => {
+  it('works at once even while the file list is still being fetched', async () => {
+    const sb = await sandbox();
+    addAssignment(sb, 'asg-listing', Array.from({ length: 30 }, (_, i) => ({ path: `l/${i}.txt`, text: `file ${i}\n` })));
+    const dataDir = path.join(tempDir(), 'data');
+    const app = await signedInApp(sb, dataDir);
+    await idle(app);
+    sb.admin.addFile('asg-listing', { path: 'l/new.txt', text: 'new\n' });
+    // A manifest that takes seconds to arrive.
+    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 200, pathPrefix: '/file360/v1/assignments/asg-listing/files' } });
+    sb.admin.resetStats();
+    await app.call('sync.start', { id: 'asg-listing' });
+    await until(() => Promise.resolve(sb.stats().requests['GET /file360/v1/assignments/:id/files'] ?? 0), (n) => n > 0);
+    const started = Date.now();
+    await app.call('sync.pause', { id: 'asg-listing' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await app.call('assignments.list')).find((a) => a.id === 'asg-listing')?.sync.state).toBe('paused');
+    expect(sb.stats().contentRequests).toEqual({});
+  });
+
+  it('by cancelling is the user’s choice, not a problem to show', async () => {
+    const sb = await sandbox();
+    addAssignment(sb, 'asg-slow', [{ id: 'fil-slow', path: 'slow.bin', size: 3 * 1024 * 1024 }]);
+    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 1024 * 1024, pathPrefix: '/file360/v1/files/fil-slow' } });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'));
+    await until(() => app.call('assignments.list'), (list) => list.some((a) => a.id === 'asg-slow' && a.sync.state === 'syncing'));
+    await app.call('sync.cancel', { id: 'asg-slow' });
+    const assignment = (await app.call('assignments.list')).find((a) => a.id === 'asg-slow');
+    expect(assignment?.sync.error).toBeNull();
+    expect(assignment?.sync.state).not.toBe('problem');
+  });
+});
+
+describe('File 360 refusing, rather than being unreachable', () => {
+  it('is reported in File 360’s words, not as an internal error', async () => {
+    const sb = await sandbox();
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'));
+    await idle(app);
+    sb.faults.set({ errorRate: { rate: 1, status: 503, pathPrefix: '/file360/v1/assignments' }, retryAfterSeconds: 0 });
+    const result = await app.raw('sync.start', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'FILE360_REFUSED', message: expect.stringContaining('File 360 is temporarily unavailable') } });
+    expect(app.companion.status().connection).toBe('online');
+  });
+});

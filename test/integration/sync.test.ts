@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountKey } from '../../electron/core/credentials/open-secret-store';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
-import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp } from '../support/file360-app';
+import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
 import { sandbox, tokenRequest } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -158,5 +158,33 @@ describe('a resync with no change', () => {
     await idle(app);
     expect(Object.keys(sb.stats().contentRequests).sort()).toEqual([first?.item.id, second?.item.id].sort());
     expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.sha256 === f.item.sha256)).toBe(true);
+  });
+});
+
+describe('sign-in and sign-out racing the network', () => {
+  it('never leaves a refreshed token in the keychain after signing out mid-refresh', async () => {
+    const sb = await sandbox();
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { secrets } });
+    await idle(app);
+    sb.faults.expireTokensNow();
+    // The token endpoint answers slowly, so the sign-out lands while the refresh is in flight.
+    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 400, pathPrefix: `/tenants/${sb.tenant}/oauth2/token` } });
+    const syncing = app.raw('sync.start', {});
+    await until(() => Promise.resolve(sb.stats().requests['POST /tenants/:tenant/oauth2/token'] ?? 0), (n) => n > 1);
+    await app.call('auth.signOut');
+    expect(await syncing).toMatchObject({ ok: false, error: { code: expect.stringMatching(/SIGNED_OUT|NOT_SIGNED_IN/) } });
+    expect(await secrets.list()).toEqual([]);
+  });
+
+  it('refreshes once when several calls fail with the same expired token', async () => {
+    const sb = await sandbox();
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'));
+    await idle(app);
+    sb.faults.expireTokensNow();
+    const before = sb.stats().tokenRefreshes;
+    await Promise.all([app.call('sync.start', { id: TRIAGE }), app.call('sync.start', { id: 'asg-release-notes' }), app.call('sync.start', {})]);
+    await idle(app);
+    expect(sb.stats().tokenRefreshes - before).toBe(1);
   });
 });

@@ -100,6 +100,11 @@ export class File360Session {
           { method: 'GET', url: `${this.server}/file360/v1/me`, headers: { authorization: `Bearer ${tokens.access_token}` }, retry: 'idempotent' },
           Me,
         );
+        // Cancelled (or replaced by a new attempt) while the code was being exchanged: keep nothing.
+        if (this.pendingSignIn !== listener) {
+          await this.logout(tokens.access_token);
+          throw new AppError('SIGN_IN_FAILED', 'Sign-in was cancelled.');
+        }
         await this.deps.secrets.set(accountKey(this.server, me.id), tokens.refresh_token);
         this.keepAccessToken(tokens);
         let account!: Account;
@@ -114,7 +119,7 @@ export class File360Session {
         if (error instanceof AppError) throw error;
         throw new AppError('SIGN_IN_FAILED', error instanceof Error ? error.message : String(error));
       } finally {
-        this.pendingSignIn = null;
+        if (this.pendingSignIn === listener) this.pendingSignIn = null;
       }
     })();
     done.catch(() => undefined);
@@ -123,6 +128,7 @@ export class File360Session {
 
   cancelSignIn(): void {
     this.pendingSignIn?.close();
+    this.pendingSignIn = null;
   }
 
   /** Runs `call` with a valid access token; one refresh and retry on a 401, then signed out. */
@@ -134,7 +140,8 @@ export class File360Session {
     } catch (error) {
       if (!(error instanceof File360Error) || error.status !== 401) throw error;
     }
-    const fresh = await this.validToken(true);
+    // Several calls can fail with the same old token; only the first needs a refresh, the rest use its result.
+    const fresh = await this.validToken(this.accessToken?.value === token || !this.accessToken);
     try {
       return await call(fresh);
     } catch (error) {
@@ -148,13 +155,15 @@ export class File360Session {
 
   async signOut(): Promise<void> {
     const token = this.accessToken?.value;
-    if (token) {
-      // Best effort: the local sign-out happens whatever the server says.
-      await this.deps.http
-        .json({ method: 'GET', url: `${this.oauthBase}/logout`, headers: { authorization: `Bearer ${token}` }, retry: 'never' }, z.unknown())
-        .catch(() => undefined);
-    }
+    if (token) await this.logout(token);
     await this.end('user');
+  }
+
+  /** Best effort: the local sign-out happens whatever the server says. */
+  private async logout(accessToken: string): Promise<void> {
+    await this.deps.http
+      .json({ method: 'GET', url: `${this.oauthBase}/logout`, headers: { authorization: `Bearer ${accessToken}` }, retry: 'never' }, z.unknown())
+      .catch(() => undefined);
   }
 
   private async end(reason: 'user' | 'expired'): Promise<void> {
@@ -201,6 +210,11 @@ export class File360Session {
         throw new AppError('SIGNED_OUT', 'Your File 360 session ended. Sign in again to continue.');
       }
       throw error;
+    }
+    // Signed out while the refresh was on its way: the new token must not land in the keychain.
+    if (this.current !== account) {
+      await this.logout(tokens.access_token);
+      throw new AppError('SIGNED_OUT', 'You signed out of File 360.');
     }
     // The server has already retired the old token: keep the new one before anything else can fail.
     await this.deps.secrets.set(key, tokens.refresh_token);

@@ -44,6 +44,24 @@ function rangeStart(contentRange: string | string[] | undefined): number | null 
 }
 
 /**
+ * The file as a previous run left it under its real name (renamed just before
+ * a crash, or already there from an earlier version with the same bytes):
+ * its size and hash are checked, its bytes are not fetched again.
+ */
+export async function alreadyDownloaded(target: Pick<DownloadTarget, 'finalPath' | 'size' | 'sha256'>): Promise<{ size: number; mtimeMs: number } | null> {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target.finalPath);
+  } catch {
+    return null;
+  }
+  if (!stat.isFile() || stat.size !== target.size) return null;
+  const hash = createHash('sha256');
+  await hashExisting(target.finalPath, hash);
+  return hash.digest('hex') === target.sha256 ? { size: stat.size, mtimeMs: stat.mtimeMs } : null;
+}
+
+/**
  * Fetches one file into its partial, hashing as the bytes stream past, and
  * only renames it to its real name once length and sha256 match the
  * manifest. A partial left by an earlier attempt (or run) is resumed with
@@ -56,7 +74,6 @@ export async function downloadFile(
   /** How many bytes of this file are on disk so far (a retry may report fewer than before). */
   progress: (bytesOfFile: number) => void,
 ): Promise<{ size: number; mtimeMs: number }> {
-  fs.mkdirSync(path.dirname(target.partialPath), { recursive: true, mode: 0o700 });
   const etag = `"sha256:${target.sha256}"`;
   let have = partialSize(target.partialPath, target.size);
   const hash = createHash('sha256');

@@ -69,6 +69,7 @@ export class SyncEngine {
   readonly store: SyncStore;
   private readonly running = new Map<string, Running>();
   private readonly paused = new Set<string>();
+  private readonly wiping = new Map<string, Promise<void>>();
   private cancelExpiryTimer: (() => void) | null = null;
   private cancelScheduleTimer: (() => void) | null = null;
   private closed = false;
@@ -79,10 +80,18 @@ export class SyncEngine {
 
   // ---- reading -------------------------------------------------------------------------------
 
+  /**
+   * Signed in: that user's assignments only (another person who used this laptop
+   * does not see them). Signed out: what is kept here, to work on offline.
+   */
   list(): AssignmentSummary[] {
     const place = this.deps.place();
     if (!place || this.deps.data.problem()) return [];
-    return this.store.assignments(place).map((row) => this.summary(row));
+    const user = this.deps.connection()?.owner.userId;
+    return this.store
+      .assignments(place)
+      .filter((row) => !user || row.user_id === user)
+      .map((row) => this.summary(row));
   }
 
   detail(id: string): AssignmentDetail {
@@ -159,30 +168,44 @@ export class SyncEngine {
     return connection;
   }
 
-  /** Network trouble becomes OFFLINE for the caller; the engine keeps working from local data. */
+  /**
+   * File 360's answers as the user should read them: network trouble is OFFLINE
+   * (the engine keeps working from local data), any other refusal keeps the
+   * server's words under FILE360_REFUSED rather than becoming an internal error.
+   */
   private async online<T>(call: () => Promise<T>): Promise<T> {
     try {
       const result = await call();
       this.deps.reachable(true);
       return result;
     } catch (error) {
-      if (error instanceof File360Error && (error.kind === 'network' || error.kind === 'timeout')) {
-        this.deps.reachable(false);
-        throw new AppError('OFFLINE', 'File 360 cannot be reached right now. Your files stay available; the app tries again on its own.');
-      }
-      if (error instanceof File360Error) this.deps.reachable(true);
-      throw error;
+      if (!(error instanceof File360Error)) throw error;
+      const unreachable = error.kind === 'network' || error.kind === 'timeout';
+      this.deps.reachable(!unreachable);
+      if (unreachable) throw new AppError('OFFLINE', 'File 360 cannot be reached right now. Your files stay available; the app tries again on its own.');
+      // Expiry and revocation are acted on by the caller (a wipe), so they keep their status and code.
+      if (error.status === 403 && (error.code === 'ASSIGNMENT_EXPIRED' || error.code === 'ASSIGNMENT_REVOKED')) throw error;
+      throw new AppError('FILE360_REFUSED', error.message);
     }
   }
 
-  /** Fetches the assignment list; removes what is no longer shared. */
+  /** Fetches the assignment list; removes what is no longer shared, and brings back what is shared again. */
   async refresh(): Promise<void> {
     const { client, owner } = this.requireConnection();
     const listed = await this.online(() => client.assignments());
-    const now = this.deps.clock.now().toISOString();
+    const now = this.deps.clock.now();
     const gone: Array<[string, WipeReason]> = [];
-    this.deps.data.transaction(() => {
-      for (const assignment of listed) this.store.upsertAssignment(owner, assignment, now);
+    this.deps.data.transaction(({ audit }) => {
+      for (const assignment of listed) {
+        const before = this.store.assignment(assignment.id);
+        this.store.upsertAssignment(owner, assignment, now.toISOString());
+        // Re-shared, extended or reinstated: its files may come back.
+        const live = assignment.status === 'active' && (parseTime(assignment.expiration ?? null) ?? Infinity) > now.getTime();
+        if (before?.wiped_at && live) {
+          this.store.unwipe(assignment.id);
+          audit.append({ type: 'assignment.restored', assignmentId: assignment.id, details: { name: assignment.name, wipedAt: before.wiped_at } });
+        }
+      }
     });
     const listedIds = new Set(listed.map((a) => a.id));
     for (const row of this.store.assignments(owner)) {
@@ -195,20 +218,38 @@ export class SyncEngine {
     this.deps.events.emit('assignments.changed', {});
   }
 
-  /** The assignment asked for (which must exist), or every one still shared. */
-  targets(id?: string): string[] {
+  /**
+   * The assignment asked for (which must still be shared), or every one still
+   * shared with the signed-in user; an automatic sync leaves paused ones alone.
+   */
+  targets(id?: string, automatic = false): string[] {
     if (id) return [this.usable(this.rowOrThrow(id)).id];
-    return this.list().filter((a) => !a.wiped && a.status === 'active').map((a) => a.id);
+    const place = this.deps.place();
+    const user = this.deps.connection()?.owner.userId;
+    if (!place || !user) return [];
+    return this.store
+      .assignments(place)
+      .filter((row) => !row.wiped_at && row.status === 'active' && row.user_id === user && !(automatic && this.paused.has(row.id)))
+      .map((row) => row.id);
   }
 
-  /** Refreshes the list, then syncs one assignment or every one still shared. */
-  async sync(id?: string): Promise<void> {
+  /** Syncs each assignment in turn; one that fails is logged and the rest go on. */
+  async syncAll(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (this.closed) return;
+      await this.syncOne(id).catch((error: unknown) => this.deps.logger.warn('an assignment did not sync', { assignmentId: id, error }));
+    }
+  }
+
+  /** What the app does on its own (after sign-in, at start, on the timer): refresh, then sync what is not paused. */
+  async sync(): Promise<void> {
     await this.refresh();
-    for (const each of this.targets(id)) await this.syncOne(each);
+    await this.syncAll(this.targets(undefined, true));
   }
 
   /** Starts (or joins) the run for one assignment, whose row is already up to date. */
-  syncOne(id: string): Promise<void> {
+  async syncOne(id: string): Promise<void> {
+    if (this.closed) return;
     const existing = this.running.get(id);
     if (existing) return existing.done;
     const row = this.usable(this.rowOrThrow(id));
@@ -216,26 +257,34 @@ export class SyncEngine {
     if (!permissions.includes('download')) {
       this.store.setSynced(id, null, null, 'You can see this assignment but File 360 does not let you download its files.');
       this.deps.events.emit('assignments.changed', {});
-      return Promise.resolve();
+      return;
     }
     const { client } = this.requireConnection();
     this.paused.delete(id);
-    const controller = new AbortController();
     const entry: Running = {
-      controller,
+      controller: new AbortController(),
       tracker: null,
       done: Promise.resolve(),
       emit: throttle(() => this.emitProgress(id, 'syncing', null), PROGRESS_INTERVAL_MS),
     };
     this.running.set(id, entry);
     this.deps.events.emit('assignments.changed', {});
-    entry.done = this.execute(id, row, client, entry).then(async (gone) => {
-      entry.emit.cancel();
-      this.running.delete(id);
-      // Only once the run is over: wipe() waits for a running sync, and this is that sync.
-      if (gone) await this.wipe(id, gone, 'File 360');
+    entry.done = (async () => {
+      let gone: WipeReason | null = null;
+      try {
+        gone = await this.execute(id, row, client, entry);
+      } catch (error) {
+        // Even recording the outcome failed (a full database disk): the run must still end.
+        this.deps.logger.error('sync run failed', { assignmentId: id, error });
+        this.emitProgress(id, 'stopped', 'Sync stopped; the details are in the log.');
+      } finally {
+        entry.emit.cancel();
+        this.running.delete(id);
+      }
+      // Only once the run is over: wipe() waits for a running sync, and this was that sync.
+      if (gone) await this.wipe(id, gone, 'File 360').catch((error: unknown) => this.deps.logger.error('wipe failed', { assignmentId: id, error }));
       this.deps.events.emit('assignments.changed', {});
-    });
+    })();
     return entry.done;
   }
 
@@ -265,7 +314,10 @@ export class SyncEngine {
         ),
       );
     } catch (error) {
-      const message = error instanceof AppError || error instanceof File360Error ? error.message : 'Sync failed; the details are in the log.';
+      if (error instanceof File360Error && error.status === 403 && (error.code === 'ASSIGNMENT_EXPIRED' || error.code === 'ASSIGNMENT_REVOKED')) {
+        return error.code === 'ASSIGNMENT_REVOKED' ? 'revoked' : 'expired';
+      }
+      const message = error instanceof AppError ? error.message : 'Sync failed; the details are in the log.';
       if (!(error instanceof AppError)) this.deps.logger.error('sync failed', { assignmentId: id, error });
       this.store.setSynced(id, null, null, message);
       this.emitProgress(id, 'stopped', message);
@@ -281,12 +333,14 @@ export class SyncEngine {
     if (stop?.kind === 'paused') this.paused.add(id);
     const complete = !stop && result.failed === 0;
     const message = stop ? STOP_WORDS[stop.kind] : result.failed > 0 ? `${result.failed} file(s) could not be downloaded; Sync tries them again.` : null;
+    // Pausing or cancelling is the user's choice, not a problem to show.
+    const problem = stop?.kind === 'paused' || stop?.kind === 'cancelled' ? null : message;
     if (result.unchanged) {
       this.store.setSynced(id, row.manifest_version, now, null);
     } else {
       this.deps.data.transaction(({ audit }) => {
         // A run with rejected paths is still complete: those files are refused on purpose, and listed.
-        this.store.setSynced(id, complete ? row.manifest_version : null, complete ? now : null, stop?.kind === 'paused' ? null : message);
+        this.store.setSynced(id, complete ? row.manifest_version : null, complete ? now : null, problem);
         audit.append({
           type: stop ? 'sync.stopped' : 'sync.completed',
           assignmentId: id,
@@ -339,7 +393,16 @@ export class SyncEngine {
    * Removes an assignment's files from this computer and records why. Files go
    * first: if that fails the row is left as it was, and the next check tries again.
    */
-  async wipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
+  wipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
+    // Two reasons can arrive at once (the clock and File 360); one wipe, one record.
+    const inFlight = this.wiping.get(id);
+    if (inFlight) return inFlight;
+    const wiping = this.doWipe(id, reason, source).finally(() => this.wiping.delete(id));
+    this.wiping.set(id, wiping);
+    return wiping;
+  }
+
+  private async doWipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
     const running = this.running.get(id);
     if (running) {
       running.controller.abort({ kind: 'cancelled' } satisfies StopReason);
@@ -375,7 +438,9 @@ export class SyncEngine {
     const now = this.deps.clock.now().getTime();
     const rows = prepared<[], AssignmentRow>(this.deps.data.require().db, 'SELECT * FROM assignments WHERE wiped_at IS NULL').all();
     const expired = rows.filter((row) => (parseTime(row.expiration) ?? Infinity) <= now);
-    for (const row of expired) void this.wipe(row.id, 'expired', 'local clock');
+    for (const row of expired) {
+      void this.wipe(row.id, 'expired', 'local clock').catch((error: unknown) => this.deps.logger.error('wipe failed', { assignmentId: row.id, error }));
+    }
     this.cancelExpiryTimer?.();
     const next = Math.min(...rows.map((row) => parseTime(row.expiration) ?? Infinity).filter((t) => t > now));
     // Long waits are re-checked daily: timers cannot wait beyond ~24.8 days, and clocks get adjusted.

@@ -33,7 +33,6 @@ export class ProgressTracker {
     const before = this.inFlight.get(id);
     if (before !== undefined && bytesOfFile > before) this.networkBytes += bytesOfFile - before;
     this.inFlight.set(id, bytesOfFile);
-    this.sample();
   }
 
   fileDone(id: string, size: number): void {
@@ -52,7 +51,9 @@ export class ProgressTracker {
     while (this.samples.length > 2 && (this.samples[0]?.at ?? at) < at - WINDOW_MS) this.samples.shift();
   }
 
+  /** Sampled here, at most as often as progress is shown, not on every network chunk. */
   snapshot(): ProgressSnapshot {
+    this.sample();
     let inFlight = 0;
     for (const bytes of this.inFlight.values()) inFlight += bytes;
     const bytesDone = Math.min(this.bytesTotal, this.doneBytes + inFlight);

@@ -73,7 +73,7 @@ export function createSyncStore(db: () => Database.Database) {
            expiration, manifest_version, file_count, total_size, project, reviewer_groups, updated_at)
          VALUES (@id, @server, @tenant, @user_id, @name, @status, @role, @permissions, @sharer, @sharing_date, @due_date,
            @expiration, @manifest_version, @file_count, @total_size, @project, @reviewer_groups, @updated_at)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, role = excluded.role,
+         ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, name = excluded.name, status = excluded.status, role = excluded.role,
            permissions = excluded.permissions, sharer = excluded.sharer, sharing_date = excluded.sharing_date,
            due_date = excluded.due_date, expiration = excluded.expiration, manifest_version = excluded.manifest_version,
            file_count = excluded.file_count, total_size = excluded.total_size, project = excluded.project,
@@ -102,6 +102,11 @@ export function createSyncStore(db: () => Database.Database) {
 
     files(assignmentId: string): FileRow[] {
       return q<[string], FileRow>('SELECT * FROM files WHERE assignment_id = ?').all(assignmentId);
+    },
+
+    /** Files still to fetch: new, changed, or failed last time. */
+    pendingFiles(assignmentId: string): FileRow[] {
+      return q<[string], FileRow>("SELECT * FROM files WHERE assignment_id = ? AND state IN ('pending', 'error')").all(assignmentId);
     },
 
     filePage(assignmentId: string, offset: number, limit: number, problemsOnly: boolean): { total: number; rows: FileRow[] } {
@@ -169,6 +174,11 @@ export function createSyncStore(db: () => Database.Database) {
         error,
         assignmentId,
       );
+    },
+
+    /** Shared again after a wipe: it syncs from scratch. */
+    unwipe(assignmentId: string): void {
+      q('UPDATE assignments SET wiped_at = NULL, wipe_reason = NULL, synced_manifest_version = NULL, last_synced_at = NULL WHERE id = ?').run(assignmentId);
     },
 
     setWiped(assignmentId: string, at: string, reason: string): void {

@@ -11,10 +11,7 @@ export function syncHandlers(engine: SyncEngine, logger: Logger) {
     // itself runs on and reports through `sync.progress`.
     'sync.start': async ({ id }) => {
       await engine.refresh();
-      const ids = engine.targets(id);
-      void (async () => {
-        for (const each of ids) await engine.syncOne(each);
-      })().catch((error: unknown) => logger.warn('sync did not finish', { error }));
+      void engine.syncAll(engine.targets(id)).catch((error: unknown) => logger.warn('sync did not finish', { error }));
       return null;
     },
     'sync.pause': async ({ id }) => {
