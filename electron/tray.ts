@@ -1,12 +1,7 @@
 import { Menu, Tray, nativeImage } from 'electron';
 import type { Status } from '../shared/api/schemas/app';
+import { CONNECTION_WORDS } from '../shared/words';
 
-const CONNECTION_WORDS: Record<Status['connection'], string> = {
-  'not-configured': 'No server set',
-  'signed-out': 'Not signed in',
-  offline: 'Offline',
-  online: 'Online',
-};
 
 export function statusLine(status: Status): string {
   const queued = status.queued === 1 ? '1 item waiting to upload' : `${status.queued} items waiting to upload`;

@@ -1,3 +1,4 @@
+import { REMOTE_ID } from './ids';
 import { parseUrl } from './url';
 
 /**
@@ -36,8 +37,6 @@ export interface Route {
 export const DEFAULT_ROUTE: Route = { section: 'assignments' };
 export const DEEP_LINK_SCHEME = 'companion';
 
-/** Item ids come from File 360 and links from anywhere; keep them boring. */
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function isSection(value: unknown): value is Section {
   return typeof value === 'string' && (SECTIONS as readonly string[]).includes(value);
@@ -52,7 +51,7 @@ function routeFromParts(section: string | undefined, id: string | undefined): Ro
   } catch {
     return null;
   }
-  return ID_PATTERN.test(decoded) ? { section, id: decoded } : null;
+  return REMOTE_ID.test(decoded) ? { section, id: decoded } : null;
 }
 
 /** `companion://reviews/esc-42` → `{section:'reviews', id:'esc-42'}`; anything else → null. */

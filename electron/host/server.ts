@@ -84,7 +84,8 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
     });
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
+    // A file removed between the lookup and the read (a rebuild) ends this response, not the process.
+    else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
 
   const wss = new WebSocketServer({

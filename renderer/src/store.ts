@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, Status } from '../../shared/api/schemas/app';
 import type { SignInState, SyncProgress } from '../../shared/api/schemas/assignments';
+import type { AuditVerification } from '../../shared/api/schemas/audit';
 import { DEFAULT_ROUTE, parseHash, routeToHash, type Route } from '../../shared/routes';
 import type { Client } from './client';
 import type { ConnectionState } from './ws-bridge';
@@ -23,6 +24,8 @@ interface AppState {
   signIn: SignInState;
   /** Bumped on `assignments.changed`, so views re-read. */
   assignmentsVersion: number;
+  /** The last check of the audit chain in this app session. */
+  auditVerification: AuditVerification | null;
   navigate(route: Route): void;
   toast(tone: Toast['tone'], text: string): void;
   dismissToast(id: number): void;
@@ -41,6 +44,7 @@ export const useApp = create<AppState>()((set) => ({
   progress: {},
   signIn: { state: 'idle', authorizeUrl: null, message: null },
   assignmentsVersion: 0,
+  auditVerification: null,
   // The hash is the source of truth, so Back and Forward work; `hashchange` updates `route`.
   navigate(route) {
     const hash = routeToHash(route);

@@ -59,7 +59,6 @@ export const methods = {
 
 export const events = {
   'status.changed': Status,
-  'audit.appended': z.strictObject({ id: z.int().positive() }),
   /** Main asks the UI to show a place (deep link, tray, notification click). */
   navigate: RouteSchema,
   /** A notification for the browser shell to show itself (Electron shows them natively). */
@@ -84,12 +83,7 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 export function isMethodName(value: unknown): value is MethodName {
   return typeof value === 'string' && Object.hasOwn(methods, value);
-}
-
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.hasOwn(events, value);
 }

@@ -80,7 +80,9 @@ export function createAuditLog(db: Database.Database, clock: Clock, actor: () =>
     const last = lastRow.get();
     // Ids are never reused, so a deleted newest entry shows up as a gap.
     const id = Math.max(sequence.get()?.seq ?? 0, last?.id ?? 0) + 1;
-    const details = JSON.parse(canonicalize(event.details ?? {}) ?? '{}') as Record<string, unknown>;
+    // Canonical once: what is hashed, stored and returned is the same text.
+    const detailsText = canonicalize(event.details ?? {}) ?? '{}';
+    const details = JSON.parse(detailsText) as Record<string, unknown>;
     const fields = {
       id,
       ts: clock.now().toISOString(),
@@ -92,8 +94,8 @@ export function createAuditLog(db: Database.Database, clock: Clock, actor: () =>
       prev_hash: last?.hash ?? GENESIS_HASH,
     };
     const hash = rowHash(fields);
-    insert.run({ ...fields, details: canonicalize(details), hash });
-    return toEntry({ ...fields, details: canonicalize(details) ?? '{}', hash });
+    insert.run({ ...fields, details: detailsText, hash });
+    return toEntry({ ...fields, details: detailsText, hash });
   });
 
   return {

@@ -67,10 +67,6 @@ export class File360Service {
     this.deps.changed();
   }
 
-  session(): File360Session | null {
-    return this.current?.session ?? null;
-  }
-
   connection(): Connection | null {
     const account = this.current?.session.account();
     if (!this.current || !account) return null;
@@ -92,10 +88,6 @@ export class File360Service {
     if (this.reachableNow === ok) return;
     this.reachableNow = ok;
     this.deps.changed();
-  }
-
-  signInState(): SignInState {
-    return this.signIn;
   }
 
   private setSignIn(state: SignInState): void {

@@ -4,8 +4,10 @@
  * ignored so a newer server does not break an older app.
  */
 import { z } from 'zod';
+import { REMOTE_ID } from '../../../shared/ids';
 
-const Id = z.string().min(1).max(256);
+/** The same rule the app's API applies: an id it could not list or link to is refused here, at the boundary. */
+const Id = z.string().regex(REMOTE_ID);
 const Time = z.string().min(1).max(64);
 
 export const TokenResponse = z.object({
@@ -25,8 +27,6 @@ export const Me = z.object({
   groups: z.array(z.string()).default([]),
 });
 export type Me = z.infer<typeof Me>;
-
-export const PERMISSIONS = ['view', 'download', 'upload', 'escalate', 'decide'] as const;
 
 export const Assignment = z.object({
   id: Id,

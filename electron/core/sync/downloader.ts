@@ -11,6 +11,8 @@ export interface DownloadTarget {
   version: number;
   size: number;
   sha256: string;
+  /** The ETag the manifest gave, for If-Range; File 360's format is derived from the checksum if it gave none. */
+  etag: string | null;
   partialPath: string;
   finalPath: string;
 }
@@ -74,7 +76,7 @@ export async function downloadFile(
   /** How many bytes of this file are on disk so far (a retry may report fewer than before). */
   progress: (bytesOfFile: number) => void,
 ): Promise<{ size: number; mtimeMs: number }> {
-  const etag = `"sha256:${target.sha256}"`;
+  const etag = target.etag ?? `"sha256:${target.sha256}"`;
   let have = partialSize(target.partialPath, target.size);
   const hash = createHash('sha256');
   if (have === target.size && have > 0) {

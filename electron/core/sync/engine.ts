@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
+import { WIPE_REASON_WORDS, type WipeReason } from '../../../shared/words';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
 import { prepared } from '../db/statements';
@@ -12,7 +13,7 @@ import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
 import { createSyncStore, type AssignmentRow, type Owner, type SyncStore } from './store';
 
-export type WipeReason = 'expired' | 'revoked' | 'removed';
+export type { WipeReason };
 
 export interface Connection {
   client: File360Client;
@@ -423,10 +424,9 @@ export class SyncEngine {
       audit.append({ type: 'assignment.wiped', assignmentId: id, details: { name: row.name, reason, decidedBy: source, files } });
     });
     this.paused.delete(id);
-    const why = reason === 'expired' ? 'expired' : reason === 'revoked' ? 'was withdrawn' : 'is no longer shared with you';
     this.deps.notifier.show({
       title: 'Assignment removed from this computer',
-      body: `“${row.name}” ${why}, so its files were deleted from this computer.`,
+      body: `“${row.name}” ${WIPE_REASON_WORDS[reason]}, so its files were deleted from this computer.`,
       route: { section: 'assignments', id },
     });
     this.deps.events.emit('assignments.changed', {});

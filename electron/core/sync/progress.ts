@@ -74,7 +74,7 @@ export class ProgressTracker {
 }
 
 /** Calls `emit` at most once per `intervalMs`, always with the latest state, and never drops the last one. */
-export function throttle(emit: () => void, intervalMs: number): { poke(): void; flush(): void; cancel(): void } {
+export function throttle(emit: () => void, intervalMs: number): { poke(): void; cancel(): void } {
   let last = 0;
   let timer: NodeJS.Timeout | null = null;
   const fire = () => {
@@ -88,10 +88,6 @@ export function throttle(emit: () => void, intervalMs: number): { poke(): void; 
       const wait = last + intervalMs - performance.now();
       if (wait <= 0) fire();
       else timer = setTimeout(fire, wait);
-    },
-    flush() {
-      if (timer) clearTimeout(timer);
-      fire();
     },
     cancel() {
       if (timer) clearTimeout(timer);

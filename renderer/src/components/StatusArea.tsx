@@ -1,13 +1,8 @@
+import { CONNECTION_WORDS } from '../../../shared/words';
 import { errorMessage } from '../client';
 import { plural } from '../format';
 import { useApp, useClient } from '../store';
 
-const CONNECTION_TEXT = {
-  'not-configured': 'No server set',
-  'signed-out': 'Not signed in',
-  offline: 'Offline',
-  online: 'Online',
-} as const;
 
 /** Always-visible answers to "am I connected, who am I, is my work out?" */
 export function StatusArea() {
@@ -28,7 +23,7 @@ export function StatusArea() {
     <section className="status-area" aria-label="Status" aria-live="polite">
       <div className="status-line">
         <span className={`dot dot-${status.connection}`} aria-hidden="true" />
-        <span data-testid="status-connection">{CONNECTION_TEXT[status.connection]}</span>
+        <span data-testid="status-connection">{CONNECTION_WORDS[status.connection]}</span>
       </div>
       {status.user && (
         <div className="status-user" data-testid="status-user">

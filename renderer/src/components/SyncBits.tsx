@@ -11,13 +11,11 @@ const STATE_WORDS: Record<AssignmentSummary['sync']['state'], string> = {
   wiped: 'Removed',
 };
 
-const WIPE_WORDS = { expired: 'expired', revoked: 'withdrawn', removed: 'no longer shared' } as const;
-
 export function SyncBadge({ assignment, progress }: { assignment: AssignmentSummary; progress?: SyncProgress }) {
   const state = assignment.sync.state;
   const running = state === 'syncing' && progress?.state === 'syncing' && progress.bytesTotal > 0;
   const label = assignment.wiped
-    ? `Removed (${WIPE_WORDS[assignment.wiped.reason]})`
+    ? 'Removed'
     : running
       ? `Syncing ${Math.floor((progress.bytesDone / progress.bytesTotal) * 100)}%`
       : STATE_WORDS[state];

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntry, AuditFacets, AuditVerification } from '../../../shared/api/schemas/audit';
 import { AUDIT_TYPE_LABELS, type AuditType } from '../../../shared/audit-types';
 import { errorMessage } from '../client';
@@ -47,7 +47,7 @@ export function AuditView() {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [nextBeforeId, setNextBeforeId] = useState<number | null>(null);
   const [facets, setFacets] = useState<AuditFacets>({ types: [], assignments: [] });
-  const [verification, setVerification] = useState<AuditVerification | null>(null);
+  const verification = useApp((state) => state.auditVerification);
   const [loading, setLoading] = useState(true);
 
   const query = useCallback(
@@ -62,8 +62,6 @@ export function AuditView() {
       }),
     [client, filters],
   );
-
-  const [generation, refresh] = useReducer((n: number) => n + 1, 0);
 
   useEffect(() => {
     let current = true;
@@ -80,14 +78,16 @@ export function AuditView() {
     return () => {
       current = false;
     };
-  }, [client, query, toast, generation]);
+  }, [client, query, toast]);
 
+  // Walking the chain reads every entry, so it runs once per app session (and when asked), not on every visit.
   const verify = useCallback(
-    () => client.call('audit.verify').then(setVerification, (error: unknown) => toast('error', errorMessage(error))),
+    () => client.call('audit.verify').then((auditVerification) => useApp.setState({ auditVerification }), (error: unknown) => toast('error', errorMessage(error))),
     [client, toast],
   );
-  useEffect(() => void verify(), [verify]);
-  useEffect(() => client.on('audit.appended', refresh), [client]);
+  useEffect(() => {
+    if (!useApp.getState().auditVerification) void verify();
+  }, [verify]);
 
   const loadOlder = async () => {
     if (!nextBeforeId) return;

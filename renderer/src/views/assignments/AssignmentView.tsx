@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AssignmentDetail } from '../../../../shared/api/schemas/assignments';
 import { routeToHash } from '../../../../shared/routes';
+import { WIPE_REASON_WORDS } from '../../../../shared/words';
 import { errorMessage } from '../../client';
 import { Page } from '../../components/Page';
 import { ProgressBar, SyncBadge } from '../../components/SyncBits';
@@ -80,7 +81,7 @@ export function AssignmentView({ id }: { id: string }) {
       {back}
       {assignment.wiped && (
         <div className="banner banner-warn" role="status">
-          This assignment {assignment.wiped.reason === 'expired' ? 'expired' : assignment.wiped.reason === 'revoked' ? 'was withdrawn' : 'is no longer shared with you'}, so its files were removed from this computer on{' '}
+          This assignment {WIPE_REASON_WORDS[assignment.wiped.reason]}, so its files were removed from this computer on{' '}
           {formatDay(assignment.wiped.at)}.
         </div>
       )}
@@ -131,7 +132,7 @@ export function AssignmentView({ id }: { id: string }) {
               Only files with problems ({assignment.sync.problems.toLocaleString()})
             </label>
           </div>
-          <FileList id={id} problemsOnly={problemsOnly} refreshKey={refreshKey} />
+          <FileList key={`${id}:${problemsOnly}`} id={id} problemsOnly={problemsOnly} refreshKey={refreshKey} />
         </section>
       )}
     </Page>

@@ -1,4 +1,5 @@
 import { routeToHash } from '../../../../shared/routes';
+import { WIPE_REASON_WORDS } from '../../../../shared/words';
 import { errorMessage } from '../../client';
 import { EmptyState, Page } from '../../components/Page';
 import { SignInCard } from '../../components/SignInCard';
@@ -14,7 +15,6 @@ export function AssignmentsSection() {
   return id ? <AssignmentView id={id} /> : <AssignmentsView />;
 }
 
-const WIPE_REASON = { expired: 'expired', revoked: 'was withdrawn', removed: 'is no longer shared with you' } as const;
 const RECENT_MS = 7 * 24 * 3600 * 1000;
 
 function AssignmentsView() {
@@ -59,7 +59,7 @@ function AssignmentsView() {
       {!signedIn && <SignInCard />}
       {recentlyWiped.map((a) => (
         <div key={a.id} className="banner banner-warn" role="status" data-testid="wipe-notice">
-          “{a.name}” {WIPE_REASON[a.wiped?.reason ?? 'removed']}, so its files were removed from this computer on {formatDay(a.wiped?.at ?? null)}.
+          “{a.name}” {WIPE_REASON_WORDS[a.wiped?.reason ?? 'removed']}, so its files were removed from this computer on {formatDay(a.wiped?.at ?? null)}.
         </div>
       ))}
       {assignments.length === 0 ? (

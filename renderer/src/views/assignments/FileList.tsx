@@ -17,7 +17,9 @@ const STATE_WORDS: Record<FileRowView['state'], string> = {
 
 /**
  * Every file of an assignment, however many: only the rows in view are in the
- * DOM (react-virtual), and only the pages in view are fetched.
+ * DOM (react-virtual), and only the pages in view are fetched. The parent keys
+ * it by assignment and filter, so another list starts empty and at the top; a
+ * refresh re-reads the pages in view and keeps showing the old rows meanwhile.
  */
 export function FileList({ id, problemsOnly, refreshKey }: { id: string; problemsOnly: boolean; refreshKey: unknown }) {
   const client = useClient();
@@ -25,29 +27,8 @@ export function FileList({ id, problemsOnly, refreshKey }: { id: string; problem
   const scroller = useRef<HTMLDivElement>(null);
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, FileRowView[]>>(new Map());
-  const asked = useRef(new Set<number>());
-
-  // Another assignment or another filter is a different list: start it at the top.
-  useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
-  }, [id, problemsOnly]);
-
-  useEffect(() => {
-    // A new filter or a change on disk: start over, keeping what is shown until the new page arrives.
-    asked.current = new Set([0]);
-    let current = true;
-    client.call('assignments.files', { id, offset: 0, limit: PAGE, problemsOnly }).then(
-      (page) => {
-        if (!current) return;
-        setTotal(page.total);
-        setPages(new Map([[0, page.rows]]));
-      },
-      (e: unknown) => current && toast('error', errorMessage(e)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, id, problemsOnly, refreshKey, toast]);
+  /** Which refresh each page was last fetched for. */
+  const fetched = useRef(new Map<number, unknown>());
 
   const virtualizer = useVirtualizer({
     count: total ?? 0,
@@ -60,15 +41,22 @@ export function FileList({ id, problemsOnly, refreshKey }: { id: string; problem
   const lastPage = Math.floor((items.at(-1)?.index ?? 0) / PAGE);
 
   useEffect(() => {
-    for (let page = firstPage; page <= lastPage; page += 1) {
-      if (asked.current.has(page)) continue;
-      asked.current.add(page);
+    // Page 0 always: it also carries the total.
+    for (const page of new Set([0, ...Array.from({ length: lastPage - firstPage + 1 }, (_, i) => firstPage + i)])) {
+      if (fetched.current.get(page) === refreshKey) continue;
+      fetched.current.set(page, refreshKey);
       client.call('assignments.files', { id, offset: page * PAGE, limit: PAGE, problemsOnly }).then(
-        (result) => setPages((known) => new Map(known).set(page, result.rows)),
-        () => asked.current.delete(page),
+        (result) => {
+          if (page === 0) setTotal(result.total);
+          setPages((known) => new Map(known).set(page, result.rows));
+        },
+        (e: unknown) => {
+          fetched.current.delete(page);
+          toast('error', errorMessage(e));
+        },
       );
     }
-  }, [client, id, problemsOnly, firstPage, lastPage]);
+  }, [client, id, problemsOnly, refreshKey, firstPage, lastPage, toast]);
 
   if (total === 0) return <p className="muted file-list-empty">{problemsOnly ? 'No file has a problem.' : 'No files yet.'}</p>;
 
