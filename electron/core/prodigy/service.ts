@@ -151,8 +151,10 @@ export class ProdigyService {
   /** Starts Prodigy for an assignment, or returns the one already running; resolves once it answers. */
   start(assignmentId: string): Promise<SessionView> {
     const row = this.rowOrThrow(assignmentId);
-    const live = this.live.get(assignmentId);
-    if (live && (live.state === 'running' || live.state === 'starting')) return this.starting.get(assignmentId) ?? Promise.resolve(this.view(row));
+    // A start already on its way (maybe still before its first await) is joined, not repeated.
+    const pending = this.starting.get(assignmentId);
+    if (pending) return pending;
+    if (this.live.get(assignmentId)?.state === 'running') return Promise.resolve(this.view(row));
     const whyNot = this.whyNot(row);
     if (whyNot) return Promise.reject(new AppError('SESSION_NOT_RUNNING', whyNot));
     const started = this.launch(row).finally(() => this.starting.delete(assignmentId));

@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { isAlive } from '../../electron/core/prodigy/process';
+import { startCompanion } from '../support/companion';
+import { FAST, idle, signedInApp, until } from '../support/file360-app';
+import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { sandbox } from '../support/sandbox-file360';
+import { tempDir } from '../support/tmp';
+
+const TRIAGE = 'asg-support-triage';
+
+async function syncedApp(options: Parameters<typeof signedInApp>[2] = {}) {
+  const sb = await sandbox();
+  const dataDir = options.argv?.includes('--data-dir') ? '' : path.join(tempDir(), 'data');
+  const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ...options, tuning: { ...FAST, ...options.tuning } });
+  await idle(app);
+  return { sb, app, dataDir };
+}
+
+function sessionOf(app: Pick<Awaited<ReturnType<typeof syncedApp>>['app'], 'call'>, id = TRIAGE) {
+  return app.call('sessions.list').then((list) => list.find((session) => session.assignmentId === id));
+}
+
+describe('a Prodigy session, started by the app with the real stand-in (python3 -m prodigy)', () => {
+  it('starts, is annotated as the page does, counts the answers, stops, and reads Prodigy’s summary', async () => {
+    const { app, dataDir } = await syncedApp();
+    const started = await app.call('sessions.start', { assignmentId: TRIAGE });
+    expect(started).toMatchObject({ state: 'running', recipe: 'textcat.manual', dataset: 'support_intents_batch7', startable: true });
+    // 12 tickets + 4 tasks from tasks/extra.jsonl; guidelines.md is the help page, not a task.
+    expect(started.progress).toMatchObject({ answered: 0, total: 16 });
+
+    const home = path.join(dataDir, 'prodigy', TRIAGE);
+    const config = JSON.parse(fs.readFileSync(path.join(home, 'prodigy.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ labels: expect.arrayContaining(['billing']), show_flag: true, instructions: path.join(home, 'instructions.html') });
+    expect(JSON.stringify(config)).not.toMatch(/pass/i);
+
+    const session = await openSession(app, TRIAGE);
+    expect(session.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?session=u-ana$/);
+    expect((await fetch(`${new URL(session.url).origin}/project`)).status).toBe(401); // Basic auth on every endpoint
+    const project = (await (await session.call('/project')).json()) as { dataset: string; instructions: string | null };
+    expect(project.instructions).toContain('Support ticket triage: annotation guidelines');
+
+    await annotate(session, [{ answer: 'accept', accept: ['billing'] }, { answer: 'reject', flagged: true }, { answer: 'ignore' }]);
+    const counted = await until(() => sessionOf(app), (view) => view?.progress?.answered === 3, 10_000);
+    expect(counted?.progress).toEqual({ answered: 3, total: 16, accept: 1, reject: 1, ignore: 1, flagged: 1 });
+
+    const stopped = await app.call('sessions.stop', { assignmentId: TRIAGE });
+    expect(stopped.state).toBe('stopped');
+    const [entry] = (await app.call('audit.list', { type: 'session.stopped' })).entries;
+    expect(entry?.details).toMatchObject({ saved: 3, answered: 3, exitCode: 0, prodigySession: expect.any(String) });
+    const log = await app.call('sessions.log', { assignmentId: TRIAGE });
+    expect(log.lines).toEqual([]); // the run is over; its record is the audit entry
+    expect((await app.call('audit.list', { type: 'session.started' })).entries[0]?.details).toMatchObject({ tasks: 16, session: 'support_intents_batch7-u-ana' });
+  });
+
+  it('keeps one running session per assignment', async () => {
+    const { app } = await syncedApp();
+    const [a, b] = await Promise.all([app.call('sessions.start', { assignmentId: TRIAGE }), app.call('sessions.start', { assignmentId: TRIAGE })]);
+    expect(a.state).toBe('running');
+    expect(b.state).toBe('running');
+    expect((await app.call('audit.list', { type: 'session.started' })).entries).toHaveLength(1);
+  });
+
+  it('tries another port when the one it picked is taken', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as net.AddressInfo).port;
+    let handedOut = 0;
+    const pickPort = async () => {
+      handedOut += 1;
+      if (handedOut === 1) return busyPort;
+      const free = net.createServer();
+      await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+      const port = (free.address() as net.AddressInfo).port;
+      await new Promise((resolve) => free.close(resolve));
+      return port;
+    };
+    try {
+      const { app } = await syncedApp({ tuning: { pickPort } });
+      const view = await app.call('sessions.start', { assignmentId: TRIAGE });
+      expect(view.state).toBe('running');
+      expect(handedOut).toBe(2);
+      const session = await openSession(app, TRIAGE);
+      expect(new URL(session.url).port).not.toBe(String(busyPort));
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('says what to install and where to set the command when Prodigy is missing', async () => {
+    const { app } = await syncedApp();
+    await app.call('settings.update', { values: { prodigyCommand: 'python3 -m prodigy_is_not_here' } });
+    const moduleMissing = await app.raw('sessions.start', { assignmentId: TRIAGE });
+    expect(moduleMissing).toMatchObject({ ok: false, error: { code: 'PRODIGY_MISSING', message: expect.stringContaining('Prodigy is not installed for "python3"') } });
+    if (!moduleMissing.ok) expect(moduleMissing.error.message).toContain('Settings');
+
+    await app.call('settings.update', { values: { prodigyCommand: 'no-such-python3 -m prodigy' } });
+    const programMissing = await app.raw('sessions.start', { assignmentId: TRIAGE });
+    expect(programMissing).toMatchObject({ ok: false, error: { code: 'PRODIGY_MISSING', message: expect.stringContaining('"no-such-python3" was not found') } });
+    expect((await sessionOf(app))?.state).toBe('failed');
+  });
+
+  it('refuses a malformed task file, naming the file and the line', async () => {
+    const { sb, app } = await syncedApp();
+    sb.admin.updateFile('fil-triage-tasks', { text: '{"text":"fine"}\n{"text": broken\n' });
+    await app.call('sync.start', { id: TRIAGE });
+    await idle(app);
+    const result = await app.raw('sessions.start', { assignmentId: TRIAGE });
+    expect(result).toMatchObject({ ok: false, error: { code: 'SOURCE_INVALID', message: expect.stringContaining('tasks/extra.jsonl line 2: not valid JSON') } });
+  });
+
+  it('notices a crash: the state says so, the user is notified, and the audit log records it', async () => {
+    const { app } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_SANDBOX_CRASH_AFTER: '2' } });
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    const session = await openSession(app, TRIAGE);
+    await annotate(session, [{ answer: 'accept' }, { answer: 'accept' }]).catch(() => undefined);
+    const crashed = await until(() => sessionOf(app), (view) => view?.state === 'crashed', 10_000);
+    expect(crashed?.message).toMatch(/Prodigy stopped unexpectedly \(exit code 70\)/);
+    expect(app.ports.notifier.shown).toContainEqual(expect.objectContaining({ title: 'Prodigy stopped unexpectedly', route: { section: 'sessions', id: TRIAGE } }));
+    const [entry] = (await app.call('audit.list', { type: 'session.crashed' })).entries;
+    expect(entry?.details).toMatchObject({ exitCode: 70 });
+  });
+
+  it('stops every session when the app quits', async () => {
+    const { app, dataDir } = await syncedApp();
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    await app.call('sessions.start', { assignmentId: 'asg-release-notes' });
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
+    const pids = db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running'").all().map((row) => row.pid);
+    db.close();
+    expect(pids).toHaveLength(2);
+    await app.companion.close();
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('stops the session and removes its source when the assignment is wiped', async () => {
+    const { sb, app, dataDir } = await syncedApp();
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    sb.faults.expireAssignment(TRIAGE);
+    await app.call('sync.start', {});
+    await until(() => app.call('assignments.list'), (list) => list.find((a) => a.id === TRIAGE)?.wiped !== null);
+    const view = await sessionOf(app);
+    expect(view).toBeUndefined(); // a wiped assignment is no longer offered
+    expect(fs.existsSync(path.join(dataDir, 'prodigy', TRIAGE, 'source.jsonl'))).toBe(false);
+    expect((await app.call('audit.list', { type: 'session.stopped' })).entries).toHaveLength(1);
+  });
+});
+
+describe('a Prodigy left behind by a crashed app', () => {
+  it('is found and stopped at the next start', async () => {
+    const { sb, app, dataDir } = await syncedApp();
+    await app.companion.close();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/session-child.ts', JSON.stringify({ dataDir, server: sb.url, tenant: sb.tenant, assignmentId: TRIAGE })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const started = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
+    expect(JSON.parse(started)).toMatchObject({ ok: true, value: { state: 'running' } });
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
+    const pid = db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running'").get()?.pid ?? 0;
+    db.close();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(isAlive(pid)).toBe(true); // the app is gone; its Prodigy is not
+
+    const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], env: PRODIGY_ENV, tuning: FAST });
+    expect(isAlive(pid)).toBe(false);
+    const [entry] = (await again.call('audit.list', { type: 'session.orphan_stopped' })).entries;
+    expect(entry).toMatchObject({ assignmentId: TRIAGE, details: { pid } });
+    expect((await sessionOf(again))?.message).toMatch(/left behind was stopped/);
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import type { Started } from './companion';
+import type { ViewerTarget } from './ports';
+
+/** What the app's Prodigy inherits in tests: this machine's environment, with the stand-in importable as `prodigy`. */
+export const PRODIGY_ENV: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: path.resolve('sandbox') };
+
+/** The session the app opened, with the credentials it handed to the viewer. */
+export async function openSession(app: Started, assignmentId: string): Promise<ViewerTarget & { call(route: string, body?: unknown): Promise<Response> }> {
+  await app.call('sessions.open', { assignmentId });
+  const viewer = app.ports.viewer as unknown as { opened: ViewerTarget[] };
+  const target = viewer.opened.filter((opened) => opened.assignmentId === assignmentId).at(-1);
+  if (!target) throw new Error('the app opened nothing');
+  const origin = new URL(target.url).origin;
+  const authorization = `Basic ${Buffer.from(`${target.user}:${target.pass}`).toString('base64')}`;
+  return {
+    ...target,
+    call: (route, body) =>
+      fetch(`${origin}${route}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+  };
+}
+
+/** Answers tasks the way Prodigy's page does: fetch a batch for the session, post answers back. */
+export async function annotate(
+  session: Awaited<ReturnType<typeof openSession>>,
+  answers: Array<{ answer: 'accept' | 'reject' | 'ignore'; flagged?: boolean; accept?: string[] }>,
+): Promise<void> {
+  const sessionName = new URL(session.url).searchParams.get('session') ?? '';
+  const project = (await (await session.call('/project')).json()) as { dataset: string };
+  const sessionId = `${project.dataset}-${sessionName}`;
+  const batch = (await (await session.call('/get_session_questions', { session_id: sessionId })).json()) as { tasks: Array<Record<string, unknown>> };
+  const given = answers.map((answer, index) => ({ ...batch.tasks[index], ...answer, _timestamp: Math.floor(Date.now() / 1000) }));
+  const response = await session.call('/give_answers', { answers: given, session_id: sessionId });
+  if (!response.ok) throw new Error(`give_answers: ${response.status} ${await response.text()}`);
+}
