@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../electron/core/ports';
+import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
+import { startHostServer } from '../../electron/host/server';
+import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { idle, signedInApp } from '../support/file360-app';
+import { PRODIGY_ENV } from '../support/prodigy';
+import { recordingLogger } from '../support/ports';
+import { sandbox } from '../support/sandbox-file360';
+import { tempDir } from '../support/tmp';
+
+const chromium = useChromium();
+
+describe('annotating in Prodigy, from the Sessions view', () => {
+  it('starts a session, annotates three items in the Prodigy page, and sees the progress bar move', async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    const logger = recordingLogger();
+    // The browser shell's own way of opening sessions: a tab through a proxy that holds the credentials.
+    const viewer = createProdigyProxy(logger);
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { env: PRODIGY_ENV, ports: { clock: systemClock, viewer } });
+    await idle(app);
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    try {
+      await page.goto(server.url);
+      await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
+      await page.keyboard.press('Control+2');
+      const card = page.getByRole('article', { name: 'Support tickets: intent triage (batch 7)' });
+      await card.getByRole('button', { name: 'Start annotating' }).waitFor();
+
+      const tab = context.waitForEvent('page');
+      await card.getByRole('button', { name: 'Start annotating' }).click();
+      const prodigy = await tab;
+      const prodigyErrors = watchForErrors(prodigy);
+      await expect.poll(() => card.getByTestId('session-state').textContent()).toBe('Running');
+      expect(prodigy.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?session=u-ana$/);
+
+      // Three items, as a person would: pick a label and accept; flag and reject; ignore.
+      await prodigy.getByTestId('task-text').waitFor();
+      await prodigy.getByRole('group', { name: 'Options' }).getByRole('button', { name: 'billing' }).click();
+      await prodigy.getByRole('button', { name: 'Accept' }).click();
+      await expect.poll(() => prodigy.getByTestId('progress').textContent()).toMatch(/^1 of 16/);
+      await prodigy.getByRole('button', { name: 'Flag' }).click();
+      await prodigy.getByRole('button', { name: 'Reject' }).click();
+      await expect.poll(() => prodigy.getByTestId('progress').textContent()).toMatch(/^2 of 16/);
+      await prodigy.keyboard.press('Space');
+      await expect.poll(() => prodigy.getByTestId('progress').textContent()).toMatch(/^3 of 16/);
+      await screenshot(prodigy, 'prodigy-page');
+
+      await expect.poll(() => card.getByTestId('session-counts').textContent(), { timeout: 10_000 }).toContain('3 of 16 annotated');
+      expect(await card.getByTestId('session-counts').textContent()).toContain('1 accepted · 1 rejected · 1 ignored · 1 flagged');
+      expect(Number(await card.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+      await card.getByText('Prodigy’s output').click();
+      await card.getByTestId('session-log').getByText(/Starting the web server/).waitFor();
+      await screenshot(page, 'sessions');
+
+      await card.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => card.getByTestId('session-state').textContent()).toBe('Stopped');
+      expect(errors).toEqual([]);
+      expect(prodigyErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+      viewer.closeAll();
+    }
+  });
+});
