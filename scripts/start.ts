@@ -28,9 +28,10 @@ if (noServerConfigured(config)) {
   const workspace = await startSandboxWorkspace(config);
   args = [...userArgs.filter((arg, i) => arg !== '--data-dir' && userArgs[i - 1] !== '--data-dir' && !arg.startsWith('--data-dir=')), ...workspace.args];
   closeSandbox = () => workspace.sandbox.close();
+  Object.assign(process.env, workspace.env);
   const users = workspace.sandbox.users.map((user) => `${user.username} / ${user.password} (${user.roles.join(', ')})`).join(' or ');
   process.stdout.write(
-    `No File 360 server is set, so this is a sandbox workspace: a File 360 stand-in at ${workspace.sandbox.url} with sample assignments.\n` +
+    `No File 360 server is set, so this is a sandbox workspace: a File 360 stand-in at ${workspace.sandbox.url} with sample assignments, and a Prodigy stand-in.\n` +
       `Sign in as ${users}. For a real server: npm start -- --server https://… --tenant …\n`,
   );
 }

@@ -7,6 +7,15 @@ from pathlib import Path
 from .errors import UserError
 
 
+def strict_json(text: str):
+    """json.loads without NaN/Infinity, which Python accepts but browsers and JSON.parse do not."""
+
+    def refuse(name):
+        raise ValueError(f"{name} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def read_jsonl(path: str, what: str = "source file") -> list[tuple[int, dict]]:
     """(line number, object) for every non-blank line; `-` reads stdin. Stops at the first bad line."""
     if path == "-":
@@ -30,9 +39,11 @@ def read_jsonl(path: str, what: str = "source file") -> list[tuple[int, dict]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = strict_json(line)
         except json.JSONDecodeError as error:
             raise UserError(f"Invalid JSON on line {number} of {shown}: {error.msg} (column {error.colno})")
+        except ValueError as error:
+            raise UserError(f"Invalid JSON on line {number} of {shown}: {error}")
         if not isinstance(value, dict):
             raise UserError(f"Invalid task on line {number} of {shown}: expected a JSON object, got {type(value).__name__}")
         records.append((number, value))

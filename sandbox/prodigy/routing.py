@@ -11,7 +11,8 @@ A session's queue holds its reserved tasks, in stream order; asking for question
 first `batch_size` of them (the same ones again until they are answered, so a reloaded page
 gets its open tasks back). With allow_work_stealing, a session with nothing left takes tasks
 that were served to another session but not yet answered (moving them, so no task gains an
-extra annotator). A task answered by a session is never served to it again.
+extra annotator). A task is stolen at most once, so two idle sessions cannot pass it back
+and forth. A task answered by a session is never served to it again.
 
 Indices are positions in the stream; the caller holds the lock.
 """
@@ -38,6 +39,7 @@ class Router:
         self.sessions: dict[str, _Session] = {}
         self.pointer = 0  # single / per_task: next stream index not yet handed out or routed
         self.released: list[int] = []  # single: served tasks given back by end_session
+        self.stolen: set[int] = set()
         self.targets = [self._target(per_task, h) for h in task_hashes] if per_task is not None else []
         for session_id in sessions:
             self.register(session_id)
@@ -128,8 +130,9 @@ class Router:
             for index, served in list(victim.queue.items()):
                 if len(thief.queue) >= self.batch_size:
                     return
-                if served and not self._finished(index, thief_id) and index not in thief.queue:
+                if served and index not in self.stolen and not self._finished(index, thief_id) and index not in thief.queue:
                     # Moved, not copied: the number of sessions holding the task stays the same.
+                    self.stolen.add(index)
                     del victim.queue[index]
                     thief.queue[index] = False
                     thief.assigned += 1

@@ -26,6 +26,7 @@ from . import __version__, config as config_module, recipes
 from .controller import Controller
 from .db import DB_NAME, Database, timestamp_session_name
 from .errors import HTTPError, UserError
+from .loaders import strict_json
 from .output import err, log, say
 
 PAGE_FILE = Path(__file__).with_name("app.html")
@@ -181,9 +182,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise HTTPError(413, "Request body too large")
             raw = self.rfile.read(length) if length > 0 else b""
         try:
-            data = json.loads(raw.decode("utf-8")) if raw.strip() else None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            detail = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
+            data = strict_json(raw.decode("utf-8")) if raw.strip() else None
+        except (UnicodeDecodeError, ValueError) as error:
+            detail = error.msg if isinstance(error, json.JSONDecodeError) else ("not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error))
             raise HTTPError(400, f"Malformed JSON body: {detail}")
         if not isinstance(data, dict):
             raise HTTPError(400, "The request body must be a JSON object")
