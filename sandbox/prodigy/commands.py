@@ -10,6 +10,7 @@ import argparse
 import json
 import platform
 import sys
+import time
 from pathlib import Path
 
 from . import __version__, config as config_module, hashing
@@ -168,8 +169,6 @@ def stats(argv: list[str]) -> int:
 
 
 def _date(timestamp) -> str:
-    import time
-
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp or 0))
 
 

@@ -46,10 +46,13 @@ class Controller:
             log("STREAM", f"Created queue for {session_id}")
         # (session id, question) -> example id, so a re-answer replaces the earlier one.
         self.existing: dict = {}
+        # Questions the dataset already has an answer to, from any session.
+        self.answered_keys: set = set()
         for example_id, example in db.examples(recipe.dataset):
             session_id = example.get("_session_id") or example.get("_annotator_id") or ""
             key = question_key(example, recipe.view_id)
             self.existing[(session_id, key)] = example_id
+            self.answered_keys.add(key)
             if key in self.index:
                 self.router.mark_answered(self.index[key], session_id)
 

@@ -321,10 +321,12 @@ def serve(recipe_name: str, argv: list[str]) -> int:
     controller = Controller(recipe, config, db, run_session, allowed, instructions, switches["crash_after"])
     if recipe.auto_answers:
         now = int(time.time())
-        for example in recipe.auto_answers:
+        # A restarted review must not save the unanimous examples a second time.
+        fresh = [eg for eg in recipe.auto_answers if recipes.question_key(eg, "review") not in controller.answered_keys]
+        for example in fresh:
             example.update({"_timestamp": now, "_session_id": run_session, "_annotator_id": run_session})
             controller.save(example, [recipe.dataset, run_session])
-        log("RECIPE", f"Auto-accepted {len(recipe.auto_answers)} unanimous examples")
+        log("RECIPE", f"Auto-accepted {len(fresh)} unanimous examples")
 
     host, port = config["host"], config["port"]
     shown_host = f"[{host}]" if ":" in host else host
