@@ -130,7 +130,6 @@ async function main(): Promise<void> {
   const chosen = parsed.command === 'all' ? Object.values(SERVICES) : [SERVICES[parsed.command] as Service];
   const running: Running[] = [];
   for (const service of chosen) running.push(await service.start(parsed.options));
-  console.log(running.flatMap((service) => [...service.describe(), '']).join('\n') + 'Press Ctrl+C to stop.');
 
   let stopping = false;
   const stop = async () => {
@@ -142,6 +141,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // Only now: whoever waits for this line may stop us at once.
+  console.log(running.flatMap((service) => [...service.describe(), '']).join('\n') + 'Press Ctrl+C to stop.');
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ describe('File 360 sandbox approve page in a real browser', () => {
     const sb = await sandbox();
     const { verifier, challenge } = pkce();
     const callback = await callbackListener();
+    onTestFinished(callback.close);
     const page = await browser.newPage();
     const problems = watchForErrors(page);
 

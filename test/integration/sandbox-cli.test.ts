@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../support/tmp';
 
-// Node 22 (the one running the tests) runs tsx, whatever `node` is first on PATH.
-const TSX = [path.resolve('node_modules/tsx/dist/cli.mjs'), 'sandbox/cli.ts'];
+// Node 22 (the one running the tests) with tsx as a loader, whatever `node` is first
+// on PATH; not tsx's CLI, which runs the script in a grandchild and relays signals.
+const TSX = ['--import', 'tsx', 'sandbox/cli.ts'];
 
 /** Runs `npm run sandbox -- …` until it says it is ready; resolves with everything it printed. */
 function startCli(args: string[]): Promise<{ child: ChildProcess; output: string }> {

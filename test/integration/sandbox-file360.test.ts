@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { generatedFixture, sampleFixture, startFile360Sandbox, type Fixture } from '../../sandbox/file360';
 import {
   allPages,
@@ -66,6 +66,7 @@ describe('File 360 sandbox: signing in with OAuth2 + PKCE', () => {
     const sb = await sandbox();
     const { verifier, challenge } = pkce();
     const callback = await callbackListener();
+    onTestFinished(callback.close);
     const pageUrl = authorizeUrl(sb, { redirect_uri: callback.redirectUri, code_challenge: challenge, state: 'st-123' });
 
     const page = await fetch(pageUrl);
@@ -146,6 +147,7 @@ describe('File 360 sandbox: signing in with OAuth2 + PKCE', () => {
     const getCode = async () => {
       const { verifier, challenge } = pkce();
       const callback = await callbackListener();
+      onTestFinished(callback.close);
       const answer = await submitApprovePage(authorizeUrl(sb, { redirect_uri: callback.redirectUri, code_challenge: challenge }), { username: 'sam', password: 'sam-password', action: 'allow' });
       const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code') ?? '';
       return { code, verifier, redirect_uri: callback.redirectUri };

@@ -22,18 +22,28 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** The client's side of RFC 8252: a loopback listener that catches one redirect, then closes. */
-export async function callbackListener(): Promise<{ redirectUri: string; received: Promise<URLSearchParams> }> {
+/** The client's side of RFC 8252: a loopback listener that catches the redirect; `close` when done. */
+export async function callbackListener(): Promise<{ redirectUri: string; received: Promise<URLSearchParams>; close(): void }> {
   let deliver: (params: URLSearchParams) => void = () => undefined;
   const received = new Promise<URLSearchParams>((resolve) => (deliver = resolve));
+  // Keeps listening after the callback: a browser follows it with requests of
+  // its own (the favicon), and a refused one is a console error in the page.
   const server = http.createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'close' }).end('You can close this window.');
-    deliver(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
-    server.close();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/callback') {
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('You can close this window.');
+    deliver(url.searchParams);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
-  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
+  const close = (): void => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received, close };
 }
 
 export function authorizeUrl(sb: File360Sandbox, params: Record<string, string>): string {
@@ -92,6 +102,7 @@ export async function signIn(sb: File360Sandbox, username = 'ana'): Promise<Toke
   });
   await fetch(answer.headers.get('location') ?? '');
   const code = (await callback.received).get('code') ?? '';
+  callback.close();
   const response = await tokenRequest(sb, { grant_type: 'authorization_code', code, redirect_uri: callback.redirectUri, code_verifier: verifier });
   if (response.status !== 200) throw new Error(`Sign-in failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as Tokens;
