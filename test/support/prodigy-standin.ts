@@ -4,9 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+
+export { freePort } from '../../electron/core/prodigy/process';
 
 export const SANDBOX_DIR = path.resolve(import.meta.dirname, '../../sandbox');
 export const PYTHON = process.env.PYTHON ?? 'python3';
@@ -14,18 +15,6 @@ export const PYTHON = process.env.PYTHON ?? 'python3';
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
-}
-
-/** A port nobody listens on right now, found by binding port 0. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface ProdigyOptions {
