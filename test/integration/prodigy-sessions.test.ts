@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../electron/core/prodigy/process';
 import { startCompanion } from '../support/companion';
@@ -21,13 +22,25 @@ async function syncedApp(options: Parameters<typeof signedInApp>[2] = {}) {
   return { sb, app, dataDir };
 }
 
+/** Pids of the Prodigy runs the app's database says are live. */
+function livePids(dataDir: string): number[] {
+  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
+  try {
+    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state IN ('starting', 'running') AND pid IS NOT NULL ORDER BY id").all().map((row) => row.pid);
+  } finally {
+    db.close();
+  }
+}
+
 function sessionOf(app: Pick<Awaited<ReturnType<typeof syncedApp>>['app'], 'call'>, id = TRIAGE) {
   return app.call('sessions.list').then((list) => list.find((session) => session.assignmentId === id));
 }
 
 describe('a Prodigy session, started by the app with the real stand-in (python3 -m prodigy)', () => {
   it('starts, is annotated as the page does, counts the answers, stops, and reads Prodigy’s summary', async () => {
-    const { app, dataDir } = await syncedApp();
+    // A user's own Prodigy settings must not move the session's database out of the app's sight.
+    const elsewhere = tempDir();
+    const { app, dataDir } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_CONFIG_OVERRIDES: JSON.stringify({ db_settings: { sqlite: { path: elsewhere } } }) } });
     const started = await app.call('sessions.start', { assignmentId: TRIAGE });
     expect(started).toMatchObject({ state: 'running', recipe: 'textcat.manual', dataset: 'support_intents_batch7', startable: true });
     // 12 tickets + 4 tasks from tasks/extra.jsonl; guidelines.md is the help page, not a task.
@@ -50,10 +63,13 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
 
     const stopped = await app.call('sessions.stop', { assignmentId: TRIAGE });
     expect(stopped.state).toBe('stopped');
+    expect(stopped.progress).toMatchObject({ answered: 3, total: 16 });
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
     const [entry] = (await app.call('audit.list', { type: 'session.stopped' })).entries;
     expect(entry?.details).toMatchObject({ saved: 3, answered: 3, exitCode: 0, prodigySession: expect.any(String) });
-    const log = await app.call('sessions.log', { assignmentId: TRIAGE });
-    expect(log.lines).toEqual([]); // the run is over; its record is the audit entry
+    // The output stays readable after the run, down to Prodigy's summary.
+    const log = (await app.call('sessions.log', { assignmentId: TRIAGE })).lines.map((line) => line.text).join('\n');
+    expect(log).toContain('Saved 3 annotations to database SQLite');
     expect((await app.call('audit.list', { type: 'session.started' })).entries[0]?.details).toMatchObject({ tasks: 16, session: 'support_intents_batch7-u-ana' });
   });
 
@@ -63,6 +79,74 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
     expect(a.state).toBe('running');
     expect(b.state).toBe('running');
     expect((await app.call('audit.list', { type: 'session.started' })).entries).toHaveLength(1);
+  });
+
+  it('can be stopped while it starts, and records a stop, not a failure', async () => {
+    const { app, dataDir } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_SANDBOX_SLOW_START: '30' } });
+    const starting = app.call('sessions.start', { assignmentId: TRIAGE });
+    await until(() => sessionOf(app), (view) => view?.state === 'starting');
+    const pid = livePids(dataDir)[0] ?? 0;
+    expect(isAlive(pid)).toBe(true);
+    await app.call('sessions.stop', { assignmentId: TRIAGE });
+    expect(await starting).toMatchObject({ state: 'stopped', message: 'Stopped before Prodigy was ready.' });
+    expect(isAlive(pid)).toBe(false);
+    expect((await app.call('audit.list', { type: 'session.started' })).entries).toEqual([]);
+  });
+
+  it('starts again after a stop that is still under way, and keeps track of the new Prodigy', async () => {
+    const { app, dataDir } = await syncedApp();
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    const [first] = livePids(dataDir);
+    const stopping = app.call('sessions.stop', { assignmentId: TRIAGE });
+    const again = await app.call('sessions.start', { assignmentId: TRIAGE });
+    await stopping;
+    expect(again.state).toBe('running');
+    expect(isAlive(first ?? 0)).toBe(false);
+    const [second] = livePids(dataDir);
+    expect(second).not.toBe(first);
+    expect((await openSession(app, TRIAGE)).url).toMatch(/session=u-ana/);
+    await app.companion.close();
+    expect(isAlive(second ?? 0)).toBe(false);
+  });
+
+  it('stops a session that is still starting when the app quits', async () => {
+    const { app, dataDir } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_SANDBOX_SLOW_START: '30' } });
+    const starting = app.raw('sessions.start', { assignmentId: TRIAGE });
+    await until(() => sessionOf(app), (view) => view?.state === 'starting');
+    const pid = livePids(dataDir)[0] ?? 0;
+    await app.companion.close();
+    expect(isAlive(pid)).toBe(false);
+    await starting;
+  });
+
+  it('starts no Prodigy once the app is quitting, even from a start that was already under way', async () => {
+    // The start waits for its port while the app begins to quit.
+    let release: () => void = () => undefined;
+    let asked: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const portAsked = new Promise<void>((resolve) => (asked = resolve));
+    const pickPort = async () => {
+      asked();
+      await gate;
+      return 0;
+    };
+    const { app, dataDir } = await syncedApp({ tuning: { pickPort } });
+    const starting = app.raw('sessions.start', { assignmentId: TRIAGE });
+    await portAsked;
+    const closed = app.companion.close();
+    release();
+    await closed;
+    expect(await starting).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_RUNNING', message: expect.stringContaining('quitting') } });
+    expect(livePids(dataDir)).toEqual([]);
+  });
+
+  it('says at once when Prodigy refuses the credentials the app gave it', async () => {
+    const { app } = await syncedApp();
+    // Something between the app and Prodigy changing its password: here, env(1) in the command.
+    await app.call('settings.update', { values: { prodigyCommand: 'env PRODIGY_BASIC_AUTH_PASS=changed python3 -m prodigy' } });
+    const result = await app.raw('sessions.start', { assignmentId: TRIAGE });
+    // Not after the minute-long wait for a Prodigy that never answers: the test's own time limit is far shorter.
+    expect(result).toMatchObject({ ok: false, error: { code: 'PRODIGY_FAILED', message: expect.stringContaining('refused the sign-in the app gave it (HTTP 401)') } });
   });
 
   it('tries another port when the one it picked is taken', async () => {
@@ -129,10 +213,7 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
     const { app, dataDir } = await syncedApp();
     await app.call('sessions.start', { assignmentId: TRIAGE });
     await app.call('sessions.start', { assignmentId: 'asg-release-notes' });
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-    const pids = db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running'").all().map((row) => row.pid);
-    db.close();
+    const pids = livePids(dataDir);
     expect(pids).toHaveLength(2);
     await app.companion.close();
     expect(pids.filter(isAlive)).toEqual([]);
@@ -161,10 +242,7 @@ describe('a Prodigy left behind by a crashed app', () => {
     });
     const started = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
     expect(JSON.parse(started)).toMatchObject({ ok: true, value: { state: 'running' } });
-    const Database = (await import('better-sqlite3')).default;
-    const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-    const pid = db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running'").get()?.pid ?? 0;
-    db.close();
+    const pid = livePids(dataDir)[0] ?? 0;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

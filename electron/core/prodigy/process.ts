@@ -12,7 +12,7 @@ export function parseCommand(command: string): string[] {
   const words = parse(command, (name) => ({ op: 'variable', name }) as object);
   if (words.length === 0 || words.some((word) => typeof word !== 'string')) {
     throw new AppError(
-      'PRODIGY_MISSING',
+      'PRODIGY_COMMAND_INVALID',
       `The Prodigy command "${command}" is not a plain command. Use a program and its arguments, for example: python3 -m prodigy (Settings → Prodigy command).`,
     );
   }
@@ -42,11 +42,17 @@ export function isAlive(pid: number): boolean {
 
 /**
  * Sends a signal to Prodigy and everything it started. On POSIX it runs as the
- * leader of its own process group, so the group gets the signal.
+ * leader of its own process group, so the group gets the signal. Windows has
+ * no signals to send to another console process and no groups: taskkill /T
+ * ends the whole tree, which there is the only stop there is (no summary).
  */
 export function signalTree(pid: number, signal: NodeJS.Signals): void {
+  if (process.platform === 'win32') {
+    execFile('taskkill', ['/PID', String(pid), '/T', '/F'], { windowsHide: true }, () => undefined);
+    return;
+  }
   try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+    process.kill(-pid, signal);
   } catch {
     // Already gone.
   }
@@ -54,9 +60,12 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
 
 /** The command line of a running process, to tell our Prodigy from another program that reused its pid. */
 export function commandLineOf(pid: number): Promise<string | null> {
-  if (process.platform === 'win32') return Promise.resolve(null);
+  const [program, args] =
+    process.platform === 'win32'
+      ? ['powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`]]
+      : ['ps', ['-o', 'args=', '-p', String(pid)]];
   return new Promise((resolve) => {
-    execFile('ps', ['-o', 'args=', '-p', String(pid)], (error, stdout) => resolve(error ? null : stdout.trim() || null));
+    execFile(program, args, { windowsHide: true }, (error, stdout) => resolve(error ? null : stdout.trim() || null));
   });
 }
 

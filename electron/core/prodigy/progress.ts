@@ -36,3 +36,38 @@ export function readAnswerCounts(home: string, sessionDataset: string, total: nu
   }
   return counts;
 }
+
+/**
+ * readAnswerCounts for a running session, polled: the count reads every
+ * example's JSON (image tasks carry their pixels), so it runs only when
+ * Prodigy's database or its write-ahead log has changed since the last read.
+ */
+export class AnswerCountWatch {
+  private seen = '';
+  private counts: AnswerCounts;
+
+  constructor(
+    private readonly home: string,
+    private readonly sessionDataset: string,
+    private readonly total: number,
+  ) {
+    this.counts = { answered: 0, total, accept: 0, reject: 0, ignore: 0, flagged: 0 };
+  }
+
+  get current(): AnswerCounts {
+    return this.counts;
+  }
+
+  /** The counts now; `changed` says whether they differ from the last ones. */
+  read(): { counts: AnswerCounts; changed: boolean } {
+    const stamp = ['prodigy.db', 'prodigy.db-wal']
+      .map((name) => fs.statSync(path.join(this.home, name), { throwIfNoEntry: false }))
+      .map((stat) => (stat ? `${stat.mtimeMs}:${stat.size}` : '-'))
+      .join('|');
+    if (stamp === this.seen) return { counts: this.counts, changed: false };
+    this.seen = stamp;
+    const before = this.counts;
+    this.counts = readAnswerCounts(this.home, this.sessionDataset, this.total);
+    return { counts: this.counts, changed: (Object.keys(before) as Array<keyof AnswerCounts>).some((key) => before[key] !== this.counts[key]) };
+  }
+}

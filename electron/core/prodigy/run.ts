@@ -33,12 +33,20 @@ const READY_POLL_MS = 150;
 const BIND_FAILURE = /address already in use|Errno (98|48|10048)/i;
 const MODULE_MISSING = /No module named ['"]?prodigy/i;
 
+/** After 'exit', how long to wait for 'close': a grandchild that kept the pipes open must not hold up a stop. */
+const CLOSE_GRACE_MS = 2000;
+
 export class PortTakenError extends Error {
   override name = 'PortTakenError';
 }
 
-function basic(auth: RunPlan['auth']): string {
-  return `Basic ${Buffer.from(`${auth.user}:${auth.pass}`).toString('base64')}`;
+/** Someone stopped the run before Prodigy was ready: not a failure to start. */
+export class StoppedBeforeReadyError extends Error {
+  override name = 'StoppedBeforeReadyError';
+}
+
+export function basicAuthorization(user: string, pass: string): string {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
 /**
@@ -50,31 +58,31 @@ export class ProdigyRun {
   readonly log: BoundedLog;
   readonly exited: Promise<Exit>;
   private readonly child: ChildProcess;
-  private stopping = false;
+  private stopping: Promise<Exit> | null = null;
   private exit: Exit | null = null;
 
   constructor(
     readonly plan: RunPlan,
     now: () => Date,
-    onLine: (line: string) => void,
   ) {
     this.log = new BoundedLog(now);
     this.child = spawnProdigy(plan.argv, plan.env, plan.home);
     for (const stream of ['stdout', 'stderr'] as const) {
       this.child[stream]?.setEncoding('utf8');
-      this.child[stream]?.on('data', (chunk: string) => this.log.write(stream, chunk).forEach((line) => onLine(line.text)));
+      this.child[stream]?.on('data', (chunk: string) => this.log.write(stream, chunk));
     }
     this.exited = new Promise((resolve) => {
+      const settle = (exit: Exit) => {
+        this.exit ??= exit;
+        resolve(this.exit);
+      };
       this.child.once('error', (error) => {
         this.log.add('app', `Could not start ${plan.argv[0]}: ${error.message}`);
-        this.exit = { code: null, signal: null };
-        resolve(this.exit);
+        settle({ code: null, signal: null });
       });
       // 'close', not 'exit': only then has all of its output (the shutdown summary) been read.
-      this.child.once('close', (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      });
+      this.child.once('close', (code, signal) => settle({ code, signal }));
+      this.child.once('exit', (code, signal) => setTimeout(() => settle({ code, signal }), CLOSE_GRACE_MS).unref());
     });
   }
 
@@ -84,7 +92,7 @@ export class ProdigyRun {
 
   /** True when the app asked it to stop; an exit otherwise is a crash. */
   get stopRequested(): boolean {
-    return this.stopping;
+    return this.stopping !== null;
   }
 
   get url(): string {
@@ -92,20 +100,33 @@ export class ProdigyRun {
   }
 
   get authorization(): string {
-    return basic(this.plan.auth);
+    return basicAuthorization(this.plan.auth.user, this.plan.auth.pass);
   }
 
   /** Resolves once GET /project answers with the credentials; throws in words otherwise. */
   async ready(timeouts: RunTimeouts, program: string, commandSetting: string): Promise<void> {
     const deadline = Date.now() + timeouts.readyMs;
     for (;;) {
+      if (this.stopping) {
+        await this.stopping;
+        throw new StoppedBeforeReadyError('stopped before it was ready');
+      }
       if (this.exit) throw this.startFailure(program, commandSetting);
+      let status = 0;
       try {
         const response = await fetch(`${this.url}/project`, { headers: { authorization: this.authorization }, signal: AbortSignal.timeout(2000) });
         await response.body?.cancel();
-        if (response.ok) return;
+        status = response.status;
       } catch {
         // Not listening yet.
+      }
+      if (status >= 200 && status < 300) return;
+      if (status === 401 || status === 403) {
+        await this.stop(timeouts);
+        throw new AppError(
+          'PRODIGY_FAILED',
+          `Prodigy refused the sign-in the app gave it (HTTP ${status}), so it was stopped. Check that the command in Settings (now: "${commandSetting}") starts Prodigy itself, with the environment the app passes on.`,
+        );
       }
       if (Date.now() > deadline) {
         await this.stop(timeouts);
@@ -132,17 +153,28 @@ export class ProdigyRun {
     return new AppError('PRODIGY_FAILED', `Prodigy ${how} before it was ready. Its last lines: ${this.log.tail(5) || '(nothing)'}`);
   }
 
-  /** SIGINT (Prodigy saves and prints its summary), then SIGTERM, then SIGKILL; each after a wait. */
-  async stop(timeouts: RunTimeouts): Promise<Exit> {
-    this.stopping = true;
+  /**
+   * SIGINT (Prodigy saves and prints its summary), then SIGTERM, then SIGKILL;
+   * each after a wait. Callers share one stop: a second SIGINT while Prodigy is
+   * saving would cut its summary short.
+   */
+  stop(timeouts: RunTimeouts): Promise<Exit> {
+    this.stopping ??= this.escalate(timeouts);
+    return this.stopping;
+  }
+
+  private async escalate(timeouts: RunTimeouts): Promise<Exit> {
     const pid = this.child.pid;
     if (this.exit || pid === undefined) return this.exited;
-    for (const [signal, wait] of [['SIGINT', timeouts.sigintMs], ['SIGTERM', timeouts.sigtermMs], ['SIGKILL', 5000]] as const) {
+    for (const [signal, wait] of [['SIGINT', timeouts.sigintMs], ['SIGTERM', timeouts.sigtermMs]] as const) {
       signalTree(pid, signal);
-      const done = await Promise.race([this.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), wait))]);
-      if (done) break;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = await Promise.race([this.exited.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), wait)))]);
+      clearTimeout(timer);
+      if (done) return this.exited;
       this.log.add('app', `Prodigy did not stop after ${signal}; sending the next signal.`);
     }
+    signalTree(pid, 'SIGKILL');
     return this.exited;
   }
 

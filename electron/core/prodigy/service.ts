@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AnswerCounts, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
+import type { SessionState, SessionView } from '../../../shared/api/schemas/sessions';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
 import { prepared } from '../db/statements';
@@ -12,8 +12,9 @@ import { assignmentFolder, assignmentLayout } from '../sync/layout';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { checkRemotePath, resolveInside } from '../sync/safe-path';
 import { commandLineOf, freePort, isAlive, parseCommand, signalTree } from './process';
-import { readAnswerCounts } from './progress';
-import { ProdigyRun, isPortTaken, type Exit, type RunTimeouts } from './run';
+import type { BoundedLog } from './log';
+import { AnswerCountWatch, readAnswerCounts } from './progress';
+import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
 import { buildSource, instructionsHtml, type SourceFile } from './source';
 
 export interface ProdigyDeps {
@@ -42,7 +43,7 @@ interface Live {
   sessionDataset: string;
   total: number;
   skipped: Array<{ path: string; reason: string }>;
-  progress: AnswerCounts;
+  counts: AnswerCountWatch;
   startedAt: string;
   poll: ReturnType<typeof setInterval> | null;
 }
@@ -58,13 +59,19 @@ interface SessionRow {
   message: string | null;
   started_at: string;
   ended_at: string | null;
+  total: number | null;
 }
 
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
 const PORT_ATTEMPTS = 4;
 const PROGRESS_POLL_MS = 1500;
-/** Settings and environment that would point Prodigy somewhere else than the app decided. */
-const OURS = /^PRODIGY_(HOME|HOST|PORT|CONFIG|ALLOWED_SESSIONS|BASIC_AUTH_USER|BASIC_AUTH_PASS)$/;
+/**
+ * Prodigy variables from the user's environment that would decide where it
+ * stores answers, where it listens or who may sign in (PRODIGY_CONFIG_OVERRIDES
+ * can move the database): the app decides those. Others, such as PRODIGY_LOGGING, pass.
+ */
+const DECIDED_BY_APP = /^PRODIGY_(HOME|HOST|PORT|CONFIG|CONFIG_OVERRIDES|ALLOWED_SESSIONS|BASIC_AUTH_USER|BASIC_AUTH_PASS|DEPLOYED_URL|OIDC_.*)$/;
+const inherited = (key: string) => !DECIDED_BY_APP.test(key);
 
 /** Prodigy session names end up in dataset names and URLs: keep them plain. */
 export function sessionNameFor(userId: string): string {
@@ -75,7 +82,10 @@ export function sessionNameFor(userId: string): string {
 export class ProdigyService {
   private readonly live = new Map<string, Live>();
   private readonly starting = new Map<string, Promise<SessionView>>();
+  /** The output of each assignment's last run, kept after it ends: a crash is read afterwards. */
+  private readonly logs = new Map<string, BoundedLog>();
   private readonly timeouts: RunTimeouts;
+  private closing = false;
 
   constructor(private readonly deps: ProdigyDeps) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
@@ -118,7 +128,7 @@ export class ProdigyService {
       message: live ? null : (last?.message ?? null),
       startedAt: live?.startedAt ?? last?.started_at ?? null,
       endedAt: live ? null : (last?.ended_at ?? null),
-      progress: live?.progress ?? (last ? readAnswerCounts(this.home(row.id), `${last.dataset}-${last.session_name}`, 0) : null),
+      progress: live?.counts.current ?? (last ? readAnswerCounts(this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
       skipped: live?.skipped ?? [],
       startable: whyNot === null,
       whyNot,
@@ -143,7 +153,7 @@ export class ProdigyService {
   }
 
   log(assignmentId: string) {
-    return { assignmentId, lines: this.live.get(assignmentId)?.run.log.all() ?? [] };
+    return { assignmentId, lines: this.logs.get(assignmentId)?.all() ?? [] };
   }
 
   // ---- starting ---------------------------------------------------------------------------------
@@ -154,10 +164,13 @@ export class ProdigyService {
     // A start already on its way (maybe still before its first await) is joined, not repeated.
     const pending = this.starting.get(assignmentId);
     if (pending) return pending;
-    if (this.live.get(assignmentId)?.state === 'running') return Promise.resolve(this.view(row));
+    const current = this.live.get(assignmentId);
+    if (current?.state === 'running') return Promise.resolve(this.view(row));
+    if (this.closing) return Promise.reject(new AppError('SESSION_NOT_RUNNING', 'The app is quitting, so no session starts now.'));
     const whyNot = this.whyNot(row);
     if (whyNot) return Promise.reject(new AppError('SESSION_NOT_RUNNING', whyNot));
-    const started = this.launch(row).finally(() => this.starting.delete(assignmentId));
+    // Still stopping (another window asked, or the UI has not caught up): start once that one is gone.
+    const started = (current ? current.run.exited.then(() => this.launch(row)) : this.launch(row)).finally(() => this.starting.delete(assignmentId));
     this.starting.set(assignmentId, started);
     return started;
   }
@@ -204,12 +217,13 @@ export class ProdigyService {
     const sessionName = sessionNameFor(row.user_id);
     const labels = (project.labels ?? []).join(',');
     const argv = [...command, project.recipe, project.dataset, source.file, ...(labels ? ['--label', labels] : [])];
-    const base = Object.fromEntries(Object.entries(this.deps.env).filter(([key]) => !OURS.test(key)));
+    const base = Object.fromEntries(Object.entries(this.deps.env).filter(([key]) => inherited(key)));
     const auth = { user: `companion-${randomBytes(4).toString('hex')}`, pass: randomBytes(24).toString('base64url') };
     const startedAt = this.deps.clock.now().toISOString();
 
     for (let attempt = 1; ; attempt += 1) {
       const port = await (this.deps.pickPort ?? freePort)();
+      if (this.closing) throw new AppError('SESSION_NOT_RUNNING', 'The app is quitting, so no session starts now.');
       const env = {
         ...base,
         PRODIGY_HOME: home,
@@ -220,35 +234,46 @@ export class ProdigyService {
         PRODIGY_BASIC_AUTH_PASS: auth.pass,
         PYTHONUNBUFFERED: '1',
       };
-      const run = new ProdigyRun({ argv, env, home, port, auth }, () => this.deps.clock.now(), () => undefined);
+      // The row first: a Prodigy whose pid is recorded can be found again if the app dies now.
       const rowId = Number(
         prepared(
           this.db(),
-          `INSERT INTO prodigy_sessions (assignment_id, pid, port, prodigy_home, dataset, session_name, state, started_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'starting', ?)`,
-        ).run(row.id, run.pid ?? null, port, home, project.dataset, sessionName, startedAt).lastInsertRowid,
+          `INSERT INTO prodigy_sessions (assignment_id, port, prodigy_home, dataset, session_name, state, started_at, total)
+           VALUES (?, ?, ?, ?, ?, 'starting', ?, ?)`,
+        ).run(row.id, port, home, project.dataset, sessionName, startedAt, source.tasks).lastInsertRowid,
       );
+      const run = new ProdigyRun({ argv, env, home, port, auth }, () => this.deps.clock.now());
+      this.logs.set(row.id, run.log);
+      const sessionDataset = `${project.dataset}-${sessionName}`;
       const live: Live = {
         rowId,
         run,
         state: 'starting',
         dataset: project.dataset,
-        sessionDataset: `${project.dataset}-${sessionName}`,
+        sessionDataset,
         total: source.tasks,
         skipped: source.skipped,
-        progress: { answered: 0, total: source.tasks, accept: 0, reject: 0, ignore: 0, flagged: 0 },
+        counts: new AnswerCountWatch(home, sessionDataset, source.tasks),
         startedAt,
         poll: null,
       };
       this.live.set(row.id, live);
-      this.changed(row.id);
       try {
+        prepared(this.db(), 'UPDATE prodigy_sessions SET pid = ? WHERE id = ?').run(run.pid ?? null, rowId);
+        this.changed(row.id);
         await run.ready(this.timeouts, command[0] ?? '', commandSetting);
       } catch (error) {
-        this.live.delete(row.id);
+        const how = await (run.stopRequested ? run.exited : run.stop(this.timeouts));
+        if (this.live.get(row.id) === live) this.live.delete(row.id);
+        if (error instanceof StoppedBeforeReadyError) {
+          this.endRow(rowId, 'stopped', 'Stopped before Prodigy was ready.', how);
+          this.changed(row.id);
+          return this.view(row);
+        }
         const retry = isPortTaken(error) && attempt < PORT_ATTEMPTS;
-        this.endRow(rowId, retry ? 'stopped' : 'failed', retry ? `Port ${port} was taken; tried another.` : (error as Error).message, await run.exited);
+        this.endRow(rowId, retry ? 'stopped' : 'failed', retry ? `Port ${port} was taken; tried another.` : (error as Error).message, how);
         if (retry) continue;
+        this.deps.logger.warn('Prodigy did not start', { assignmentId: row.id, error });
         this.changed(row.id);
         throw isPortTaken(error) ? new AppError('PRODIGY_FAILED', `Prodigy could not find a free port after ${PORT_ATTEMPTS} tries.`) : error;
       }
@@ -267,38 +292,38 @@ export class ProdigyService {
         details: { dataset: live.dataset, session: live.sessionDataset, tasks: live.total, skipped: live.skipped.length, port: live.run.plan.port },
       });
     });
-    live.poll = setInterval(() => this.refreshProgress(row.id), PROGRESS_POLL_MS);
+    live.poll = setInterval(() => this.refreshProgress(row.id, live), PROGRESS_POLL_MS);
     live.poll.unref?.();
     void live.run.exited.then((how) => this.exited(row.id, live, how));
     this.changed(row.id);
   }
 
-  private refreshProgress(assignmentId: string): void {
-    const live = this.live.get(assignmentId);
-    if (!live) return;
-    const next = readAnswerCounts(live.run.plan.home, live.sessionDataset, live.total);
-    const before = live.progress;
-    live.progress = next;
-    if (next.answered !== before.answered || next.flagged !== before.flagged) this.changed(assignmentId);
+  private refreshProgress(assignmentId: string, live: Live): void {
+    if (live.counts.read().changed) this.changed(assignmentId);
   }
 
   /** Prodigy has exited: a stop the app asked for, or a crash. */
   private exited(assignmentId: string, live: Live, how: Exit): void {
     if (live.poll) clearInterval(live.poll);
-    this.refreshProgress(assignmentId);
-    this.live.delete(assignmentId);
-    this.deps.viewer.close(assignmentId);
+    live.counts.read();
+    // A newer run may already be starting in its place; that one is left alone.
+    if (this.live.get(assignmentId) === live) {
+      this.live.delete(assignmentId);
+      this.deps.viewer.close(assignmentId);
+    }
+    const answered = live.counts.current.answered;
     if (live.run.stopRequested) {
       const summary = live.run.summary();
       this.deps.data.transaction(({ audit }) => {
         this.endRow(live.rowId, 'stopped', null, how, summary.saved, summary.sessionId);
-        audit.append({ type: 'session.stopped', assignmentId, details: { saved: summary.saved, prodigySession: summary.sessionId, answered: live.progress.answered, exitCode: how.code } });
+        audit.append({ type: 'session.stopped', assignmentId, details: { saved: summary.saved, prodigySession: summary.sessionId, answered, exitCode: how.code } });
       });
     } else {
       const message = `Prodigy stopped unexpectedly (${how.signal ? `signal ${how.signal}` : `exit code ${how.code}`}). Answers saved before that are kept. Its last lines: ${live.run.log.tail(3) || '(nothing)'}`;
+      this.deps.logger.warn('Prodigy stopped unexpectedly', { assignmentId, exitCode: how.code, signal: how.signal });
       this.deps.data.transaction(({ audit }) => {
         this.endRow(live.rowId, 'crashed', message, how);
-        audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered: live.progress.answered, lastLines: live.run.log.tail(5) } });
+        audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered, lastLines: live.run.log.tail(5) } });
       });
       this.deps.notifier.show({
         title: 'Prodigy stopped unexpectedly',
@@ -329,8 +354,10 @@ export class ProdigyService {
     if (!live) return this.view(row);
     live.state = 'stopping';
     this.changed(assignmentId);
-    // The exit handler, registered first, has recorded the stop by the time this resumes.
+    // Whoever watches the run (the exit handler once running, the start while
+    // starting) records the stop; this resumes after it has.
     await live.run.stop(this.timeouts);
+    await this.starting.get(assignmentId)?.catch(() => undefined);
     return this.view(row);
   }
 
@@ -381,8 +408,11 @@ export class ProdigyService {
     for (const name of ['source.jsonl', 'instructions.html']) fs.rmSync(path.join(this.home(assignmentId), name), { force: true });
   }
 
-  /** Quitting the app stops every session. */
+  /** Quitting the app stops every session, including those still starting, and starts no more. */
   async close(): Promise<void> {
+    this.closing = true;
+    // A start not yet in `live` is still before its `closing` check and gives up there.
     await Promise.all([...this.live.keys()].map((id) => this.stop(id).catch(() => undefined)));
+    await Promise.all([...this.starting.values()].map((started) => started.catch(() => undefined)));
   }
 }

@@ -3,6 +3,7 @@ import auditLog from './0001-audit-log';
 import appState from './0002-app-state';
 import file360 from './0003-file360';
 import prodigySessions from './0004-prodigy-sessions';
+import prodigySessionTotal from './0005-prodigy-session-total';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal];
