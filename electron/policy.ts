@@ -29,10 +29,10 @@ export function isTrustedSender(frame: SenderFrame | null): boolean {
   return frame !== null && frame.isTopFrame && isAppUrl(frame.url);
 }
 
-/** A window may navigate within the app, or (a Prodigy window) within its own session's origin; nothing else. */
+/** The app's window may navigate within the app; a Prodigy window only within its own session's origin. */
 export function isAllowedNavigation(url: string, ownOrigin: string | null = null): boolean {
-  if (isAppUrl(url)) return true;
-  return ownOrigin !== null && parseUrl(url)?.origin === ownOrigin;
+  if (ownOrigin === null) return isAppUrl(url);
+  return parseUrl(url)?.origin === ownOrigin;
 }
 
 export interface PermissionContext {

@@ -2,9 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, SessionViewer } from '../core/ports';
+import { basicAuthorization } from '../core/prodigy/run';
 
 const ENTRY = '/__companion/enter';
-const COOKIE = 'companion_prodigy';
+/** Methods a page from another local origin may not send: Prodigy's answers come in on POST. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 interface Proxy {
   server: http.Server;
@@ -20,11 +22,22 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieValue(header: string | undefined): string {
+/** Cookies are shared by every port of a host: each proxy's cookie has its own name, so two open sessions do not sign each other out. */
+function cookieName(port: number): string {
+  return `companion_prodigy_${port}`;
+}
+
+function cookieValue(header: string | undefined, name: string): string {
   return (header ?? '')
     .split(';')
     .map((part) => part.trim().split('='))
-    .find(([name]) => name === COOKIE)?.[1] ?? '';
+    .find(([candidate]) => candidate === name)?.[1] ?? '';
+}
+
+/** Where the entry link may send the tab: a path on the proxy itself, nothing that a browser reads as another host (`//x`, `/\\x`). */
+function localPath(next: string | null, origin: string): string {
+  const url = new URL(next ?? '/', origin);
+  return url.origin === origin ? url.pathname + url.search : '/';
 }
 
 function refuse(res: http.ServerResponse, status: number, text: string): void {
@@ -45,20 +58,23 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
     const proxy: Proxy = { server: http.createServer(), target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '' };
     proxy.server.on('request', (req, res) => {
       const port = (proxy.server.address() as AddressInfo).port;
-      if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) return refuse(res, 421, 'Wrong Host.');
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+      if (!origins.some((origin) => origin === `http://${req.headers.host}`)) return refuse(res, 421, 'Wrong Host.');
+      const origin = `http://${req.headers.host}`;
+      const url = new URL(req.url ?? '/', origin);
       if (url.pathname === ENTRY) {
         if (!proxy.entryToken || !same(url.searchParams.get('token') ?? '', proxy.entryToken)) return refuse(res, 403, 'This link has been used. Open the session again from Annotator Companion.');
         proxy.entryToken = '';
-        const next = url.searchParams.get('next') ?? '/';
         res.writeHead(302, {
-          'Set-Cookie': `${COOKIE}=${proxy.cookie}; HttpOnly; SameSite=Strict; Path=/`,
-          Location: next.startsWith('/') && !next.startsWith('//') ? next : '/',
+          'Set-Cookie': `${cookieName(port)}=${proxy.cookie}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: localPath(url.searchParams.get('next'), origin),
           'Cache-Control': 'no-store',
         });
         return res.end();
       }
-      if (!same(cookieValue(req.headers.cookie), proxy.cookie)) return refuse(res, 401, 'Open this session from Annotator Companion.');
+      if (!same(cookieValue(req.headers.cookie, cookieName(port)), proxy.cookie)) return refuse(res, 401, 'Open this session from Annotator Companion.');
+      // SameSite does not tell ports apart, so the cookie alone would let another local page post answers.
+      if (!SAFE_METHODS.has(req.method ?? 'GET') && req.headers.origin !== origin) return refuse(res, 403, 'Requests from other pages are refused.');
       const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
@@ -89,7 +105,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
   return {
     async open({ assignmentId, url, user, pass }) {
       const target = new URL(url);
-      const authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      const authorization = basicAuthorization(user, pass);
       let proxy = proxies.get(assignmentId);
       if (!proxy || proxy.target.origin !== target.origin || proxy.authorization !== authorization) {
         close(assignmentId);

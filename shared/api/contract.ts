@@ -54,7 +54,7 @@ export const methods = {
   'sessions.start': method(SessionInput, SessionView, 'Build the source and start Prodigy for an assignment; returns once it answers'),
   'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
   'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
-  'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed'),
+  'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
 } as const;
 
 export const events = {

@@ -37,7 +37,8 @@ describe('annotating in Prodigy, from the Sessions view', () => {
       const prodigy = await tab;
       const prodigyErrors = watchForErrors(prodigy);
       await expect.poll(() => card.getByTestId('session-state').textContent()).toBe('Running');
-      expect(prodigy.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?session=u-ana$/);
+      // The tab opened during the click (so no popup blocker stops it) and was pointed at the session once it was ready.
+      await prodigy.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/\?session=u-ana$/);
 
       // Three items, as a person would: pick a label and accept; flag and reject; ignore.
       await prodigy.getByTestId('task-text').waitFor();

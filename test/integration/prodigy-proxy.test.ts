@@ -4,38 +4,50 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { recordingLogger } from '../support/ports';
 
-let upstream: http.Server | null = null;
+const upstreams: http.Server[] = [];
 const proxy = createProdigyProxy(recordingLogger());
 
 afterEach(() => {
   proxy.closeAll();
-  upstream?.closeAllConnections();
-  upstream?.close();
+  for (const server of upstreams.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 /** A server that, like Prodigy with PRODIGY_BASIC_AUTH_*, answers only with the right credentials. */
 async function basicAuthServer(user: string, pass: string): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
   const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-  upstream = http.createServer((req, res) => {
+  const upstream = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url} cookie=${req.headers.cookie ?? '-'}`);
     if (req.headers.authorization !== expected) return res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="Prodigy"' }).end();
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ path: req.url }));
   });
-  await new Promise<void>((resolve) => upstream?.listen(0, '127.0.0.1', resolve));
+  upstreams.push(upstream);
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, seen };
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers }, (res) => {
+      .request(url, { method, headers }, (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       })
-      .on('error', reject);
+      .on('error', reject)
+      .end(method === 'POST' ? '{}' : undefined);
   });
+}
+const get = (url: string, headers: Record<string, string> = {}) => request(url, headers);
+
+/** Opens a session through the proxy and walks its entry link, as the tab does; returns the cookie the tab then holds. */
+async function enter(assignmentId: string, prodigyUrl: string): Promise<{ base: string; cookie: string }> {
+  const entry = await proxy.open({ assignmentId, title: 't', url: `${prodigyUrl}/`, user: 'u', pass: 'p' });
+  const entered = await get(entry ?? '');
+  return { base: new URL(entry ?? '').origin, cookie: String(entered.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '' };
 }
 
 describe('the browser shell’s way into a Prodigy session', () => {
@@ -65,8 +77,29 @@ describe('the browser shell’s way into a Prodigy session', () => {
     const prodigy = await basicAuthServer('u', 'p');
     const entry = new URL((await proxy.open({ assignmentId: 'asg-2', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
     expect((await get(entry.href, { host: 'evil.example' })).status).toBe(421);
-    entry.searchParams.set('next', '//evil.example/x');
-    expect((await get(entry.href)).headers.location).toBe('/');
+    for (const next of ['//evil.example/x', '/\\evil.example/x', 'http://evil.example/']) {
+      const attempt = new URL((await proxy.open({ assignmentId: 'asg-2', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
+      attempt.searchParams.set('next', next);
+      expect((await get(attempt.href)).headers.location, next).toBe('/');
+    }
+  });
+
+  it('keeps two open sessions apart: each tab stays signed in to its own', async () => {
+    const first = await enter('asg-a', (await basicAuthServer('u', 'p')).url);
+    const second = await enter('asg-b', (await basicAuthServer('u', 'p')).url);
+    expect(first.cookie.split('=')[0]).not.toBe(second.cookie.split('=')[0]);
+    // A browser sends every 127.0.0.1 cookie to every port.
+    const jar = `${first.cookie}; ${second.cookie}`;
+    expect((await get(`${first.base}/project`, { cookie: jar })).status).toBe(200);
+    expect((await get(`${second.base}/project`, { cookie: jar })).status).toBe(200);
+    expect((await get(`${second.base}/project`, { cookie: first.cookie })).status).toBe(401);
+  });
+
+  it('takes answers only from the session’s own page, not from another local page holding the cookie', async () => {
+    const { base, cookie } = await enter('asg-4', (await basicAuthServer('u', 'p')).url);
+    expect((await request(`${base}/give_answers`, { cookie, origin: base }, 'POST')).status).toBe(200);
+    expect((await request(`${base}/give_answers`, { cookie, origin: 'http://127.0.0.1:1' }, 'POST')).status).toBe(403);
+    expect((await request(`${base}/give_answers`, { cookie }, 'POST')).status).toBe(403);
   });
 
   it('stops answering when the session closes', async () => {

@@ -27,6 +27,14 @@ describe('the Electron shell’s trust decisions', () => {
     expect(isAllowedNavigation('https://example.com')).toBe(false);
   });
 
+  it('keeps a Prodigy window on its own session, away from the app and other local servers', () => {
+    const own = 'http://127.0.0.1:8123';
+    expect(isAllowedNavigation('http://127.0.0.1:8123/?session=ana', own)).toBe(true);
+    expect(isAllowedNavigation('http://127.0.0.1:8124/', own)).toBe(false);
+    expect(isAllowedNavigation('http://localhost:8123/', own)).toBe(false);
+    expect(isAllowedNavigation('app://bundle/index.html#/settings', own)).toBe(false);
+  });
+
   it('grants only notifications, only to the app window’s own main frame', () => {
     const app = { fromAppWindow: true, requestingUrl: 'app://bundle/index.html', isMainFrame: true };
     expect(isPermissionGranted('notifications', app)).toBe(true);

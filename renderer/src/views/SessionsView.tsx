@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SessionView } from '../../../shared/api/schemas/sessions';
+import type { Shell } from '../../../shared/api/schemas/app';
 import { errorMessage, type Client } from '../client';
 import { EmptyState, Page } from '../components/Page';
 import { formatRelative, plural } from '../format';
@@ -15,10 +16,32 @@ const STATE_WORDS: Record<SessionView['state'], string> = {
   failed: 'Did not start',
 };
 
-/** Opens a running session: the desktop app opens a window itself; a browser gets an address for a new tab. */
-async function openSession(client: Client, assignmentId: string): Promise<void> {
-  const { url } = await client.call('sessions.open', { assignmentId });
-  if (url) window.open(url, '_blank', 'noopener');
+/**
+ * In a browser the session's tab is opened during the click: one opened after
+ * the seconds a start takes no longer counts as the user's and is blocked.
+ * It says what is happening until it is pointed at the session.
+ */
+function blankTab(shell: Shell | undefined): Window | null {
+  if (shell !== 'browser') return null;
+  const tab = window.open('', '_blank');
+  if (!tab) return null;
+  tab.opener = null;
+  tab.document.title = 'Starting Prodigy…';
+  tab.document.body.textContent = 'Starting Prodigy… This tab shows the session once it is ready.';
+  return tab;
+}
+
+/** Opens a running session: the desktop app opens a window itself; a browser gets an address for the tab. */
+async function openSession(client: Client, assignmentId: string, tab: Window | null): Promise<void> {
+  try {
+    const { url } = await client.call('sessions.open', { assignmentId });
+    if (url && tab) tab.location.href = url;
+    else if (url) window.open(url, '_blank', 'noopener');
+    else tab?.close();
+  } catch (error) {
+    tab?.close();
+    throw error;
+  }
 }
 
 function SessionLog({ assignmentId, version }: { assignmentId: string; version: unknown }) {
@@ -47,6 +70,7 @@ function SessionLog({ assignmentId, version }: { assignmentId: string; version: 
 function SessionCard({ session, highlighted }: { session: SessionView; highlighted: boolean }) {
   const client = useClient();
   const toast = useApp((state) => state.toast);
+  const shell = useApp((state) => state.info?.shell);
   const [busy, setBusy] = useState(false);
   const progress = session.progress;
   const percent = progress && progress.total > 0 ? Math.min(100, Math.floor((progress.answered / progress.total) * 100)) : 0;
@@ -61,14 +85,25 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
       setBusy(false);
     }
   };
-  const start = () =>
-    act(async () => {
-      await client.call('sessions.start', { assignmentId: session.assignmentId });
-      await openSession(client, session.assignmentId);
+  const start = () => {
+    const tab = blankTab(shell);
+    return act(async () => {
+      const started = await client.call('sessions.start', { assignmentId: session.assignmentId }).catch((error: unknown) => {
+        tab?.close();
+        throw error;
+      });
+      // Stopped while it started: nothing to open.
+      if (started.state === 'running') await openSession(client, session.assignmentId, tab);
+      else tab?.close();
     });
+  };
+  const open = () => {
+    const tab = blankTab(shell);
+    return act(() => openSession(client, session.assignmentId, tab));
+  };
+  const stop = () => act(() => client.call('sessions.stop', { assignmentId: session.assignmentId }));
 
   const running = session.state === 'running';
-  const moving = session.state === 'starting' || session.state === 'stopping';
   return (
     <article className={`card session-card${highlighted ? ' highlighted' : ''}${session.startable ? '' : ' muted-card'}`} data-testid="session-card" aria-label={session.assignmentName}>
       <header className="session-head">
@@ -84,16 +119,26 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
         <div className="session-actions">
           {running ? (
             <>
-              <button type="button" className="button primary" disabled={busy} onClick={() => void act(() => openSession(client, session.assignmentId))}>
+              <button type="button" className="button primary" disabled={busy} onClick={() => void open()}>
                 Open
               </button>
-              <button type="button" className="button" disabled={busy} onClick={() => void act(() => client.call('sessions.stop', { assignmentId: session.assignmentId }))}>
+              <button type="button" className="button" onClick={() => void stop()}>
+                Stop
+              </button>
+            </>
+          ) : session.state === 'starting' ? (
+            <>
+              <button type="button" className="button primary" disabled>
+                Starting…
+              </button>
+              {/* A start can hang for up to a minute; it can always be called off. */}
+              <button type="button" className="button" onClick={() => void stop()}>
                 Stop
               </button>
             </>
           ) : (
-            <button type="button" className="button primary" disabled={!session.startable || busy || moving} title={session.whyNot ?? undefined} onClick={() => void start()}>
-              {busy || moving ? (session.state === 'stopping' ? 'Stopping…' : 'Starting…') : 'Start annotating'}
+            <button type="button" className="button primary" disabled={!session.startable || busy || session.state === 'stopping'} title={session.whyNot ?? undefined} onClick={() => void start()}>
+              {session.state === 'stopping' ? 'Stopping…' : busy ? 'Starting…' : 'Start annotating'}
             </button>
           )}
         </div>
