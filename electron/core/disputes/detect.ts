@@ -1,0 +1,216 @@
+import type { DetectOptions, Dispute, DisputeVersion, Example, QuestionSummary, Reason } from './types';
+
+/**
+ * Interfaces where the annotator makes the annotation rather than accepting or
+ * rejecting a proposed one. Same set as the Prodigy stand-in's MANUAL_VIEWS
+ * (sandbox/prodigy/recipes.py), so the app and the review recipe agree on what
+ * counts as the same question.
+ */
+export const MANUAL_VIEWS: ReadonlySet<string> = new Set([
+  'choice',
+  'ner_manual',
+  'spans_manual',
+  'image_manual',
+  'relations',
+  'pos_manual',
+  'text_input',
+  'audio_manual',
+  'video_manual',
+]);
+
+/** Who gave an answer; it belongs to the reviewer, not the question. */
+const PER_ANNOTATOR = new Set(['_session_id', '_annotator_id', '_timestamp', 'answer', 'flagged']);
+/** Prodigy always writes a session; an example imported without one still needs somewhere to go. */
+const NO_SESSION = 'unknown';
+
+interface Answered {
+  example: Example;
+  /** Position in the input: breaks timestamp ties and orders versions. */
+  index: number;
+  time: number;
+  session: string;
+}
+
+interface Question {
+  manual: boolean;
+  viewId: string;
+  /** Each session's latest answer; earlier ones were changed minds, not votes. */
+  latest: Map<string, Answered>;
+}
+
+/**
+ * Finds the questions a reviewer should look at: flagged, disagreed on, scored
+ * low by the model, or skipped. Pure and O(n) in the number of examples; the
+ * output follows the order questions first appear in.
+ */
+export function detectDisputes(examples: readonly Example[], options: DetectOptions = {}): Dispute[] {
+  const threshold = options.lowConfidenceThreshold ?? null;
+  const disputes: Dispute[] = [];
+  for (const question of groupQuestions(examples, options.viewId || 'classification')) {
+    const reasons = reasonsOf(question, threshold);
+    const reason = reasons[0];
+    // Only disputed questions are summarised, so copying and sorting stay off the hot path.
+    if (reason) disputes.push({ ...summarize(question), reason, reasons });
+  }
+  return disputes;
+}
+
+/** Every question answered in the examples, disputed or not (the "ask a reviewer" picker lists them all). */
+export function summarizeQuestions(examples: readonly Example[], options: DetectOptions = {}): QuestionSummary[] {
+  const threshold = options.lowConfidenceThreshold ?? null;
+  return groupQuestions(examples, options.viewId || 'classification').map((question) => ({ ...summarize(question), reasons: reasonsOf(question, threshold) }));
+}
+
+function groupQuestions(examples: readonly Example[], fallbackView: string): Question[] {
+  // Two maps keyed by the number itself: no string key to build per example.
+  const byInput = new Map<number, Question>();
+  const byTask = new Map<number, Question>();
+  const questions: Question[] = [];
+
+  for (let index = 0; index < examples.length; index += 1) {
+    const example = examples[index] as Example;
+    const viewId = underlyingView(example, fallbackView);
+    const manual = MANUAL_VIEWS.has(viewId);
+    // Manual answers to one input differ in their task hash, so the input is the question;
+    // binary answers share the task hash of the proposal they judged (as Prodigy's review groups them).
+    const map = manual ? byInput : byTask;
+    const hash = manual ? example._input_hash : example._task_hash;
+    let question = map.get(hash);
+    if (!question) {
+      question = { manual, viewId, latest: new Map() };
+      map.set(hash, question);
+      questions.push(question);
+    }
+    const session = sessionOf(example);
+    const time = typeof example._timestamp === 'number' ? example._timestamp : -Infinity;
+    const previous = question.latest.get(session);
+    // `>=`: on equal timestamps the later line was written later.
+    if (!previous || time >= previous.time) question.latest.set(session, { example, index, time, session });
+  }
+  return questions;
+}
+
+function reasonsOf(question: Question, threshold: number | null): Reason[] {
+  let flagged = false;
+  let ignored = false;
+  let disagreement = false;
+  let firstVote: string | number | undefined;
+  for (const { example } of question.latest.values()) {
+    if (example.flagged === true) flagged = true;
+    if (example.answer === 'ignore') ignored = true;
+    const vote = voteOf(example, question.manual);
+    if (vote === undefined) continue;
+    if (firstVote === undefined) firstVote = vote;
+    else if (vote !== firstVote) disagreement = true;
+  }
+  const reasons: Reason[] = [];
+  if (flagged) reasons.push('flagged');
+  if (disagreement) reasons.push('disagreement');
+  const score = threshold === null ? null : lowestScore(question);
+  if (threshold !== null && score !== null && score < threshold) reasons.push('low_confidence');
+  if (ignored) reasons.push('ignored');
+  return reasons;
+}
+
+function lowestScore(question: Question): number | null {
+  let score: number | null = null;
+  for (const { example } of question.latest.values()) {
+    const own = scoreOf(example);
+    if (own !== null && (score === null || own < score)) score = own;
+  }
+  return score;
+}
+
+function summarize(question: Question): Omit<QuestionSummary, 'reasons'> {
+  const answers = [...question.latest.values()].sort((a, b) => a.index - b.index);
+  const representative = representativeOf(answers, question.manual).example;
+  const bySession = answers.sort((a, b) => (a.session < b.session ? -1 : a.session > b.session ? 1 : 0));
+  const inputHash = representative._input_hash;
+  const taskHash = representative._task_hash;
+  return {
+    key: question.manual ? `input:${inputHash}` : `task:${taskHash}`,
+    inputHash,
+    taskHash,
+    viewId: question.viewId,
+    task: withoutAnnotator(representative),
+    versions: bySession.map(versionOf),
+    sessions: bySession.map((answer) => answer.session),
+    score: lowestScore(question),
+  };
+}
+
+/** What a session voted for; undefined when its answer is not a vote. */
+function voteOf(example: Example, manual: boolean): string | number | undefined {
+  if (example.answer === 'ignore') return undefined;
+  // Rejecting a manual task says "can't annotate this", not a competing annotation.
+  if (manual) return example.answer === 'accept' ? example._task_hash : undefined;
+  return example.answer;
+}
+
+/**
+ * The most common voted version (ties: the one seen first), as Prodigy's
+ * review pre-selects it; with no votes at all, the latest answer.
+ * `answers` must be in input order.
+ */
+function representativeOf(answers: Answered[], manual: boolean): Answered {
+  const counts = new Map<string | number, { first: Answered; count: number }>();
+  let best: { first: Answered; count: number } | undefined;
+  for (const answer of answers) {
+    const vote = voteOf(answer.example, manual);
+    if (vote === undefined) continue;
+    let entry = counts.get(vote);
+    if (!entry) {
+      entry = { first: answer, count: 0 };
+      counts.set(vote, entry);
+    }
+    entry.count += 1;
+    // Strictly more: an equal count never displaces the version seen first.
+    if (!best || entry.count > best.count || (entry.count === best.count && entry.first.index < best.first.index)) best = entry;
+  }
+  if (best) return best.first;
+  let latest = answers[0] as Answered;
+  for (const answer of answers) if (answer.time >= latest.time) latest = answer;
+  return latest;
+}
+
+function versionOf({ example, session }: Answered): DisputeVersion {
+  const version: DisputeVersion = { answer: example.answer, session_id: session, task_hash: example._task_hash };
+  if (typeof example.label === 'string') version.label = example.label;
+  if (Array.isArray(example.spans)) version.spans = example.spans;
+  if (Array.isArray(example.accept)) version.accept = example.accept;
+  if (example.flagged === true) version.flagged = true;
+  return version;
+}
+
+function withoutAnnotator(example: Example): Record<string, unknown> {
+  const task: Record<string, unknown> = {};
+  for (const field of Object.keys(example)) if (!PER_ANNOTATOR.has(field)) task[field] = example[field];
+  return task;
+}
+
+/** A review example carries the interface it reviewed in `view_id`; `_view_id` is just "review". */
+function underlyingView(example: Example, fallback: string): string {
+  const own = example._view_id;
+  const view = typeof own === 'string' && own !== '' ? own : fallback;
+  if (view !== 'review') return view;
+  const reviewed = example.view_id;
+  return typeof reviewed === 'string' && reviewed !== '' ? reviewed : 'classification';
+}
+
+function sessionOf(example: Example): string {
+  const session = example._session_id;
+  if (typeof session === 'string' && session !== '') return session;
+  const annotator = example._annotator_id;
+  return typeof annotator === 'string' && annotator !== '' ? annotator : NO_SESSION;
+}
+
+/** A model-in-the-loop recipe puts its confidence in `meta.score`, some custom ones at the top level. */
+function scoreOf(example: Example): number | null {
+  const meta = example.meta;
+  if (typeof meta === 'object' && meta !== null) {
+    const score = (meta as Record<string, unknown>).score;
+    if (typeof score === 'number' && Number.isFinite(score)) return score;
+  }
+  const score = example.score;
+  return typeof score === 'number' && Number.isFinite(score) ? score : null;
+}
