@@ -20,6 +20,18 @@ import { syncHandlers } from './sync/sync-handlers';
 import { ProdigyService } from './prodigy/service';
 import type { RunTimeouts } from './prodigy/run';
 import { sessionHandlers } from './prodigy/session-handlers';
+import { escalationHandlers } from './escalations/escalation-handlers';
+import { EscalationService } from './escalations/service';
+import { exportHandlers } from './exports/export-handlers';
+import { ExportService } from './exports/service';
+import { queueAuditBatches } from './outbox/audit-batches';
+import { Outbox } from './outbox/outbox';
+import { outboxHandlers } from './outbox/outbox-handlers';
+import type { Backoff } from './outbox/outcome';
+import { auditSender } from './outbox/senders/audit';
+import { reviewHandlers } from './reviews/review-handlers';
+import { ReviewService } from './reviews/service';
+import { throttle } from './sync/progress';
 
 export interface Companion {
   readonly router: Router;
@@ -38,6 +50,7 @@ export interface CompanionTuning {
   prodigy?: Partial<RunTimeouts>;
   /** Hands out ports for Prodigy; tests give a busy one first. */
   pickPort?: () => Promise<number>;
+  outbox?: { concurrency?: number; backoff?: Partial<Backoff>; commitDelayMs?: number };
 }
 
 export const DATABASE_NAME = 'companion.db';
@@ -72,14 +85,40 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     sandboxWorkspace: config.sandboxWorkspace,
   });
 
-  const status = (): Status => ({
-    connection: file360.connectionState(),
-    server: settings.values().server,
-    user: file360.user(),
-    queued: 0,
-    keychain: secrets.status,
-  });
+  const status = (): Status => {
+    const pending = data.problem() ? { queued: 0, sending: 0, failed: 0 } : outbox.store.pending();
+    return {
+      connection: file360.connectionState(),
+      server: settings.values().server,
+      user: file360.user(),
+      queued: pending.queued + pending.sending,
+      failed: pending.failed,
+      keychain: secrets.status,
+    };
+  };
   const statusChanged = () => events.emit('status.changed', status());
+  // Back online after being offline: what waited for the network goes now.
+  const reachable = (ok: boolean) => {
+    const wasOffline = file360.connectionState() === 'offline';
+    file360.reachable(ok);
+    if (ok && wasOffline) outbox.online();
+  };
+  const connection = () => file360.connection();
+
+  const outboxChanged = throttle(() => {
+    events.emit('outbox.changed', {});
+    statusChanged();
+  }, 250);
+  const outbox = new Outbox({
+    data,
+    clock,
+    logger,
+    dataDir: config.dataDir,
+    connection,
+    reachable: (ok) => reachable(ok),
+    changed: () => outboxChanged.poke(),
+    ...tuning.outbox,
+  });
 
   // Declared before the engine, which stops an assignment's session before wiping it.
   let prodigy: ProdigyService | null = null;
@@ -91,11 +130,16 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     notifier,
     events,
     settings: () => settings.values(),
-    connection: () => file360.connection(),
+    connection,
     place,
-    reachable: (ok) => file360.reachable(ok),
+    reachable: (ok) => reachable(ok),
     retry: tuning.syncRetry,
-    beforeWipe: (id) => prodigy?.forget(id) ?? Promise.resolve(),
+    // Unsent answers leave in a package before the files go (DESIGN §6).
+    beforeWipe: async (id) => {
+      await prodigy?.forget(id);
+      await exports?.run(id, 'before-wipe').catch((error: unknown) => logger.warn('answers could not be exported before a wipe', { assignmentId: id, error }));
+    },
+    refreshed: () => void exchange(),
   });
   prodigy = new ProdigyService({
     dataDir: config.dataDir,
@@ -111,8 +155,72 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     env: config.env,
     timeouts: tuning.prodigy,
     pickPort: tuning.pickPort,
+    ended: (id) => {
+      if (!settings.values().autoExport) return;
+      const run = exports?.run(id, 'session-stopped').catch((error: unknown) => logger.warn('answers could not be exported after a session', { assignmentId: id, error }));
+      if (run) autoExports.add(run.finally(() => autoExports.delete(run)));
+    },
   });
   const sessions = prodigy;
+  const autoExports = new Set<Promise<unknown>>();
+
+  const escalations = new EscalationService({
+    dataDir: config.dataDir,
+    data,
+    store: engine.store,
+    outbox,
+    clock,
+    logger,
+    env: config.env,
+    prodigyCommand: () => settings.values().prodigyCommand,
+    reviewedDataset: (dataset) => settings.values().reviewedDataset.replaceAll('{dataset}', dataset),
+    connection,
+    changed: () => events.emit('escalations.changed', {}),
+  });
+  const exports: ExportService | null = new ExportService({
+    dataDir: config.dataDir,
+    data,
+    store: engine.store,
+    outbox,
+    escalations,
+    prodigy,
+    clock,
+    logger,
+    env: config.env,
+    app: { name: config.appName, version: config.version },
+    prodigyCommand: () => settings.values().prodigyCommand,
+    changed: (assignmentId) => events.emit('exports.changed', { assignmentId }),
+  });
+  const reviews = new ReviewService({
+    data,
+    store: engine.store,
+    outbox,
+    clock,
+    logger,
+    connection: () => {
+      const current = connection();
+      const user = file360.user();
+      return current && user ? { ...current, displayName: user.displayName } : null;
+    },
+    changed: () => events.emit('reviews.changed', {}),
+  });
+  outbox.register('package', exports.outboxKind());
+  outbox.register('escalation', escalations.outboxKind());
+  outbox.register('decision', reviews.outboxKind());
+  outbox.register('audit', auditSender(() => data.require().db));
+
+  /** After File 360 answered: the audit trail, decisions for the annotator, items for the reviewer, and the queue. */
+  const exchange = async () => {
+    const current = connection();
+    if (!current || data.problem()) return;
+    try {
+      queueAuditBatches(data, outbox, current.owner);
+      outbox.kick();
+      await Promise.all([escalations.refreshDecisions(), reviews.refresh()]);
+    } catch (error) {
+      logger.info('exchange with File 360 did not finish', { error });
+    }
+  };
   const syncInBackground = () => void engine.sync().catch((error: unknown) => logger.info('sync did not finish', { error }));
 
   const file360: File360Service = new File360Service({
@@ -125,7 +233,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     events,
     http: { userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http },
     signedIn: syncInBackground,
-    changed: statusChanged,
+    changed: () => {
+      statusChanged();
+      outbox.kick();
+    },
   });
   signedIn.user = () => file360.user();
 
@@ -157,9 +268,18 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       },
     }),
     ...auditHandlers(data),
-    ...authHandlers(file360, status, () => engine.checkExpiry()),
+    ...authHandlers(file360, status, () => void engine.checkExpiry()),
     ...syncHandlers(engine, logger),
     ...sessionHandlers(sessions),
+    ...exportHandlers(exports),
+    ...escalationHandlers(escalations),
+    ...reviewHandlers(reviews),
+    ...outboxHandlers({
+      outbox,
+      data,
+      owner: () => connection()?.owner ?? null,
+      sendable: (kind) => kind !== 'push',
+    }),
   };
 
   /** What needs the database: run at start, or once a damaged database has been replaced. */
@@ -173,8 +293,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     });
     // A Prodigy left running by a crash of this app is stopped before anything else starts one.
     await sessions.stopOrphans();
+    // Rows a crash left half sent go back to the queue; their keys make the resend safe.
+    outbox.start();
     // Expired shares are removed at start by this computer's clock, before any network.
-    engine.checkExpiry();
+    await engine.checkExpiry();
     await file360.follow();
     engine.schedule();
     if (file360.connection()) syncInBackground();
@@ -192,6 +314,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     },
     async close() {
       await sessions.close();
+      // Stopping sessions may have started exports of their last answers; they finish before the database closes.
+      await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      await outbox.close();
+      outboxChanged.cancel();
       await engine.close();
       await file360.close();
       data.close();

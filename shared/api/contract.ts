@@ -18,6 +18,10 @@ import {
 import { AuditFacets, AuditListInput, AuditPage, AuditVerification } from './schemas/audit';
 import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/sessions';
 import { NoInput } from './schemas/common';
+import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
+import { ExportResult, ExportView } from './schemas/exports';
+import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
+import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -55,6 +59,19 @@ export const methods = {
   'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
   'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
   'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
+  'exports.run': method(AssignmentIdInput, ExportResult, 'Export the assignment’s answers (db-out) into a package, find disputes, and queue both'),
+  'exports.list': method(AssignmentIdInput, z.array(ExportView), 'An assignment’s exports, newest first, with their upload state'),
+  'escalations.list': method(EscalationListInput, z.array(EscalationView), 'Items this computer escalated, with the decisions that came back'),
+  'escalations.candidates': method(AskCandidatesInput, z.array(AskCandidate), 'Answered items of an assignment a question can be about'),
+  'escalations.ask': method(AskInput, EscalationView, 'Ask the assignment’s reviewers about one answered item'),
+  'escalations.applyDecision': method(EscalationIdInput, EscalationView, 'Put a received decision into Prodigy again after it failed'),
+  'reviews.list': method(ReviewFilter, ReviewList, 'Escalations to review, as last fetched, filtered'),
+  'reviews.refresh': method(NoInput, ReviewList, 'Fetch escalations to review from File 360'),
+  'reviews.open': method(ReviewIdInput, ReviewDetail, 'Show one escalation and claim it'),
+  'reviews.decide': method(DecideInput, ReviewDetail, 'Approve, correct or reject an escalation; sent through the outbox'),
+  'outbox.list': method(OutboxListInput, OutboxPage, 'What is waiting to leave this computer, and what has'),
+  'outbox.retry': method(OutboxItemInput, OutboxItem, 'Try a waiting or failed item again now'),
+  'outbox.discard': method(OutboxItemInput, OutboxItem, 'Give up on a waiting or failed item; audited'),
 } as const;
 
 export const events = {
@@ -68,6 +85,14 @@ export const events = {
   'sync.progress': SyncProgress,
   /** A session started, stopped, crashed, or its counts moved. */
   'sessions.changed': SessionView,
+  /** The outbox gained, sent, failed or dropped items. */
+  'outbox.changed': z.strictObject({}),
+  /** An export finished for this assignment. */
+  'exports.changed': z.strictObject({ assignmentId: z.string() }),
+  /** Escalations raised here, or decisions on them, changed. */
+  'escalations.changed': z.strictObject({}),
+  /** The review list changed (fetched, claimed, decided). */
+  'reviews.changed': z.strictObject({}),
 } as const;
 
 export type Methods = typeof methods;

@@ -60,8 +60,24 @@ describe('settings', () => {
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ tenant: 'from-file', syncConcurrency: 4, server: 'https://file.example' }));
     const app = await startCompanion(dataDir, { argv: ['--server', 'https://flag.example'], env: { COMPANION_TENANT: 'from-env' } });
     const view = await app.call('settings.get');
-    expect(view.values).toEqual({ server: 'https://flag.example', tenant: 'from-env', syncConcurrency: 4, syncIntervalMinutes: 30, prodigyCommand: 'python3 -m prodigy' });
-    expect(view.sources).toEqual({ server: 'flag', tenant: 'env', syncConcurrency: 'file', syncIntervalMinutes: 'default', prodigyCommand: 'default' });
+    expect(view.values).toEqual({
+      server: 'https://flag.example',
+      tenant: 'from-env',
+      syncConcurrency: 4,
+      syncIntervalMinutes: 30,
+      prodigyCommand: 'python3 -m prodigy',
+      autoExport: true,
+      reviewedDataset: '{dataset}_reviewed',
+    });
+    expect(view.sources).toEqual({
+      server: 'flag',
+      tenant: 'env',
+      syncConcurrency: 'file',
+      syncIntervalMinutes: 'default',
+      prodigyCommand: 'default',
+      autoExport: 'default',
+      reviewedDataset: 'default',
+    });
     expect(view.lockedBy).toEqual({ server: 'Set by --server for this run', tenant: 'Set by COMPANION_TENANT for this run' });
   });
 

@@ -13,7 +13,9 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'app.takePendingRoute': {},
   'app.recoverDatabase': { action: 'move-aside' },
   'settings.get': {},
-  'settings.update': { values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy' } },
+  'settings.update': {
+    values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy', autoExport: false, reviewedDataset: '{dataset}_checked' },
+  },
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.facets': {},
   'audit.verify': {},
@@ -31,6 +33,19 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'sessions.stop': { assignmentId: 'asg-1' },
   'sessions.open': { assignmentId: 'asg-1' },
   'sessions.log': { assignmentId: 'asg-1' },
+  'exports.run': { id: 'asg-1' },
+  'exports.list': { id: 'asg-1' },
+  'escalations.list': { assignmentId: 'asg-1' },
+  'escalations.candidates': { assignmentId: 'asg-1', query: 'refund' },
+  'escalations.ask': { assignmentId: 'asg-1', key: 'input:-123', question: 'Is this billing or account access?', priority: 'high' },
+  'escalations.applyDecision': { id: '6f1c2f64-2b7e-4f0e-9a57-0c1b8a9d3e21' },
+  'reviews.list': { state: 'claimed', reason: 'disagreement', priority: 'high', due: 'week' },
+  'reviews.refresh': {},
+  'reviews.open': { id: 'esc-1' },
+  'reviews.decide': { id: 'esc-1', outcome: 'corrected', version: 1, correctedTask: { accept: ['billing'] }, comment: 'Billing, not access.' },
+  'outbox.list': { show: 'all', limit: 50 },
+  'outbox.retry': { id: 3 },
+  'outbox.discard': { id: 3 },
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { File360Error } from './errors';
 import type { Http, StreamResponse } from './http';
 import type { File360Session } from './session';
-import { Assignment, Collection, ManifestItem, Me } from './wire';
+import { Assignment, AuditAccepted, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
 
 const PAGE_SIZE = 1000;
 /** A runaway `next` chain is a server bug; stop rather than loop forever. */
@@ -16,11 +16,44 @@ export interface ContentRequest {
   signal?: AbortSignal;
 }
 
+export interface NewUpload {
+  kind: 'export' | 'package' | 'escalation' | 'decision';
+  name: string;
+  size: number;
+  sha256: string;
+  mime_type: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface EscalationQuery {
+  role?: 'reviewer' | 'annotator';
+  state?: 'open' | 'claimed' | 'completed';
+  assignment_id?: string;
+  updated_after?: string;
+}
+
+export type EscalationAction =
+  | { action: 'claim' }
+  | { action: 'complete'; outcome: 'approved' | 'corrected' | 'rejected'; corrected_task?: Record<string, unknown>; comment?: string };
+
+/**
+ * Writes are sent once per call (`retry: 'never'`): the outbox decides when to
+ * try again, and every write carries an Idempotency-Key or is idempotent by contract.
+ */
 export interface File360Client {
   me(): Promise<Me>;
   assignments(): Promise<Assignment[]>;
   manifest(assignmentId: string, signal?: AbortSignal): Promise<ManifestItem[]>;
   content(request: ContentRequest): Promise<StreamResponse>;
+  createUpload(assignmentId: string, key: string, upload: NewUpload): Promise<UploadState>;
+  uploadState(uploadId: string): Promise<UploadState>;
+  putChunk(uploadId: string, range: { start: number; size: number }, bytes: Buffer): Promise<{ received: number }>;
+  commitUpload(uploadId: string, sha256: string): Promise<ManifestItem>;
+  createEscalation(key: string, body: Record<string, unknown>): Promise<Escalation>;
+  escalations(query: EscalationQuery): Promise<Escalation[]>;
+  escalation(id: string): Promise<Escalation>;
+  actOnEscalation(id: string, action: EscalationAction): Promise<Escalation>;
+  postAuditEvents(key: string, events: Array<Record<string, unknown>>): Promise<number>;
 }
 
 export function createFile360Client(session: File360Session, http: Http): File360Client {
@@ -50,7 +83,37 @@ export function createFile360Client(session: File360Session, http: Http): File36
     return items;
   }
 
+  const send = <T extends z.ZodType>(method: 'POST' | 'PUT', url: string, schema: T, body: string | Buffer, headers: Record<string, string> = {}) =>
+    session.authorized((token) =>
+      http.json(
+        {
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': typeof body === 'string' ? 'application/json' : 'application/octet-stream', ...headers },
+          body,
+          retry: 'never',
+        },
+        schema,
+      ),
+    );
+  const id = (value: string) => encodeURIComponent(value);
+
   return {
+    createUpload: (assignmentId, key, upload) =>
+      send('POST', `${api}/assignments/${id(assignmentId)}/uploads`, UploadState, JSON.stringify(upload), { 'idempotency-key': key }),
+    uploadState: (uploadId) => get(`${api}/uploads/${id(uploadId)}`, UploadState),
+    putChunk: (uploadId, { start, size }, bytes) =>
+      send('PUT', `${api}/uploads/${id(uploadId)}`, ChunkAnswer, bytes, { 'content-range': `bytes ${start}-${start + bytes.length - 1}/${size}` }),
+    commitUpload: async (uploadId, sha256) => (await send('POST', `${api}/uploads/${id(uploadId)}/commit`, CommitAnswer, JSON.stringify({ sha256 }))).file,
+    createEscalation: (key, body) => send('POST', `${api}/escalations`, Escalation, JSON.stringify(body), { 'idempotency-key': key }),
+    escalations: (query) => {
+      const params = new URLSearchParams({ page: '1', 'items-per-page': String(PAGE_SIZE) });
+      for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
+      return collect(`${api}/escalations?${params}`, Escalation);
+    },
+    escalation: (escalationId) => get(`${api}/escalations/${id(escalationId)}`, Escalation),
+    actOnEscalation: (escalationId, action) => send('POST', `${api}/escalations/${id(escalationId)}`, Escalation, JSON.stringify(action)),
+    postAuditEvents: async (key, events) => (await send('POST', `${api}/audit/events`, AuditAccepted, JSON.stringify({ events }), { 'idempotency-key': key })).accepted,
     me: () => get(`${api}/me`, Me),
     assignments: () => collect(`${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
     manifest: (id, signal) => collect(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),

@@ -69,6 +69,75 @@ export const ManifestItem = z.object({
 });
 export type ManifestItem = z.infer<typeof ManifestItem>;
 
+/** CONTRACTS §A.7: a staged upload and how much of it the server holds. */
+export const UploadState = z.object({
+  id: Id,
+  status: z.string(),
+  chunk_size: z.number().int().positive().optional(),
+  received: z.number().int().min(0),
+  file_id: Id.optional(),
+});
+export type UploadState = z.infer<typeof UploadState>;
+
+export const ChunkAnswer = z.object({ received: z.number().int().min(0) });
+export const CommitAnswer = z.object({ file: ManifestItem });
+
+const ProdigyHash = z.union([z.number().int(), z.string()]);
+const PersonObject = z.object({ id: Id, display_name: z.string().optional() });
+/** A person as File 360 names them: `{id, display_name}`, or a bare id from a terser server. */
+const Person = z.union([PersonObject, Id.transform((id) => ({ id, display_name: undefined }))]);
+
+/** An escalation version: one annotator's answer (CONTRACTS §A.8). */
+export const EscalationVersion = z
+  .object({
+    answer: z.string(),
+    label: z.string().optional(),
+    spans: z.array(z.unknown()).optional(),
+    accept: z.array(z.unknown()).optional(),
+    session_id: z.string(),
+  })
+  .passthrough();
+
+export const EscalationDecision = z
+  .object({
+    outcome: z.enum(['approved', 'corrected', 'rejected']),
+    corrected_task: z.record(z.string(), z.unknown()).optional().nullable(),
+    comment: z.string().optional().nullable(),
+    actor: Person,
+    time: Time,
+  })
+  .passthrough();
+
+/** CONTRACTS §A.8, shaped like an OpenText Workflow task. */
+export const Escalation = z
+  .object({
+    id: Id,
+    state: z.enum(['open', 'claimed', 'completed']),
+    assignment_id: Id,
+    reason: z.enum(['flagged', 'ignored', 'low_confidence', 'disagreement', 'question']),
+    note: z.string().default(''),
+    priority: z.enum(['normal', 'high']).default('normal'),
+    item: z
+      .object({
+        input_hash: ProdigyHash,
+        task_hash: ProdigyHash.optional().nullable(),
+        task: z.record(z.string(), z.unknown()),
+        versions: z.array(EscalationVersion).default([]),
+        file_ids: z.array(z.string()).default([]),
+      })
+      .passthrough(),
+    created: Time,
+    updated: Time,
+    created_by: Person.optional(),
+    assignee: Person.optional().nullable(),
+    decision: EscalationDecision.optional().nullable(),
+    due_date: Time.optional().nullable(),
+  })
+  .passthrough();
+export type Escalation = z.infer<typeof Escalation>;
+
+export const AuditAccepted = z.object({ accepted: z.number().int().min(0) });
+
 export function Collection<T extends z.ZodType>(item: T) {
   return z.object({
     _embedded: z.object({ collection: z.array(item) }),

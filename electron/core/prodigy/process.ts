@@ -19,6 +19,32 @@ export function parseCommand(command: string): string[] {
   return words as string[];
 }
 
+/**
+ * Prodigy variables from the user's environment that would decide where it
+ * stores answers, where it listens or who may sign in (PRODIGY_CONFIG_OVERRIDES
+ * can move the database): the app decides those. Others, such as PRODIGY_LOGGING, pass.
+ */
+const DECIDED_BY_APP = /^PRODIGY_(HOME|HOST|PORT|CONFIG|CONFIG_OVERRIDES|ALLOWED_SESSIONS|BASIC_AUTH_USER|BASIC_AUTH_PASS|DEPLOYED_URL|OIDC_.*)$/;
+
+/** The environment every Prodigy the app starts inherits (PATH, PYTHONPATH, …), without those. */
+export function inheritedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !DECIDED_BY_APP.test(key)));
+}
+
+const MODULE_MISSING = /No module named ['"]?prodigy/i;
+
+/** What Prodigy's output says when it is not there at all, in words that say what to do. */
+export function prodigyMissing(output: string, program: string, commandSetting: string): AppError | null {
+  const notFound = /ENOENT/.test(output);
+  if (!notFound && !MODULE_MISSING.test(output)) return null;
+  return new AppError(
+    'PRODIGY_MISSING',
+    notFound
+      ? `Prodigy could not be started: "${program}" was not found on this computer. Install Python 3 and Prodigy, or set the command that starts Prodigy in Settings (now: "${commandSetting}").`
+      : `Prodigy is not installed for "${program}". Install it for that Python (pip install prodigy, with your licence key), or set the command that starts Prodigy in Settings (now: "${commandSetting}").`,
+  );
+}
+
 /** A free port on 127.0.0.1, found by binding port 0. Another program may take it before Prodigy does; the caller retries. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

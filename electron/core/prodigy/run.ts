@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { AppError } from '../errors';
 import { BoundedLog } from './log';
-import { signalTree, spawnProdigy } from './process';
+import { prodigyMissing, signalTree, spawnProdigy } from './process';
 
 export interface RunPlan {
   argv: string[];
@@ -31,7 +31,6 @@ export interface ShutdownSummary {
 
 const READY_POLL_MS = 150;
 const BIND_FAILURE = /address already in use|Errno (98|48|10048)/i;
-const MODULE_MISSING = /No module named ['"]?prodigy/i;
 
 /** After 'exit', how long to wait for 'close': a grandchild that kept the pipes open must not hold up a stop. */
 const CLOSE_GRACE_MS = 2000;
@@ -139,15 +138,8 @@ export class ProdigyRun {
   private startFailure(program: string, commandSetting: string): Error {
     const output = this.log.tail(20);
     if (BIND_FAILURE.test(output)) return new PortTakenError(`port ${this.plan.port} was taken`);
-    const notFound = /ENOENT/.test(output);
-    if (notFound || MODULE_MISSING.test(output)) {
-      return new AppError(
-        'PRODIGY_MISSING',
-        notFound
-          ? `Prodigy could not be started: "${program}" was not found on this computer. Install Python 3 and Prodigy, or set the command that starts Prodigy in Settings (now: "${commandSetting}").`
-          : `Prodigy is not installed for "${program}". Install it for that Python (pip install prodigy, with your licence key), or set the command that starts Prodigy in Settings (now: "${commandSetting}").`,
-      );
-    }
+    const missing = prodigyMissing(output, program, commandSetting);
+    if (missing) return missing;
     const exit = this.exit;
     const how = exit?.signal ? `was stopped by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
     return new AppError('PRODIGY_FAILED', `Prodigy ${how} before it was ready. Its last lines: ${this.log.tail(5) || '(nothing)'}`);

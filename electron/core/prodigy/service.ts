@@ -11,7 +11,7 @@ import type { Clock, Logger, Notifier, SessionViewer } from '../ports';
 import { assignmentFolder, assignmentLayout } from '../sync/layout';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { checkRemotePath, resolveInside } from '../sync/safe-path';
-import { commandLineOf, freePort, isAlive, parseCommand, signalTree } from './process';
+import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
 import type { BoundedLog } from './log';
 import { AnswerCountWatch, readAnswerCounts } from './progress';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
@@ -33,6 +33,8 @@ export interface ProdigyDeps {
   timeouts?: Partial<RunTimeouts>;
   /** Picks a port for a new session; tests hand out a busy one first. */
   pickPort?: () => Promise<number>;
+  /** A session that ran has ended (stopped or crashed): its answers may be exported. */
+  ended?(assignmentId: string, how: 'stopped' | 'crashed'): void;
 }
 
 interface Live {
@@ -65,13 +67,11 @@ interface SessionRow {
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
 const PORT_ATTEMPTS = 4;
 const PROGRESS_POLL_MS = 1500;
-/**
- * Prodigy variables from the user's environment that would decide where it
- * stores answers, where it listens or who may sign in (PRODIGY_CONFIG_OVERRIDES
- * can move the database): the app decides those. Others, such as PRODIGY_LOGGING, pass.
- */
-const DECIDED_BY_APP = /^PRODIGY_(HOME|HOST|PORT|CONFIG|CONFIG_OVERRIDES|ALLOWED_SESSIONS|BASIC_AUTH_USER|BASIC_AUTH_PASS|DEPLOYED_URL|OIDC_.*)$/;
-const inherited = (key: string) => !DECIDED_BY_APP.test(key);
+
+/** An assignment's PRODIGY_HOME: its prodigy.json, its source and Prodigy's database. */
+export function prodigyHome(dataDir: string, assignmentId: string): string {
+  return path.join(dataDir, 'prodigy', assignmentFolder(assignmentId));
+}
 
 /** Prodigy session names end up in dataset names and URLs: keep them plain. */
 export function sessionNameFor(userId: string): string {
@@ -92,7 +92,7 @@ export class ProdigyService {
   }
 
   private home(assignmentId: string): string {
-    return path.join(this.deps.dataDir, 'prodigy', assignmentFolder(assignmentId));
+    return prodigyHome(this.deps.dataDir, assignmentId);
   }
 
   private db() {
@@ -175,7 +175,8 @@ export class ProdigyService {
     return started;
   }
 
-  private sourceFiles(row: AssignmentRow): SourceFile[] {
+  /** The assignment's synced files, where they are on disk. */
+  syncedFiles(row: AssignmentRow): SourceFile[] {
     const root = assignmentLayout(this.deps.dataDir, row.id).files;
     return this.deps.store
       .files(row.id)
@@ -205,7 +206,7 @@ export class ProdigyService {
     const project = JSON.parse(row.project) as Record<string, unknown> & { recipe: string; dataset: string; labels?: string[]; instructions_file_id?: string };
     const home = this.home(row.id);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    const files = this.sourceFiles(row);
+    const files = this.syncedFiles(row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
     const source = buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null);
     const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
@@ -217,7 +218,7 @@ export class ProdigyService {
     const sessionName = sessionNameFor(row.user_id);
     const labels = (project.labels ?? []).join(',');
     const argv = [...command, project.recipe, project.dataset, source.file, ...(labels ? ['--label', labels] : [])];
-    const base = Object.fromEntries(Object.entries(this.deps.env).filter(([key]) => inherited(key)));
+    const base = inheritedEnv(this.deps.env);
     const auth = { user: `companion-${randomBytes(4).toString('hex')}`, pass: randomBytes(24).toString('base64url') };
     const startedAt = this.deps.clock.now().toISOString();
 
@@ -318,6 +319,7 @@ export class ProdigyService {
         this.endRow(live.rowId, 'stopped', null, how, summary.saved, summary.sessionId);
         audit.append({ type: 'session.stopped', assignmentId, details: { saved: summary.saved, prodigySession: summary.sessionId, answered, exitCode: how.code } });
       });
+      this.deps.ended?.(assignmentId, 'stopped');
     } else {
       const message = `Prodigy stopped unexpectedly (${how.signal ? `signal ${how.signal}` : `exit code ${how.code}`}). Answers saved before that are kept. Its last lines: ${live.run.log.tail(3) || '(nothing)'}`;
       this.deps.logger.warn('Prodigy stopped unexpectedly', { assignmentId, exitCode: how.code, signal: how.signal });
@@ -325,6 +327,7 @@ export class ProdigyService {
         this.endRow(live.rowId, 'crashed', message, how);
         audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered, lastLines: live.run.log.tail(5) } });
       });
+      this.deps.ended?.(assignmentId, 'crashed');
       this.deps.notifier.show({
         title: 'Prodigy stopped unexpectedly',
         body: `The session for “${this.deps.store.assignment(assignmentId)?.name ?? assignmentId}” crashed. Your saved answers are kept; start it again from Sessions.`,

@@ -36,6 +36,8 @@ export interface SyncEngineDeps {
   reachable(ok: boolean): void;
   /** Runs before an assignment's files are wiped (its Prodigy session stops first). */
   beforeWipe?(assignmentId: string): Promise<void>;
+  /** After each successful refresh of the assignment list: File 360 answered, so other exchanges can follow. */
+  refreshed?(): void;
   retry?: RetryOptions;
 }
 
@@ -215,8 +217,9 @@ export class SyncEngine {
       else if (row.status === 'expired' || row.status === 'revoked') gone.push([row.id, row.status]);
     }
     for (const [id, reason] of gone) await this.wipe(id, reason, 'File 360');
-    this.checkExpiry();
+    await this.checkExpiry();
     this.deps.events.emit('assignments.changed', {});
+    this.deps.refreshed?.();
   }
 
   /**
@@ -433,18 +436,17 @@ export class SyncEngine {
   }
 
   /** Wipes every assignment whose expiry has passed by this computer's clock, online or not. */
-  checkExpiry(): void {
-    if (this.closed || this.deps.data.problem()) return;
+  checkExpiry(): Promise<void> {
+    if (this.closed || this.deps.data.problem()) return Promise.resolve();
     const now = this.deps.clock.now().getTime();
     const rows = prepared<[], AssignmentRow>(this.deps.data.require().db, 'SELECT * FROM assignments WHERE wiped_at IS NULL').all();
     const expired = rows.filter((row) => (parseTime(row.expiration) ?? Infinity) <= now);
-    for (const row of expired) {
-      void this.wipe(row.id, 'expired', 'local clock').catch((error: unknown) => this.deps.logger.error('wipe failed', { assignmentId: row.id, error }));
-    }
+    const wipes = expired.map((row) => this.wipe(row.id, 'expired', 'local clock').catch((error: unknown) => this.deps.logger.error('wipe failed', { assignmentId: row.id, error })));
     this.cancelExpiryTimer?.();
     const next = Math.min(...rows.map((row) => parseTime(row.expiration) ?? Infinity).filter((t) => t > now));
     // Long waits are re-checked daily: timers cannot wait beyond ~24.8 days, and clocks get adjusted.
-    this.cancelExpiryTimer = Number.isFinite(next) ? this.deps.clock.setTimeout(() => this.checkExpiry(), Math.min(next - now, DAY_MS)) : null;
+    this.cancelExpiryTimer = Number.isFinite(next) ? this.deps.clock.setTimeout(() => void this.checkExpiry(), Math.min(next - now, DAY_MS)) : null;
+    return Promise.all(wipes).then(() => undefined);
   }
 
   // ---- schedule ------------------------------------------------------------------------------

@@ -15,12 +15,15 @@ function toDraft(values: Settings): Draft {
     syncConcurrency: String(values.syncConcurrency),
     syncIntervalMinutes: String(values.syncIntervalMinutes),
     prodigyCommand: values.prodigyCommand,
+    autoExport: String(values.autoExport),
+    reviewedDataset: values.reviewedDataset,
   };
 }
 
 function fromDraft(key: SettingKey, text: string): unknown {
   if (key === 'server' || key === 'tenant') return text.trim() === '' ? null : text.trim();
-  if (key === 'prodigyCommand') return text.trim();
+  if (key === 'prodigyCommand' || key === 'reviewedDataset') return text.trim();
+  if (key === 'autoExport') return text === 'true';
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
@@ -119,6 +122,17 @@ export function SettingsView() {
       />
     );
 
+  const checkbox = (key: SettingKey) => (locked: boolean, describedBy: string) => (
+    <input
+      id={key}
+      type="checkbox"
+      checked={draft[key] === 'true'}
+      disabled={locked || saving}
+      aria-describedby={describedBy}
+      onChange={(event) => setDraft({ ...draft, [key]: String(event.target.checked) })}
+    />
+  );
+
   return (
     <Page title="Settings" subtitle="Where your work comes from, how it syncs, and how this computer keeps it.">
       {view.fileProblem && (
@@ -155,6 +169,27 @@ export function SettingsView() {
             error={errors.prodigyCommand}
           >
             {text('prodigyCommand', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Exports and reviews</legend>
+          <Field
+            id="autoExport"
+            label="Export when a session stops"
+            help="When a Prodigy session stops with new answers, package them for upload and send disputed items for review."
+            view={view}
+            error={errors.autoExport}
+          >
+            {checkbox('autoExport')}
+          </Field>
+          <Field
+            id="reviewedDataset"
+            label="Dataset for reviewers’ decisions"
+            help="Decisions on your escalated items go into this Prodigy dataset. {dataset} stands for the assignment’s dataset."
+            view={view}
+            error={errors.reviewedDataset}
+          >
+            {text('reviewedDataset', 'text', { autoComplete: 'off', spellCheck: 'false' })}
           </Field>
         </fieldset>
         <div className="form-actions">

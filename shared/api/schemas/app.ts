@@ -44,8 +44,10 @@ export const Status = z.strictObject({
   connection: z.enum(['not-configured', 'signed-out', 'offline', 'online']),
   server: z.string().nullable(),
   user: z.strictObject({ id: z.string(), displayName: z.string() }).nullable(),
-  /** Items waiting in the outbox. */
+  /** Items waiting in the outbox (queued or being sent). */
   queued: z.int().min(0),
+  /** Items that failed for good and wait for the user (Retry or Discard). */
+  failed: z.int().min(0),
   keychain: KeychainStatus,
 });
 export type Status = z.infer<typeof Status>;

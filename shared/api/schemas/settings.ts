@@ -32,6 +32,16 @@ export const SettingsSchema = z.strictObject({
   syncIntervalMinutes: z.int().min(0).max(24 * 60),
   /** How Prodigy is started: a program and its arguments, as typed in a terminal. */
   prodigyCommand: z.string().trim().min(1).max(500),
+  /** Export a session's answers when it stops with new ones. */
+  autoExport: z.boolean(),
+  /** Where reviewers' decisions go in Prodigy; `{dataset}` is the assignment's dataset. */
+  reviewedDataset: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[A-Za-z0-9_{}.-]+$/, 'Use letters, digits, dots, dashes, underscores and {dataset}')
+    .refine((value) => !/[{}]/.test(value.replaceAll('{dataset}', '')), 'Only {dataset} may appear in braces'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -44,6 +54,8 @@ export const DEFAULT_SETTINGS: Settings = {
   syncConcurrency: 8,
   syncIntervalMinutes: 30,
   prodigyCommand: 'python3 -m prodigy',
+  autoExport: true,
+  reviewedDataset: '{dataset}_reviewed',
 };
 
 /** Where the value in force came from, strongest first. */

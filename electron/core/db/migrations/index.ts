@@ -4,6 +4,7 @@ import appState from './0002-app-state';
 import file360 from './0003-file360';
 import prodigySessions from './0004-prodigy-sessions';
 import prodigySessionTotal from './0005-prodigy-session-total';
+import outbox from './0006-outbox';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox];

@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AskCandidate, EscalationReason, EscalationView } from '../../../shared/api/schemas/escalations';
+import type { AuditLog } from '../audit/audit-log';
+import type { LocalData } from '../db/local-data';
+import type { Dispute, QuestionSummary } from '../disputes/types';
+import { AppError } from '../errors';
+import type { File360Client } from '../file360/client';
+import type { Escalation } from '../file360/wire';
+import type { OutboxKindHandler } from '../outbox/kind';
+import type { Outbox } from '../outbox/outbox';
+import { queuePublish } from '../outbox/publish';
+import { escalationSender } from '../outbox/senders/escalation';
+import type { Clock, Logger } from '../ports';
+import { dbIn } from '../prodigy/cli';
+import { prodigyHome } from '../prodigy/service';
+import type { AssignmentRow, Owner, SyncStore } from '../sync/store';
+import { findAnswers, searchAnswers } from './prodigy-db';
+import { createEscalationStore, type EscalationRow } from './store';
+import { disputeNote } from './words';
+
+export interface EscalationDeps {
+  dataDir: string;
+  data: LocalData;
+  store: SyncStore;
+  outbox: Outbox;
+  clock: Clock;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  prodigyCommand(): string;
+  /** The dataset reviewed examples go into, from the setting's pattern. */
+  reviewedDataset(dataset: string): string;
+  connection(): { client: File360Client; owner: Owner } | null;
+  changed(): void;
+}
+
+/** Keeps an escalation well inside File 360's 4 MiB request limit: big inline media stay with the file it names. */
+const MAX_TASK_CHARS = 1024 * 1024;
+
+function ownerOf(row: AssignmentRow): Owner {
+  return { server: row.server, tenant: row.tenant, userId: row.user_id };
+}
+
+function taskText(task: Record<string, unknown>): string {
+  const text = typeof task.text === 'string' ? task.text : typeof task.html === 'string' ? task.html.replace(/<[^>]*>/g, ' ') : typeof task.image === 'string' ? 'Image' : JSON.stringify(task);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 240);
+}
+
+function trimmed(task: Record<string, unknown>): Record<string, unknown> {
+  if (JSON.stringify(task).length <= MAX_TASK_CHARS) return task;
+  const copy = { ...task };
+  for (const field of ['image', 'audio', 'video'] as const) {
+    if (typeof copy[field] === 'string' && (copy[field] as string).length > 1024) copy[field] = null;
+  }
+  return copy;
+}
+
+/** The escalation as CONTRACTS §A.8 takes it; the file is named, not copied, and only where the assignment allows escalating. */
+function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inputHash' | 'taskHash' | 'task' | 'versions'>, reason: EscalationReason, note: string, priority: 'normal' | 'high') {
+  const meta = (dispute.task.meta ?? {}) as Record<string, unknown>;
+  return {
+    assignment_id: row.id,
+    reason,
+    note,
+    priority,
+    item: {
+      input_hash: dispute.inputHash,
+      ...(dispute.taskHash === null ? {} : { task_hash: dispute.taskHash }),
+      task: trimmed(dispute.task),
+      versions: dispute.versions.map(({ answer, label, spans, accept, session_id, flagged }) => ({
+        answer,
+        session_id,
+        ...(flagged ? { flagged } : {}),
+        ...(label === undefined ? {} : { label }),
+        ...(spans === undefined ? {} : { spans }),
+        ...(accept === undefined ? {} : { accept }),
+      })),
+      file_ids: typeof meta.file_id === 'string' ? [meta.file_id] : [],
+    },
+  };
+}
+
+/**
+ * Escalations this computer raises (from disputes an export found, or a
+ * question asked by hand), and the decisions that come back for them, which
+ * are put into Prodigy's `<dataset>_reviewed` with `db-in`.
+ */
+export class EscalationService {
+  readonly rows;
+
+  constructor(private readonly deps: EscalationDeps) {
+    this.rows = createEscalationStore(() => deps.data.require().db);
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** How escalation rows are sent, and what is recorded once they are. */
+  outboxKind(): OutboxKindHandler {
+    return {
+      send: escalationSender.send,
+      sent: (outboxRow, remote) => {
+        const escalation = this.rows.byOutbox(outboxRow.id);
+        const answer = remote as { id: string; state: 'open' | 'claimed' | 'completed' };
+        if (escalation) this.rows.sent(escalation.id, answer.id, answer.state, this.now());
+      },
+      ended: (outboxRow) => {
+        const escalation = this.rows.byOutbox(outboxRow.id);
+        if (escalation) this.rows.setState(escalation.id, 'failed', this.now());
+      },
+    };
+  }
+
+  /**
+   * Queues one escalation per disputed item not escalated before. Runs inside
+   * the export's transaction, so the export and its escalations land together.
+   */
+  queueDisputes(audit: AuditLog, row: AssignmentRow, exportId: number, disputes: readonly Dispute[], threshold: number | null): number {
+    if (!JSON.parse(row.permissions).includes('escalate')) return 0;
+    let queued = 0;
+    for (const dispute of disputes) {
+      if (this.rows.escalated(row.id, dispute.key)) continue;
+      // The annotator asked for a look themselves: that goes first.
+      const priority = dispute.reasons.includes('flagged') ? 'high' : 'normal';
+      this.queue(audit, row, { questionKey: dispute.key, exportId, reason: dispute.reason, reasons: dispute.reasons, note: disputeNote(dispute, threshold), priority, dispute });
+      queued += 1;
+    }
+    return queued;
+  }
+
+  private queue(
+    audit: AuditLog,
+    row: AssignmentRow,
+    e: { questionKey: string; exportId: number | null; reason: EscalationReason; reasons: readonly EscalationReason[]; note: string; priority: 'normal' | 'high'; dispute: Pick<QuestionSummary, 'inputHash' | 'taskHash' | 'task' | 'versions'> },
+  ): string {
+    const now = this.now();
+    const owner = ownerOf(row);
+    const body = escalationBody(row, e.dispute, e.reason, e.note, e.priority);
+    const text = taskText(e.dispute.task);
+    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${text.slice(0, 60)}”`, payload: body });
+    const id = randomUUID();
+    this.rows.insert({
+      id,
+      assignment_id: row.id,
+      export_id: e.exportId,
+      question_key: e.questionKey,
+      reason: e.reason,
+      reasons: JSON.stringify(e.reasons),
+      note: e.note,
+      priority: e.priority,
+      item: JSON.stringify(body.item),
+      outbox_id: outboxId,
+      created_at: now,
+      updated_at: now,
+    });
+    const project = JSON.parse(row.project) as { dataset?: string };
+    queuePublish(this.deps.outbox, {
+      owner,
+      assignmentId: row.id,
+      type: 'review.requested',
+      title: `Review needed: ${row.name}`,
+      summary: `${e.note} “${text.slice(0, 120)}”`,
+      groups: JSON.parse(row.reviewer_groups) as string[],
+      data: { assignment_id: row.id, dataset: project.dataset ?? null, escalation_id: null },
+      collapseKey: `review.requested:${row.id}`,
+      afterId: outboxId,
+    });
+    audit.append({ type: 'escalation.queued', assignmentId: row.id, details: { escalation: id, reason: e.reason, reasons: e.reasons, inputHash: e.dispute.inputHash, exportId: e.exportId } });
+    return id;
+  }
+
+  private assignmentOrThrow(id: string): AssignmentRow {
+    const row = this.deps.store.assignment(id);
+    if (!row || row.wiped_at) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    return row;
+  }
+
+  private datasetOf(row: AssignmentRow): string {
+    return (JSON.parse(row.project) as { dataset: string }).dataset;
+  }
+
+  /** Annotated items of an assignment an annotator can ask about, from Prodigy's database. */
+  candidates(assignmentId: string, query: string): AskCandidate[] {
+    const row = this.assignmentOrThrow(assignmentId);
+    return searchAnswers(prodigyHome(this.deps.dataDir, row.id), this.datasetOf(row), query, 50);
+  }
+
+  /** An annotator's own question about one item, for the assignment's reviewers. */
+  ask(input: { assignmentId: string; key: string; question: string; priority: 'normal' | 'high' }): EscalationView {
+    const row = this.assignmentOrThrow(input.assignmentId);
+    if (!JSON.parse(row.permissions).includes('escalate')) throw new AppError('FILE360_REFUSED', 'This assignment does not allow escalating items.');
+    const found = findAnswers(prodigyHome(this.deps.dataDir, row.id), this.datasetOf(row), input.key);
+    if (!found) throw new AppError('NOT_FOUND', 'That item has no answer in Prodigy yet; answer it first, then ask.');
+    const id = this.deps.data.transaction(({ audit }) =>
+      this.queue(audit, row, { questionKey: input.key, exportId: null, reason: 'question', reasons: ['question'], note: input.question, priority: input.priority, dispute: found }),
+    );
+    this.deps.changed();
+    return this.view(this.rows.get(id) as EscalationRow);
+  }
+
+  view(row: EscalationRow): EscalationView {
+    const item = JSON.parse(row.item) as { task: Record<string, unknown> };
+    const decision = row.decision ? (JSON.parse(row.decision) as Escalation['decision']) : null;
+    const outbox = this.deps.outbox.store.get(row.outbox_id);
+    return {
+      id: row.id,
+      remoteId: row.remote_id,
+      assignmentId: row.assignment_id,
+      reason: row.reason as EscalationReason,
+      reasons: JSON.parse(row.reasons) as EscalationReason[],
+      note: row.note,
+      priority: row.priority,
+      state: row.state,
+      text: taskText(item.task),
+      createdAt: row.created_at,
+      sendError: outbox?.state === 'failed' || outbox?.state === 'queued' ? outbox.last_error : null,
+      decision: decision
+        ? { outcome: decision.outcome, reviewer: decision.actor.display_name ?? decision.actor.id, comment: decision.comment ?? null, time: decision.time }
+        : null,
+      appliedAt: row.applied_at,
+      appliedDataset: row.applied_dataset,
+      applyError: row.apply_error,
+    };
+  }
+
+  list(assignmentId: string | null): EscalationView[] {
+    return this.rows.list(assignmentId).map((row) => this.view(row));
+  }
+
+  /**
+   * Fetches decisions File 360 has for this user's escalations, records them,
+   * and puts them into Prodigy. Runs after each sync; safe to repeat.
+   */
+  async refreshDecisions(): Promise<number> {
+    const connection = this.deps.connection();
+    if (!connection || this.deps.data.problem()) return 0;
+    const completed = await connection.client.escalations({ role: 'annotator', state: 'completed' });
+    let received = 0;
+    this.deps.data.transaction(({ audit }) => {
+      for (const escalation of completed) {
+        const row = this.rows.byRemote(escalation.id);
+        if (!row || row.decision || !escalation.decision) continue;
+        this.rows.decided(row.id, escalation.decision, escalation.decision.time, this.now());
+        audit.append({
+          type: 'decision.received',
+          assignmentId: row.assignment_id,
+          details: { escalation: escalation.id, outcome: escalation.decision.outcome, reviewer: escalation.decision.actor.id },
+        });
+        received += 1;
+      }
+    });
+    if (received > 0) this.deps.changed();
+    await this.applyPending();
+    return received;
+  }
+
+  /** Puts every received, not yet applied decision into Prodigy, one `db-in` per assignment. */
+  async applyPending(): Promise<void> {
+    const byAssignment = new Map<string, EscalationRow[]>();
+    for (const row of this.rows.unapplied()) byAssignment.set(row.assignment_id, [...(byAssignment.get(row.assignment_id) ?? []), row]);
+    for (const [assignmentId, rows] of byAssignment) await this.apply(assignmentId, rows);
+  }
+
+  /** Tries one decision again (after fixing what stopped it, such as the Prodigy command). */
+  async retryApply(id: string): Promise<EscalationView> {
+    const row = this.rows.get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'That escalation is not on this computer.');
+    if (row.decision && !row.applied_at) await this.apply(row.assignment_id, [row]);
+    return this.view(this.rows.get(id) as EscalationRow);
+  }
+
+  private async apply(assignmentId: string, rows: EscalationRow[]): Promise<void> {
+    const assignment = this.deps.store.assignment(assignmentId);
+    const home = prodigyHome(this.deps.dataDir, assignmentId);
+    const dataset = this.deps.reviewedDataset(assignment ? this.datasetOf(assignment) : 'reviewed');
+    const file = path.join(home, 'reviewed', `${Date.now()}-${randomUUID().slice(0, 8)}.jsonl`);
+    try {
+      if (!assignment || !fs.existsSync(home)) throw new AppError('NOT_FOUND', 'This assignment’s Prodigy data is not on this computer, so the decision cannot be put into Prodigy.');
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, rows.map((row) => `${JSON.stringify(reviewedExample(row))}\n`).join(''), { mode: 0o600 });
+      await dbIn({ command: this.deps.prodigyCommand(), home, env: this.deps.env }, dataset, file);
+      this.deps.data.transaction(({ audit }) => {
+        for (const row of rows) {
+          this.rows.applied(row.id, dataset, this.now());
+          const decision = JSON.parse(row.decision ?? '{}') as { outcome?: string };
+          audit.append({ type: 'decision.applied', assignmentId, details: { escalation: row.remote_id, outcome: decision.outcome ?? null, dataset } });
+        }
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.logger.warn('a review decision could not be put into Prodigy', { assignmentId, error });
+      this.deps.data.transaction(({ audit }) => {
+        for (const row of rows) {
+          this.rows.applyFailed(row.id, message, this.now());
+          audit.append({ type: 'decision.apply_failed', assignmentId, details: { escalation: row.remote_id, error: message } });
+        }
+      });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    this.deps.changed();
+  }
+}
+
+/** The decided example as it goes into `<dataset>_reviewed`: the reviewer's version, with who decided what and when. */
+export function reviewedExample(row: EscalationRow): Record<string, unknown> {
+  const item = JSON.parse(row.item) as { task: Record<string, unknown> };
+  const decision = JSON.parse(row.decision ?? '{}') as NonNullable<Escalation['decision']>;
+  const base = decision.corrected_task ?? item.task;
+  // Who answered, and the old task hash, belong to the annotators' examples; Prodigy hashes the decided one itself.
+  const { _task_hash: _t, _session_id: _s, _annotator_id: _a, _timestamp: _ts, answer, flagged: _f, ...task } = base;
+  const meta = (task.meta ?? {}) as Record<string, unknown>;
+  return {
+    ...task,
+    // A binary question approved as "no" keeps that answer; rejecting the item rejects it.
+    answer: decision.outcome === 'rejected' ? 'reject' : answer === 'reject' || answer === 'ignore' ? answer : 'accept',
+    meta: {
+      ...meta,
+      review: {
+        outcome: decision.outcome,
+        reviewer: decision.actor.display_name ?? decision.actor.id,
+        reviewer_id: decision.actor.id,
+        time: decision.time,
+        escalation_id: row.remote_id,
+        ...(decision.comment ? { comment: decision.comment } : {}),
+      },
+    },
+  };
+}

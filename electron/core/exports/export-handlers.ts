@@ -1,0 +1,9 @@
+import type { Handlers } from '../api/router';
+import type { ExportService } from './service';
+
+export function exportHandlers(exports: ExportService) {
+  return {
+    'exports.run': ({ id }) => exports.run(id, 'manual'),
+    'exports.list': ({ id }) => exports.list(id),
+  } satisfies Pick<Handlers, 'exports.run' | 'exports.list'>;
+}

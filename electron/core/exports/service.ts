@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExportResult, ExportView } from '../../../shared/api/schemas/exports';
+import type { LocalData } from '../db/local-data';
+import { prepared } from '../db/statements';
+import { readExamples } from '../disputes/read';
+import { detectDisputes } from '../disputes/detect';
+import type { Example } from '../disputes/types';
+import { AppError } from '../errors';
+import type { EscalationService } from '../escalations/service';
+import type { OutboxKindHandler } from '../outbox/kind';
+import type { Outbox } from '../outbox/outbox';
+import { packageSender } from '../outbox/senders/package';
+import type { Clock, Logger } from '../ports';
+import { dbOut } from '../prodigy/cli';
+import { prodigyHome, type ProdigyService } from '../prodigy/service';
+import { assignmentFolder } from '../sync/layout';
+import type { AssignmentRow, SyncStore } from '../sync/store';
+import { writePackage, type MemberInfo, type PackageMember } from './package';
+
+export type ExportTrigger = ExportView['trigger'];
+
+export interface ExportDeps {
+  dataDir: string;
+  data: LocalData;
+  store: SyncStore;
+  outbox: Outbox;
+  escalations: EscalationService;
+  prodigy: ProdigyService;
+  clock: Clock;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  app: { name: string; version: string };
+  prodigyCommand(): string;
+  changed(assignmentId: string): void;
+}
+
+interface ExportRow {
+  id: number;
+  assignment_id: string;
+  dataset: string;
+  trigger: ExportTrigger;
+  annotations: number;
+  counts: string;
+  fingerprint: string;
+  package_file: string;
+  package_sha256: string;
+  package_size: number;
+  disputes: number;
+  outbox_id: number;
+  created_at: string;
+}
+
+interface Counts {
+  accept: number;
+  reject: number;
+  ignore: number;
+  flagged: number;
+  sessions: string[];
+  annotators: string[];
+}
+
+/** The package format this app writes; bumped when manifest.json changes shape. */
+const PACKAGE_FORMAT = 1;
+/** Who may read review notes and sources is the assignment's business: sources go only where it says so. */
+const INCLUDE_SOURCES = 'include_sources';
+
+function countsOf(examples: readonly Example[]): Counts {
+  const counts = { accept: 0, reject: 0, ignore: 0, flagged: 0 };
+  const sessions = new Set<string>();
+  const annotators = new Set<string>();
+  for (const example of examples) {
+    counts[example.answer] += 1;
+    if (example.flagged === true) counts.flagged += 1;
+    if (typeof example._session_id === 'string') sessions.add(example._session_id);
+    if (typeof example._annotator_id === 'string') annotators.add(example._annotator_id);
+  }
+  return { ...counts, sessions: [...sessions].sort(), annotators: [...annotators].sort() };
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * F3: finished work leaves the laptop as a package. `db-out` gives the
+ * dataset's answers; they are zipped with a manifest (checksums, counts,
+ * instructions, review notes, versions), scanned for disputes, and the package,
+ * its escalations and their notifications are queued in one transaction.
+ */
+export class ExportService {
+  private readonly running = new Map<string, Promise<ExportResult>>();
+
+  constructor(private readonly deps: ExportDeps) {}
+
+  private db() {
+    return this.deps.data.require().db;
+  }
+
+  /** How packages are sent, and what is recorded once they are. */
+  outboxKind(): OutboxKindHandler {
+    return {
+      send: packageSender.send,
+      sent: (row, remote) => {
+        this.deps.data.require().audit.append({ type: 'export.uploaded', assignmentId: row.assignment_id, details: { outbox: row.id, ...(remote as Record<string, unknown>) } });
+      },
+    };
+  }
+
+  /** One export per assignment at a time; a second request joins the first. */
+  run(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
+    const pending = this.running.get(assignmentId);
+    if (pending) return pending;
+    const started = this.export(assignmentId, trigger).finally(() => this.running.delete(assignmentId));
+    this.running.set(assignmentId, started);
+    return started;
+  }
+
+  private lastExport(assignmentId: string): ExportRow | undefined {
+    return prepared<[string], ExportRow>(this.db(), 'SELECT * FROM exports WHERE assignment_id = ? ORDER BY id DESC LIMIT 1').get(assignmentId);
+  }
+
+  private async export(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
+    const row = this.deps.store.assignment(assignmentId);
+    if (!row || (row.wiped_at && trigger !== 'before-wipe')) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    if (!JSON.parse(row.permissions).includes('upload')) throw new AppError('FILE360_REFUSED', 'This assignment does not allow uploading work, so there is nothing to export to.');
+    const project = JSON.parse(row.project) as { dataset: string; view_id?: string; low_confidence_threshold?: number; instructions_file_id?: string };
+    const home = prodigyHome(this.deps.dataDir, row.id);
+    if (!fs.existsSync(path.join(home, 'prodigy.db'))) return { exported: null, message: 'Nothing annotated yet: start a session first.' };
+
+    const createdAt = this.deps.clock.now();
+    const stamp = createdAt.toISOString().replace(/[:.]/g, '-');
+    const dir = path.join(this.deps.dataDir, 'exports', assignmentFolder(row.id));
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const jsonl = path.join(dir, `${stamp}.annotations.jsonl`);
+    try {
+      const found = await dbOut({ command: this.deps.prodigyCommand(), home, env: this.deps.env }, project.dataset, jsonl);
+      if (!found) return { exported: null, message: 'Nothing annotated yet: Prodigy has no answers in this dataset.' };
+      let examples: Example[];
+      try {
+        examples = await readExamples(jsonl);
+      } catch (error) {
+        throw new AppError('PRODIGY_FAILED', `Prodigy’s export could not be read: ${(error as Error).message}`);
+      }
+      if (examples.length === 0) return { exported: null, message: 'Nothing annotated yet: Prodigy has no answers in this dataset.' };
+      const fingerprint = await sha256File(jsonl);
+      const last = this.lastExport(row.id);
+      if (last?.fingerprint === fingerprint) {
+        return { exported: null, message: `Nothing new since the export of ${last.created_at}.` };
+      }
+
+      const counts = countsOf(examples);
+      const packageFile = path.join(dir, `${stamp}.zip`);
+      const built = await writePackage(packageFile, this.members(row, project.instructions_file_id ?? null, jsonl), (members) => this.manifest(row, project.dataset, counts, examples.length, members, trigger, createdAt), createdAt);
+      const disputes = detectDisputes(examples, { lowConfidenceThreshold: project.low_confidence_threshold ?? null, viewId: project.view_id ?? null });
+
+      const id = this.deps.data.transaction(({ db, audit }) => {
+        const name = `${project.dataset}-${stamp}.zip`;
+        const outboxId = this.deps.outbox.enqueue({
+          kind: 'package',
+          owner: { server: row.server, tenant: row.tenant, userId: row.user_id },
+          assignmentId: row.id,
+          label: `Export of “${row.name}”: ${examples.length} answers`,
+          payload: {
+            assignment_id: row.id,
+            name,
+            size: built.size,
+            sha256: built.sha256,
+            mime_type: 'application/zip',
+            metadata: { dataset: project.dataset, annotations: examples.length, manifest_version: row.synced_manifest_version ?? row.manifest_version, format: PACKAGE_FORMAT },
+          },
+          file: path.relative(this.deps.dataDir, packageFile),
+          size: built.size,
+        });
+        const exportId = Number(
+          prepared(
+            db,
+            `INSERT INTO exports (assignment_id, dataset, trigger, annotations, counts, fingerprint, package_file, package_sha256, package_size, disputes, outbox_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(row.id, project.dataset, trigger, examples.length, JSON.stringify(counts), fingerprint, path.relative(this.deps.dataDir, packageFile), built.sha256, built.size, disputes.length, outboxId, createdAt.toISOString())
+            .lastInsertRowid,
+        );
+        const escalated = this.deps.escalations.queueDisputes(audit, row, exportId, disputes, project.low_confidence_threshold ?? null);
+        audit.append({
+          type: 'export.created',
+          assignmentId: row.id,
+          details: { export: exportId, trigger, annotations: examples.length, sha256: built.sha256, size: built.size, disputes: disputes.length, escalated },
+        });
+        return exportId;
+      });
+      this.deps.changed(row.id);
+      const view = this.view(id);
+      const escalatedNote = view.escalated > 0 ? `; ${view.escalated} disputed item${view.escalated === 1 ? '' : 's'} sent for review` : '';
+      return { exported: view, message: `Exported ${examples.length} answers${escalatedNote}. The package uploads when you are online.` };
+    } finally {
+      fs.rmSync(jsonl, { force: true });
+    }
+  }
+
+  private members(row: AssignmentRow, instructionsFileId: string | null, jsonl: string): PackageMember[] {
+    const members: PackageMember[] = [{ name: 'annotations.jsonl', file: jsonl }];
+    const synced = this.deps.prodigy.syncedFiles(row);
+    const instructions = synced.find((file) => file.id === instructionsFileId);
+    if (instructions && fs.existsSync(instructions.file)) members.push({ name: `instructions/${path.posix.basename(instructions.path)}`, file: instructions.file });
+    const notes = this.deps.escalations.rows
+      .list(row.id)
+      .filter((escalation) => escalation.decision)
+      .map((escalation) => {
+        const decision = JSON.parse(escalation.decision ?? '{}') as { outcome?: string; comment?: string; actor?: { id?: string; display_name?: string }; time?: string };
+        return JSON.stringify({ escalation_id: escalation.remote_id, question: escalation.question_key, reason: escalation.reason, note: escalation.note, outcome: decision.outcome, comment: decision.comment ?? null, reviewer: decision.actor?.display_name ?? decision.actor?.id ?? null, time: decision.time });
+      });
+    if (notes.length > 0) members.push({ name: 'review-notes.jsonl', text: `${notes.join('\n')}\n` });
+    if (JSON.parse(row.permissions).includes(INCLUDE_SOURCES)) {
+      for (const file of synced) if (file.id !== instructionsFileId && fs.existsSync(file.file)) members.push({ name: `sources/${file.path}`, file: file.file });
+    }
+    return members;
+  }
+
+  private manifest(row: AssignmentRow, dataset: string, counts: Counts, total: number, members: MemberInfo[], trigger: ExportTrigger, createdAt: Date) {
+    return {
+      format: PACKAGE_FORMAT,
+      assignment_id: row.id,
+      assignment_name: row.name,
+      // File 360's version of the file subset these answers were made on.
+      manifest_version: row.synced_manifest_version ?? row.manifest_version,
+      dataset,
+      counts: { total, accept: counts.accept, reject: counts.reject, ignore: counts.ignore, flagged: counts.flagged },
+      sessions: counts.sessions,
+      annotators: counts.annotators,
+      exported_by: row.user_id,
+      trigger,
+      app: this.deps.app,
+      created: createdAt.toISOString(),
+      instructions: members.find((member) => member.path.startsWith('instructions/'))?.path ?? null,
+      review_notes: members.some((member) => member.path === 'review-notes.jsonl') ? 'review-notes.jsonl' : null,
+      sources_included: members.some((member) => member.path.startsWith('sources/')),
+      members,
+    };
+  }
+
+  view(id: number): ExportView {
+    const row = prepared<[number], ExportRow>(this.db(), 'SELECT * FROM exports WHERE id = ?').get(id);
+    if (!row) throw new AppError('NOT_FOUND', 'That export is not on this computer.');
+    const counts = JSON.parse(row.counts) as Counts;
+    const outbox = this.deps.outbox.store.get(row.outbox_id);
+    const escalated = prepared<[number], { n: number }>(this.db(), 'SELECT COUNT(*) AS n FROM escalations WHERE export_id = ?').get(row.id)?.n ?? 0;
+    return {
+      id: row.id,
+      assignmentId: row.assignment_id,
+      dataset: row.dataset,
+      trigger: row.trigger,
+      createdAt: row.created_at,
+      annotations: row.annotations,
+      counts: { accept: counts.accept, reject: counts.reject, ignore: counts.ignore, flagged: counts.flagged },
+      sessions: counts.sessions,
+      disputes: row.disputes,
+      escalated,
+      packageSize: row.package_size,
+      packageSha256: row.package_sha256,
+      upload: { state: outbox?.state ?? 'queued', lastError: outbox?.last_error ?? null },
+    };
+  }
+
+  list(assignmentId: string): ExportView[] {
+    return prepared<[string], { id: number }>(this.db(), 'SELECT id FROM exports WHERE assignment_id = ? ORDER BY id DESC LIMIT 50')
+      .all(assignmentId)
+      .map((row) => this.view(row.id));
+  }
+}

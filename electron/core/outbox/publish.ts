@@ -1,0 +1,44 @@
+import type { Owner } from '../sync/store';
+import type { Outbox } from './outbox';
+
+/** CONTRACTS §B event types the app publishes itself. */
+export type PublishType = 'review.requested' | 'decision.made' | 'annotation.completed' | 'pipeline.failed';
+
+export interface Publish {
+  owner: Owner;
+  assignmentId: string | null;
+  type: PublishType;
+  title: string;
+  summary: string;
+  users?: string[];
+  groups?: string[];
+  data: Record<string, unknown>;
+  collapseKey?: string;
+  /** Published only once this row has been sent; `data.escalation_id: null` is then the id File 360 gave it. */
+  afterId?: number | null;
+}
+
+/**
+ * Queues a Push publish (CONTRACTS §B `POST /push/v1/notifications`). It waits
+ * in the outbox until the Push client is there to send it; nothing is lost
+ * meanwhile. A publish with nobody to tell is not queued at all.
+ */
+export function queuePublish(outbox: Outbox, publish: Publish): number | null {
+  if (!publish.users?.length && !publish.groups?.length) return null;
+  return outbox.enqueue({
+    kind: 'push',
+    owner: publish.owner,
+    assignmentId: publish.assignmentId,
+    label: `Notify ${[...(publish.users ?? []), ...(publish.groups ?? [])].join(', ')}: ${publish.title}`,
+    payload: {
+      ...(publish.users?.length ? { users: publish.users } : {}),
+      ...(publish.groups?.length ? { groups: publish.groups } : {}),
+      type: publish.type,
+      title: publish.title,
+      summary: publish.summary.slice(0, 500),
+      data: publish.data,
+      ...(publish.collapseKey ? { collapse_key: publish.collapseKey } : {}),
+    },
+    afterId: publish.afterId ?? null,
+  });
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { File360Error } from '../../file360/errors';
+import type { OutboxKindHandler, SendContext } from '../kind';
+import { PermanentError } from '../outcome';
+
+export const PackagePayload = z.object({
+  assignment_id: z.string(),
+  name: z.string(),
+  size: z.int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  mime_type: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type PackagePayload = z.infer<typeof PackagePayload>;
+
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** A server that keeps moving its resume point would otherwise keep this loop going. */
+const MAX_RESUMES = 20;
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const hasCode = (error: unknown, code: string) => error instanceof File360Error && error.code === code;
+
+/**
+ * CONTRACTS §A.7: create (the key makes a repeat return the same upload and its
+ * `received`), send the missing chunks, commit with the hash. A crash anywhere
+ * resumes from what the server says it holds.
+ */
+export const packageSender: OutboxKindHandler = {
+  async send(row, ctx) {
+    const payload = PackagePayload.parse(JSON.parse(row.payload));
+    const file = path.join(ctx.dataDir, row.file ?? '');
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!row.file || !stat) throw new PermanentError(`The package file is no longer on this computer (${row.file ?? 'none'}), so it cannot be sent.`, 'FILE_MISSING');
+    if (stat.size !== payload.size) throw new PermanentError(`The package file changed on this computer after it was made (${stat.size} bytes, made with ${payload.size}).`, 'FILE_CHANGED');
+
+    const { assignment_id, ...upload } = payload;
+    for (let restart = 0; ; restart += 1) {
+      const created = await ctx.client.createUpload(assignment_id, row.idempotency_key, { kind: 'package', ...upload });
+      ctx.remember({ upload_id: created.id });
+      if (created.status !== 'committed') await sendMissing(ctx.client, created.id, created.received, created.chunk_size ?? DEFAULT_CHUNK, file, payload.size);
+      try {
+        const committed = await ctx.client.commitUpload(created.id, payload.sha256);
+        return { upload_id: created.id, file_id: committed.id };
+      } catch (error) {
+        if (!hasCode(error, 'CHECKSUM_MISMATCH')) throw error;
+        if ((await sha256Of(file)) !== payload.sha256) throw new PermanentError('The package file changed on this computer after it was made, so it was not sent.', 'FILE_CHANGED');
+        // The server dropped what it had (it said so with received: 0): send it all once more, then give up.
+        if (restart >= 1) throw new PermanentError('File 360 received different bytes than were sent, twice. Retry later, or ask your File 360 administrator.', 'CHECKSUM_MISMATCH');
+      }
+    }
+  },
+};
+
+async function sendMissing(client: SendContext['client'], uploadId: string, from: number, chunkSize: number, file: string, size: number): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    let received = from;
+    for (let resumes = 0; received < size; ) {
+      const length = Math.min(chunkSize, size - received);
+      const bytes = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(bytes, 0, length, received);
+      if (bytesRead !== length) throw new PermanentError('The package file became shorter while it was being sent.', 'FILE_CHANGED');
+      let next: number;
+      try {
+        next = (await client.putChunk(uploadId, { start: received, size }, bytes)).received;
+      } catch (error) {
+        if (!hasCode(error, 'RANGE_NOT_CONTIGUOUS') || (resumes += 1) > MAX_RESUMES) throw error;
+        next = (await client.uploadState(uploadId)).received;
+      }
+      if (next <= received && (resumes += 1) > MAX_RESUMES) throw new File360Error('invalid-response', 'File 360 stopped taking in the upload’s bytes.');
+      received = next;
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { prepared } from '../db/statements';
+import type { Owner } from '../sync/store';
+
+export const OUTBOX_KINDS = ['package', 'escalation', 'decision', 'audit', 'push'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'discarded';
+
+export interface OutboxRow {
+  id: number;
+  kind: OutboxKind;
+  idempotency_key: string;
+  server: string;
+  tenant: string;
+  user_id: string;
+  assignment_id: string | null;
+  label: string;
+  payload: string;
+  file: string | null;
+  size: number;
+  after_id: number | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_ms: number | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  remote: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+export interface NewOutboxItem {
+  kind: OutboxKind;
+  owner: Owner;
+  assignmentId?: string | null;
+  /** What the Outbox view calls it. */
+  label: string;
+  payload: unknown;
+  /** For uploads: the file, relative to the data folder. */
+  file?: string | null;
+  size?: number;
+  /** Sent only once this row has been. */
+  afterId?: number | null;
+}
+
+export type Outcome =
+  | { id: number; state: 'sent'; remote: unknown }
+  | { id: number; state: 'queued'; nextAttemptMs: number | null; error: string; code: string | null; countAttempt: boolean }
+  | { id: number; state: 'failed'; error: string; code: string | null };
+
+/** Reads and writes of the outbox table. Callers own the transactions. */
+export function createOutboxStore(db: () => Database.Database) {
+  const q = <P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(sql: string) => prepared<P, R>(db(), sql);
+
+  return {
+    /** Call inside the transaction that makes the change this row reports. */
+    enqueue(item: NewOutboxItem, now: string): number {
+      const info = q(
+        `INSERT INTO outbox (kind, idempotency_key, server, tenant, user_id, assignment_id, label, payload, file, size, after_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        item.kind,
+        randomUUID(),
+        item.owner.server,
+        item.owner.tenant,
+        item.owner.userId,
+        item.assignmentId ?? null,
+        item.label,
+        JSON.stringify(item.payload),
+        item.file ?? null,
+        item.size ?? 0,
+        item.afterId ?? null,
+        now,
+        now,
+      );
+      return Number(info.lastInsertRowid);
+    },
+
+    get(id: number): OutboxRow | undefined {
+      return q<[number], OutboxRow>('SELECT * FROM outbox WHERE id = ?').get(id);
+    },
+
+    /**
+     * Rows this account may send now, oldest first: queued, due, of a kind that
+     * has a sender, and whose predecessor (if any) has been sent.
+     */
+    due(owner: Owner, nowMs: number, kinds: readonly OutboxKind[], limit: number, skip: readonly number[]): OutboxRow[] {
+      return q<Record<string, unknown>, OutboxRow>(
+        `SELECT o.* FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
+          WHERE o.state = 'queued' AND o.server = @server AND o.tenant = @tenant AND o.user_id = @user
+            AND (o.next_attempt_ms IS NULL OR o.next_attempt_ms <= @now)
+            AND (o.after_id IS NULL OR p.state = 'sent')
+            AND o.kind IN (SELECT value FROM json_each(@kinds))
+            AND o.id NOT IN (SELECT value FROM json_each(@skip))
+          ORDER BY o.id LIMIT @limit`,
+      ).all({ server: owner.server, tenant: owner.tenant, user: owner.userId, now: nowMs, kinds: JSON.stringify(kinds), skip: JSON.stringify(skip), limit });
+    },
+
+    /** When the next queued row of this account becomes due, if any is waiting on a timer. */
+    nextDueMs(owner: Owner, kinds: readonly OutboxKind[]): number | null {
+      const row = q<Record<string, unknown>, { at: number | null }>(
+        `SELECT MIN(next_attempt_ms) AS at FROM outbox
+          WHERE state = 'queued' AND server = @server AND tenant = @tenant AND user_id = @user AND next_attempt_ms IS NOT NULL
+            AND kind IN (SELECT value FROM json_each(@kinds))`,
+      ).get({ server: owner.server, tenant: owner.tenant, user: owner.userId, kinds: JSON.stringify(kinds) });
+      return row?.at ?? null;
+    },
+
+    markSending(ids: readonly number[], now: string): void {
+      const mark = q<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'");
+      for (const id of ids) mark.run(now, id);
+    },
+
+    /** Records how sends ended. Call inside a transaction with whatever else each outcome changes. */
+    settle(outcome: Outcome, now: string): void {
+      if (outcome.state === 'sent') {
+        q("UPDATE outbox SET state = 'sent', remote = ?, sent_at = ?, last_error = NULL, last_error_code = NULL, next_attempt_ms = NULL, updated_at = ? WHERE id = ?").run(
+          JSON.stringify(outcome.remote ?? null),
+          now,
+          now,
+          outcome.id,
+        );
+      } else if (outcome.state === 'queued') {
+        q(
+          `UPDATE outbox SET state = 'queued', next_attempt_ms = ?, last_error = ?, last_error_code = ?,
+             attempts = attempts - ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+        ).run(outcome.nextAttemptMs, outcome.error, outcome.code, outcome.countAttempt ? 0 : 1, now, outcome.id);
+      } else {
+        q("UPDATE outbox SET state = 'failed', next_attempt_ms = NULL, last_error = ?, last_error_code = ?, updated_at = ? WHERE id = ?").run(
+          outcome.error,
+          outcome.code,
+          now,
+          outcome.id,
+        );
+      }
+    },
+
+    /** What a send learnt half way (an upload's id), so a retry resumes instead of starting over. */
+    remember(id: number, remote: unknown, now: string): void {
+      q('UPDATE outbox SET remote = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(remote), now, id);
+    },
+
+    /** At start: a row left `sending` by a crash goes back to the queue; its key makes the resend safe. */
+    requeueInterrupted(now: string): number {
+      return q<[string]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE state = 'sending'").run(now).changes;
+    },
+
+    /** Back online: rows that were only waiting out a network failure are due now. */
+    wakeNetworkWaits(now: string): number {
+      return q<[string]>(
+        "UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state = 'queued' AND last_error_code IN ('network', 'timeout') AND next_attempt_ms IS NOT NULL",
+      ).run(now).changes;
+    },
+
+    retry(id: number, now: string): boolean {
+      return q<[string, number]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued')").run(now, id).changes > 0;
+    },
+
+    /** `why` replaces the last error when the row ends because of another (the one it waited for was discarded). */
+    discard(id: number, now: string, why: string | null = null): boolean {
+      return (
+        q<[string | null, string, number]>(
+          "UPDATE outbox SET state = 'discarded', next_attempt_ms = NULL, last_error = COALESCE(?, last_error), updated_at = ? WHERE id = ? AND state IN ('failed', 'queued')",
+        ).run(why, now, id).changes > 0
+      );
+    },
+
+    /** Rows that wait for one that will now never be sent. */
+    dependents(id: number): OutboxRow[] {
+      return q<[number], OutboxRow>("SELECT * FROM outbox WHERE after_id = ? AND state IN ('queued', 'failed')").all(id);
+    },
+
+    list(filter: { states: readonly OutboxState[]; limit: number }): OutboxRow[] {
+      return q<[string, number], OutboxRow>(
+        `SELECT * FROM outbox WHERE state IN (SELECT value FROM json_each(?))
+          ORDER BY CASE state WHEN 'failed' THEN 0 WHEN 'sending' THEN 1 WHEN 'queued' THEN 2 ELSE 3 END, id DESC LIMIT ?`,
+      ).all(JSON.stringify(filter.states), filter.limit);
+    },
+
+    /** How many rows are still to go, by state (sent and discarded ones are history). */
+    pending(): { queued: number; sending: number; failed: number } {
+      const counts = { queued: 0, sending: 0, failed: 0 };
+      const rows = q<[], { state: keyof typeof counts; n: number }>("SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending', 'failed') GROUP BY state").all();
+      for (const row of rows) counts[row.state] = row.n;
+      return counts;
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;

@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { FAST, idle, signedInApp, until } from '../support/file360-app';
+import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { sandbox, signIn } from '../support/sandbox-file360';
+import { tempDir } from '../support/tmp';
+
+const TRIAGE = 'asg-support-triage';
+const run = promisify(execFile);
+
+/** Every member of a zip with its sha256, read by Python's zipfile: another implementation than the one that wrote it. */
+async function zipMembers(file: string): Promise<Record<string, { sha256: string; text: string | null }>> {
+  const script = `import zipfile, sys, json, hashlib
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+out = {}
+for n in z.namelist():
+    b = z.read(n)
+    out[n] = {"sha256": hashlib.sha256(b).hexdigest(), "text": b.decode("utf-8") if n.endswith((".json", ".jsonl", ".md")) else None}
+print(json.dumps(out))`;
+  const { stdout } = await run('python3', ['-c', script, file]);
+  return JSON.parse(stdout) as Record<string, { sha256: string; text: string | null }>;
+}
+
+async function annotatedApp(answers: Parameters<typeof annotate>[1]) {
+  const sb = await sandbox();
+  const dataDir = path.join(tempDir(), 'data');
+  const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning: { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } } });
+  await idle(app);
+  await app.call('sessions.start', { assignmentId: TRIAGE });
+  await annotate(await openSession(app, TRIAGE), answers);
+  return { sb, app };
+}
+
+describe('exporting answers: a package and escalations, queued together and sent once', () => {
+  it('exports when the session stops, uploads the package with its manifest, and escalates the flagged and skipped items', async () => {
+    const { sb, app } = await annotatedApp([{ answer: 'accept', accept: ['billing'] }, { answer: 'reject', flagged: true }, { answer: 'ignore' }]);
+    await app.call('sessions.stop', { assignmentId: TRIAGE });
+
+    const [exported] = await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent', 15_000);
+    expect(exported).toMatchObject({ trigger: 'session-stopped', annotations: 3, counts: { accept: 1, reject: 1, ignore: 1, flagged: 1 }, disputes: 2, escalated: 2, sessions: ['support_intents_batch7-u-ana'] });
+
+    // File 360 has the package, committed once, and it is what the manifest says.
+    const uploads = sb.admin.uploads();
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({ kind: 'package', status: 'committed', sha256: exported?.packageSha256, size: exported?.packageSize });
+    const tokens = await signIn(sb, 'ana');
+    const content = await fetch(`${sb.url}/file360/v1/files/${uploads[0]?.file_id}/content`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const zip = path.join(tempDir(), 'package.zip');
+    await fs.promises.writeFile(zip, Buffer.from(await content.arrayBuffer()));
+    const members = await zipMembers(zip);
+    expect(Object.keys(members).sort()).toEqual(['annotations.jsonl', 'instructions/guidelines.md', 'manifest.json']);
+    const manifest = JSON.parse(members['manifest.json']?.text ?? '{}') as Record<string, unknown> & { members: Array<{ path: string; sha256: string }> };
+    expect(manifest).toMatchObject({
+      format: 1,
+      assignment_id: TRIAGE,
+      dataset: 'support_intents_batch7',
+      counts: { total: 3, accept: 1, reject: 1, ignore: 1, flagged: 1 },
+      sessions: ['support_intents_batch7-u-ana'],
+      app: { version: '0.1.0-test' },
+      instructions: 'instructions/guidelines.md',
+      sources_included: false,
+      manifest_version: expect.any(String),
+    });
+    for (const member of manifest.members.filter((m) => m.path !== 'manifest.json')) expect(members[member.path]?.sha256, member.path).toBe(member.sha256);
+    const lines = (members['annotations.jsonl']?.text ?? '').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.answer).sort()).toEqual(['accept', 'ignore', 'reject']);
+
+    // The two disputed items reached File 360 as escalations, the flagged one first in priority.
+    const escalations = await until(() => Promise.resolve(sb.admin.escalations()), (list) => list.length === 2, 10_000);
+    expect(escalations.map((e) => [e.reason, e.priority]).sort()).toEqual([
+      ['flagged', 'high'],
+      ['ignored', 'normal'],
+    ]);
+    const flagged = escalations.find((e) => e.reason === 'flagged');
+    expect(flagged?.item.versions).toEqual([expect.objectContaining({ answer: 'reject', session_id: 'support_intents_batch7-u-ana', flagged: true })]);
+    expect(flagged?.item.file_ids).toHaveLength(1);
+    expect(flagged?.note).toContain('Flagged by the annotator.');
+
+    // Their notifications for the reviewers wait for the Push client; nothing else is left.
+    const outbox = await app.call('outbox.list', { show: 'pending' });
+    expect(outbox.items.map((item) => item.kind)).toEqual(['push', 'push']);
+    expect(outbox.items[0]?.waiting).toMatch(/Push connection/);
+    const audit = (await app.call('audit.list', { type: 'export.created' })).entries;
+    expect(audit[0]?.details).toMatchObject({ annotations: 3, escalated: 2, trigger: 'session-stopped' });
+  });
+
+  it('does not package the same answers twice, and escalates an item once however often it is exported', async () => {
+    const { sb, app } = await annotatedApp([{ answer: 'reject', flagged: true }]);
+    const first = await app.call('exports.run', { id: TRIAGE });
+    expect(first.exported).toMatchObject({ trigger: 'manual', annotations: 1, escalated: 1 });
+    const again = await app.call('exports.run', { id: TRIAGE });
+    expect(again).toMatchObject({ exported: null, message: expect.stringContaining('Nothing new since the export') });
+
+    await annotate(await openSession(app, TRIAGE), [{ answer: 'accept', accept: ['other'] }]);
+    const second = await app.call('exports.run', { id: TRIAGE });
+    expect(second.exported).toMatchObject({ annotations: 2, disputes: 1, escalated: 0 });
+    await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list.every((e) => e.upload.state === 'sent'), 15_000);
+    expect(sb.admin.uploads()).toHaveLength(2);
+    expect(sb.admin.escalations()).toHaveLength(1);
+  });
+
+  it('says there is nothing to export before anything was annotated', async () => {
+    const sb = await sandbox();
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { env: PRODIGY_ENV });
+    await idle(app);
+    expect(await app.call('exports.run', { id: TRIAGE })).toEqual({ exported: null, message: expect.stringContaining('Nothing annotated yet') });
+  });
+});
