@@ -9,6 +9,7 @@ import { expiryCountdown, formatBytes, formatDay, formatRelative, plural } from 
 import { useApp, useClient } from '../../store';
 import { FileList } from './FileList';
 import { useMinuteClock } from './useAssignments';
+import { WorkSection } from './WorkSection';
 
 export function AssignmentView({ id }: { id: string }) {
   const client = useClient();
@@ -123,6 +124,7 @@ export function AssignmentView({ id }: { id: string }) {
           </div>
         )}
       </dl>
+      {assignment.role === 'annotator' && <WorkSection assignment={assignment} />}
       {!assignment.wiped && (
         <section aria-labelledby="files-heading" className="files-section">
           <div className="section-bar">
