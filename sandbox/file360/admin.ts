@@ -6,6 +6,7 @@ import type { Armed } from './faults';
 import type { StoredAuditEvent } from './state/audit';
 import type { EscalationRecord } from './state/escalations';
 import type { FileChange, FileItem } from './state/files';
+import type { IdempotencyRecord } from './state/idempotency';
 import type { UploadRecord } from './state/uploads';
 
 export type AssignmentView = ReturnType<Context['assignments']['view']>;
@@ -31,6 +32,8 @@ export interface SandboxAdmin {
   escalations(): EscalationRecord[];
   /** Every audit event, the app's (with hash and prev_hash) and the server's own. */
   audit(): StoredAuditEvent[];
+  /** Every Idempotency-Key the server has taken, and what it made of it. */
+  idempotency(): IdempotencyRecord[];
   resetStats(): void;
 }
 
@@ -69,6 +72,7 @@ export function createAdmin(ctx: Context): SandboxAdmin {
     uploads: () => ctx.uploads.all(),
     escalations: () => ctx.escalations.all(),
     audit: () => ctx.audit.all(),
+    idempotency: () => ctx.idempotency.all(),
     resetStats: () => ctx.stats.reset(),
   };
 }

@@ -3,6 +3,13 @@ import canonicalize from 'canonicalize';
 import { ApiError, invalidRequest } from '../errors';
 import { sql, type Db } from './db';
 
+export interface IdempotencyRecord {
+  user_id: string;
+  scope: string;
+  key: string;
+  resource_id: string;
+}
+
 /**
  * Idempotency keys per user and endpoint: the same key with the same body
  * (compared in canonical JSON, so key order and spacing do not matter) means
@@ -23,6 +30,10 @@ export class Idempotency {
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', `Idempotency-Key: ${key}`);
     }
     return row.resource_id;
+  }
+
+  all(): IdempotencyRecord[] {
+    return sql(this.db, 'SELECT user_id, scope, key, resource_id FROM idempotency ORDER BY rowid').all() as IdempotencyRecord[];
   }
 
   remember(userId: string, scope: string, key: string, body: unknown, resourceId: string): void {

@@ -1,0 +1,115 @@
+/**
+ * The app's side of the outbox benchmark, in its own process (the sandbox runs
+ * in the parent). Prints one JSON line.
+ *   enqueue  : 100 000 outbox rows in one transaction, against plain inserts of the same rows
+ *   flush    : 10 000 small packages through the outbox (A.7: create, one chunk, commit)
+ *   baseline : the same 30 000 requests from a bare loop: no database, no retries, no bookkeeping
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { openLocalData } from '../electron/core/db/local-data';
+import { Outbox } from '../electron/core/outbox/outbox';
+import { packageSender } from '../electron/core/outbox/senders/package';
+import { createLogger } from '../electron/core/platform/logger';
+import { systemClock } from '../electron/core/ports';
+import { fixedTokenClient } from '../test/support/fixed-token';
+
+const args = JSON.parse(process.argv[2] ?? '{}') as { mode: string; dataDir: string; server: string; tenant: string; token: string; assignmentId: string; count: number; concurrency: number };
+const logger = createLogger({ sinks: [] });
+const owner = { server: args.server, tenant: args.tenant, userId: 'u-ana' };
+const print = (result: object) => process.stdout.write(`${JSON.stringify(result)}\n`);
+
+function item(i: number) {
+  return { assignment_id: args.assignmentId, name: `p-${i}.zip`, size: 1024, sha256: createHash('sha256').update(String(i)).digest('hex'), mime_type: 'application/zip', metadata: { i } };
+}
+
+if (args.mode === 'enqueue') {
+  const data = openLocalData(path.join(args.dataDir, 'app', 'companion.db'), systemClock, () => 'local', logger);
+  const outbox = new Outbox({ data, clock: systemClock, logger, dataDir: args.dataDir, connection: () => null, reachable: () => undefined, changed: () => undefined });
+  const started = performance.now();
+  data.transaction(() => {
+    for (let i = 0; i < args.count; i += 1) outbox.enqueue({ kind: 'package', owner, assignmentId: args.assignmentId, label: `Export ${i}`, payload: item(i), file: `exports/p-${i}.zip`, size: 1024 });
+  });
+  const appMs = performance.now() - started;
+
+  // The same rows through one prepared INSERT, on a database opened the same way (WAL, synchronous=FULL).
+  fs.mkdirSync(path.join(args.dataDir, 'plain'), { recursive: true });
+  const plain = new Database(path.join(args.dataDir, 'plain', 'plain.db'));
+  plain.pragma('journal_mode = WAL');
+  plain.pragma('synchronous = FULL');
+  plain.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, kind TEXT, key TEXT UNIQUE, server TEXT, tenant TEXT, user_id TEXT, assignment_id TEXT, label TEXT, payload TEXT, file TEXT, size INTEGER, created_at TEXT)');
+  const insert = plain.prepare('INSERT INTO rows (kind, key, server, tenant, user_id, assignment_id, label, payload, file, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const plainStarted = performance.now();
+  plain.transaction(() => {
+    for (let i = 0; i < args.count; i += 1) {
+      insert.run('package', randomBytes(16).toString('hex'), owner.server, owner.tenant, owner.userId, args.assignmentId, `Export ${i}`, JSON.stringify(item(i)), `exports/p-${i}.zip`, 1024, new Date().toISOString());
+    }
+  })();
+  print({ appMs, baselineMs: performance.now() - plainStarted });
+  await outbox.close();
+  data.close();
+  process.exit(0);
+}
+
+const { client, http } = fixedTokenClient(args.server, args.token);
+const bytes = randomBytes(1024);
+const sha256 = createHash('sha256').update(bytes).digest('hex');
+const upload = (i: number) => ({ assignment_id: args.assignmentId, name: `p-${i}.zip`, size: bytes.length, sha256, mime_type: 'application/zip', metadata: { i } });
+
+if (args.mode === 'baseline') {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: args.concurrency }, async () => {
+      for (let i = next++; i < args.count; i = next++) {
+        const { assignment_id, ...body } = upload(i);
+        const created = await client.createUpload(assignment_id, `${args.dataDir}-${i}`, { kind: 'package', ...body });
+        await client.putChunk(created.id, { start: 0, size: bytes.length }, bytes);
+        await client.commitUpload(created.id, sha256);
+      }
+    }),
+  );
+  print({ ms: performance.now() - started });
+  await http.close();
+  process.exit(0);
+}
+
+// flush: the rows and their files are made first (not timed), then the outbox sends them all.
+const data = openLocalData(path.join(args.dataDir, 'companion.db'), systemClock, () => 'local', logger);
+fs.mkdirSync(path.join(args.dataDir, 'exports'), { recursive: true });
+let finish: () => void = () => undefined;
+const finished = new Promise<void>((resolve) => (finish = resolve));
+const outbox = new Outbox({
+  data,
+  clock: systemClock,
+  logger,
+  dataDir: args.dataDir,
+  connection: () => ({ client, owner }),
+  reachable: () => undefined,
+  changed: () => {
+    const pending = outbox.store.pending();
+    if (pending.queued + pending.sending === 0) finish();
+  },
+  concurrency: args.concurrency,
+});
+outbox.register('package', packageSender);
+data.transaction(() => {
+  for (let i = 0; i < args.count; i += 1) {
+    fs.writeFileSync(path.join(args.dataDir, 'exports', `p-${i}.zip`), bytes);
+    outbox.enqueue({ kind: 'package', owner, assignmentId: args.assignmentId, label: `Export ${i}`, payload: upload(i), file: `exports/p-${i}.zip`, size: bytes.length });
+  }
+});
+await new Promise((resolve) => setImmediate(resolve));
+const started = performance.now();
+outbox.start();
+await finished;
+const ms = performance.now() - started;
+const pending = outbox.store.pending();
+print({ ms, failed: pending.failed, sent: outbox.store.list({ states: ['sent'], limit: args.count }).length });
+await outbox.close();
+data.close();
+await http.close();
+process.exit(0);
