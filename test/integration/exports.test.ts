@@ -93,7 +93,7 @@ describe('exporting answers: a package and escalations, queued together and sent
     const first = await app.call('exports.run', { id: TRIAGE });
     expect(first.exported).toMatchObject({ trigger: 'manual', annotations: 1, escalated: 1 });
     const again = await app.call('exports.run', { id: TRIAGE });
-    expect(again).toMatchObject({ exported: null, message: expect.stringContaining('Nothing new since the export') });
+    expect(again).toMatchObject({ exported: null, message: expect.stringContaining('Nothing new since the last export') });
 
     await annotate(await openSession(app, TRIAGE), [{ answer: 'accept', accept: ['other'] }]);
     const second = await app.call('exports.run', { id: TRIAGE });

@@ -56,9 +56,15 @@ function trimmed(task: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-/** The escalation as CONTRACTS §A.8 takes it; the file is named, not copied, and only where the assignment allows escalating. */
+/**
+ * The escalation as CONTRACTS §A.8 takes it; the file is named, not copied.
+ * The item also carries the assignment's name and labels (extra fields the
+ * contract's item allows): a reviewer does not have the assignment, and a
+ * correction may need a label no annotator chose.
+ */
 function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inputHash' | 'taskHash' | 'task' | 'versions'>, reason: EscalationReason, note: string, priority: 'normal' | 'high') {
   const meta = (dispute.task.meta ?? {}) as Record<string, unknown>;
+  const project = JSON.parse(row.project) as { labels?: string[] };
   return {
     assignment_id: row.id,
     reason,
@@ -77,6 +83,8 @@ function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inpu
         ...(accept === undefined ? {} : { accept }),
       })),
       file_ids: typeof meta.file_id === 'string' ? [meta.file_id] : [],
+      assignment_name: row.name,
+      labels: project.labels ?? [],
     },
   };
 }
@@ -104,13 +112,22 @@ export class EscalationService {
       sent: (outboxRow, remote) => {
         const escalation = this.rows.byOutbox(outboxRow.id);
         const answer = remote as { id: string; state: 'open' | 'claimed' | 'completed' };
-        if (escalation) this.rows.sent(escalation.id, answer.id, answer.state, this.now());
+        if (!escalation) return;
+        this.rows.sent(escalation.id, answer.id, answer.state, this.now());
+        this.deps.data.require().audit.append({ type: 'escalation.sent', assignmentId: escalation.assignment_id, details: { escalation: escalation.id, remote: answer.id } });
+        this.changedSoon();
       },
       ended: (outboxRow) => {
         const escalation = this.rows.byOutbox(outboxRow.id);
         if (escalation) this.rows.setState(escalation.id, 'failed', this.now());
+        this.changedSoon();
       },
     };
+  }
+
+  /** Tells the UI once the transaction this runs in has committed. */
+  private changedSoon(): void {
+    setImmediate(() => this.deps.changed());
   }
 
   /**

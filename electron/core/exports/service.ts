@@ -149,7 +149,7 @@ export class ExportService {
       const fingerprint = await sha256File(jsonl);
       const last = this.lastExport(row.id);
       if (last?.fingerprint === fingerprint) {
-        return { exported: null, message: `Nothing new since the export of ${last.created_at}.` };
+        return { exported: null, message: 'Nothing new since the last export: every answer is already in a package.' };
       }
 
       const counts = countsOf(examples);

@@ -37,6 +37,7 @@ export function outboxItem(row: OutboxRow, deps: OutboxViewDeps): OutboxItem {
     size: row.size,
     state: row.state,
     waiting: waiting(row, deps, predecessor),
+    canRetry: row.state === 'failed' || (row.state === 'queued' && deps.sendable(row.kind)),
     attempts: row.attempts,
     nextAttemptAt: row.state === 'queued' && row.next_attempt_ms !== null ? new Date(row.next_attempt_ms).toISOString() : null,
     lastError: row.state === 'sent' ? null : row.last_error,
@@ -59,6 +60,7 @@ export function outboxHandlers(deps: OutboxViewDeps) {
     'outbox.retry': ({ id }) => {
       const row = item(id);
       if (row.state !== 'failed' && row.state !== 'queued') throw new AppError('NOT_FOUND', 'Only an item that is waiting or failed can be retried.');
+      if (!deps.sendable(row.kind)) throw new AppError('NOT_FOUND', 'This notification goes once the Push connection exists; there is nothing to retry yet.');
       deps.data.transaction(({ audit }) => audit.append({ type: 'outbox.retried', assignmentId: row.assignment_id, details: { outbox: id, kind: row.kind, label: row.label, lastError: row.last_error } }));
       deps.outbox.retry(id);
       return outboxItem(item(id), deps);

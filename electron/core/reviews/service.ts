@@ -45,6 +45,8 @@ interface LocalDecision {
   corrected_task?: Record<string, unknown>;
   comment?: string;
   decided_at: string;
+  /** The reviewer, so the decision reads right before File 360's copy comes back. */
+  actor: Person;
 }
 
 const DUE_WINDOW_MS = { overdue: 0, day: 86_400_000, week: 7 * 86_400_000 } as const;
@@ -99,8 +101,9 @@ export class ReviewService {
         const { escalation_id: id } = JSON.parse(row.payload) as { escalation_id: string };
         const review = this.rows.get({ server: row.server, tenant: row.tenant, userId: row.user_id }, id);
         const local = review?.local_decision ? (JSON.parse(review.local_decision) as LocalDecision) : null;
-        if (local) this.rows.completed(id, { ...local, actor: { id: row.user_id }, time: local.decided_at }, this.now());
+        if (local) this.rows.completed(id, { ...local, time: local.decided_at }, this.now());
         this.deps.data.require().audit.append({ type: 'decision.sent', assignmentId: row.assignment_id, details: { escalation: id, outcome: local?.outcome ?? null, remote } });
+        setImmediate(() => this.deps.changed());
       },
     };
   }
@@ -159,7 +162,7 @@ export class ReviewService {
     return {
       id: row.id,
       assignmentId: row.assignment_id,
-      assignmentName: this.deps.store.assignment(row.assignment_id)?.name ?? null,
+      assignmentName: this.deps.store.assignment(row.assignment_id)?.name ?? (typeof item.assignment_name === 'string' ? item.assignment_name : null),
       reason: row.reason as EscalationReason,
       priority: row.priority,
       state: row.state,
@@ -188,7 +191,9 @@ export class ReviewService {
     const task = item.task;
     const options = Array.isArray(task.options) ? (task.options as Array<{ id?: unknown; text?: unknown }>).map((option) => String(option.id ?? option.text)) : [];
     const seen = versions.flatMap((version) => [...version.spans.map((span) => String(span.label ?? '')), version.label ?? '']);
-    const labels = [...new Set([...options, ...seen, typeof task.label === 'string' ? task.label : ''])].filter(Boolean);
+    // The project's labels travel with the item (this app adds them), so a correction can use one nobody chose.
+    const project = Array.isArray(item.labels) ? (item.labels as unknown[]).map(String) : [];
+    const labels = [...new Set([...options, ...project, ...seen, typeof task.label === 'string' ? task.label : ''])].filter(Boolean);
     return {
       ...this.summary(row, owner),
       note: row.note,
@@ -231,7 +236,7 @@ export class ReviewService {
       problem = `${nameOf(JSON.parse(row.assignee ?? 'null') as Person | null) ?? 'Another reviewer'} is working on this item.`;
     } else if (row.state === 'completed') {
       const decision = row.decision ? (JSON.parse(row.decision) as { actor: Person }) : null;
-      problem = decision ? `${nameOf(decision.actor)} already decided this item.` : 'This item was already decided.';
+      problem = decision?.actor.id === connection.owner.userId ? 'You decided this item.' : decision ? `${nameOf(decision.actor)} already decided this item.` : 'This item was already decided.';
     }
     return this.detail(row, connection.owner, problem);
   }
@@ -256,7 +261,13 @@ export class ReviewService {
     if (row.state === 'claimed' && !this.mine(row, connection.owner)) throw new AppError('FILE360_REFUSED', 'Another reviewer is working on this item.');
     const item = JSON.parse(row.item) as Item;
     const correctedTask = this.decidedTask(item, input);
-    const local: LocalDecision = { outcome: input.outcome, ...(correctedTask ? { corrected_task: correctedTask } : {}), ...(input.comment ? { comment: input.comment } : {}), decided_at: this.now() };
+    const local: LocalDecision = {
+      outcome: input.outcome,
+      ...(correctedTask ? { corrected_task: correctedTask } : {}),
+      ...(input.comment ? { comment: input.comment } : {}),
+      decided_at: this.now(),
+      actor: { id: connection.owner.userId, display_name: connection.displayName },
+    };
     const creator = JSON.parse(row.created_by) as Person;
     this.deps.data.transaction(({ audit }) => {
       const outboxId = this.deps.outbox.enqueue({
@@ -298,7 +309,8 @@ export class ReviewService {
     if (!version) throw new AppError('INVALID_INPUT', 'That version is not one of this item’s.');
     return {
       ...base,
-      answer: version.answer === 'reject' ? 'reject' : 'accept',
+      // Approving a skip keeps it a skip.
+      answer: version.answer === 'reject' || version.answer === 'ignore' ? version.answer : 'accept',
       ...(version.accept ? { accept: version.accept } : {}),
       ...(version.spans ? { spans: version.spans } : {}),
       ...(version.label ? { label: version.label } : {}),

@@ -35,8 +35,16 @@ export function StatusArea() {
           </button>
         </div>
       )}
-      <button type="button" className="link-button status-line muted" onClick={() => navigate({ section: 'outbox' })}>
-        {status.queued === 0 ? 'Nothing waiting to upload' : `${plural(status.queued, 'item')} waiting to upload`}
+      <button type="button" className="link-button status-line muted" data-testid="status-outbox" onClick={() => navigate({ section: 'outbox' })}>
+        <span>
+          {status.queued > 0
+            ? `${status.failed > 0 ? status.queued.toLocaleString() : plural(status.queued, 'item')} waiting to upload`
+            : status.failed === 0
+              ? 'Nothing waiting to upload'
+              : null}
+          {status.queued > 0 && status.failed > 0 && ' · '}
+          {status.failed > 0 && <strong className="warn-text">{status.queued > 0 ? `${status.failed.toLocaleString()} failed` : `${plural(status.failed, 'item')} failed to upload`}</strong>}
+        </span>
       </button>
       {status.keychain.kind === 'memory' && (
         <button

@@ -26,10 +26,11 @@ export function SyncBadge({ assignment, progress }: { assignment: AssignmentSumm
 export function ProgressBar({ progress }: { progress: SyncProgress }) {
   const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : progress.filesTotal > 0 ? progress.filesDone / progress.filesTotal : 1;
   const percent = Math.floor(fraction * 100);
-  const parts = [
-    `${plural(progress.filesDone, 'file')} of ${progress.filesTotal.toLocaleString()}`,
-    `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`,
-  ];
+  // A sync that found nothing to fetch has no counts worth reading: "0 files of 0" says less than "up to date".
+  const nothingToFetch = progress.state === 'finished' && progress.filesTotal === 0;
+  const parts = nothingToFetch
+    ? ['every file was already up to date']
+    : [`${plural(progress.filesDone, 'file')} of ${progress.filesTotal.toLocaleString()}`, `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`];
   if (progress.state === 'syncing' && progress.rateBytesPerSecond > 0) parts.push(formatRate(progress.rateBytesPerSecond));
   if (progress.state === 'syncing' && progress.etaSeconds !== null && progress.etaSeconds > 0) parts.push(`about ${formatDuration(progress.etaSeconds)} left`);
   return (

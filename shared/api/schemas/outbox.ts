@@ -17,6 +17,8 @@ export const OutboxItem = z.strictObject({
   state: OutboxState,
   /** Why a queued item is not going right now, in words (sign-in, offline, what it waits for). */
   waiting: z.string().nullable(),
+  /** Whether Retry can do anything now (a failed item, or one waiting on a timer; not one waiting for a client the app lacks). */
+  canRetry: z.boolean(),
   attempts: z.int().min(0),
   nextAttemptAt: z.string().nullable(),
   /** The last failure, in words. */

@@ -38,7 +38,7 @@ export const packageSender: OutboxKindHandler = {
     const payload = PackagePayload.parse(JSON.parse(row.payload));
     const file = path.join(ctx.dataDir, row.file ?? '');
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!row.file || !stat) throw new PermanentError(`The package file is no longer on this computer (${row.file ?? 'none'}), so it cannot be sent.`, 'FILE_MISSING');
+    if (!row.file || !stat) throw new PermanentError(`The package file ${path.basename(row.file ?? '')} is no longer on this computer, so it cannot be sent. Discard it and export again.`, 'FILE_MISSING');
     if (stat.size !== payload.size) throw new PermanentError(`The package file changed on this computer after it was made (${stat.size} bytes, made with ${payload.size}).`, 'FILE_CHANGED');
 
     const { assignment_id, ...upload } = payload;

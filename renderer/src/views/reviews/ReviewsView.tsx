@@ -1,11 +1,11 @@
-import { EmptyState, Page } from '../../components/Page';
+import { useApp } from '../../store';
+import { ReviewItem } from './ReviewItem';
+import { ReviewList } from './ReviewList';
+import './reviews.css';
 
+/** Reviews: the escalations to decide, or one of them when the route names it. */
 export function ReviewsView() {
-  return (
-    <Page title="Reviews" subtitle="Items escalated to you as a subject-matter expert.">
-      <EmptyState icon="reviews" title="No items to review">
-        <p>When an annotator escalates an item to one of your reviewer groups, it appears here with the competing labels and their note.</p>
-      </EmptyState>
-    </Page>
-  );
+  const id = useApp((state) => state.route.id);
+  // A new id is a new item: its page starts afresh (and claims it).
+  return id ? <ReviewItem key={id} id={id} /> : <ReviewList />;
 }

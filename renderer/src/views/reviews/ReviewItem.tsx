@@ -1,0 +1,242 @@
+import { useEffect, useState } from 'react';
+import type { ReviewDetail } from '../../../../shared/api/schemas/reviews';
+import { routeToHash } from '../../../../shared/routes';
+import { errorMessage } from '../../client';
+import { Page } from '../../components/Page';
+import { formatDateTime, formatRelative } from '../../format';
+import { useApp, useClient } from '../../store';
+import { DecisionPanel } from './Decision';
+import { DueText, ReviewStatus } from './ReviewList';
+import { TaskContent, TaskMeta } from './TaskView';
+import { Versions } from './Versions';
+import { useNow } from './useNow';
+import { OUTCOME_WORDS, REASON_TITLES, REASON_WORDS, capitalize, noteHeading, pendingWords, personWords, sinceWords } from './words';
+
+const BackLink = () => (
+  <a className="back-link" href={routeToHash({ section: 'reviews' })}>
+    ← All reviews
+  </a>
+);
+
+/** After a decision: what was decided, by whom, and where it is on its way. */
+function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | null }) {
+  const navigate = useApp((state) => state.navigate);
+  const status = useApp((state) => state.status);
+  const now = useNow();
+  const online = status?.connection === 'online';
+  const pending = detail.pending;
+  const decision = detail.decision;
+  const who = personWords(decision?.reviewer ?? null, status?.user);
+  const mine = Boolean(pending) || who === 'you';
+  const outcome = pending?.outcome ?? decision?.outcome;
+  const shownComment = comment ?? decision?.comment ?? null;
+
+  let heading: string;
+  if (outcome) heading = mine ? `You ${OUTCOME_WORDS[outcome].toLowerCase()} this item` : `${capitalize(who ?? 'another reviewer')} ${OUTCOME_WORDS[outcome].toLowerCase()} this item`;
+  else heading = 'This item is decided';
+
+  let progress: string;
+  let tone = 'banner-ok';
+  if (pending) {
+    progress = pendingWords(pending, online);
+    if (pending.state === 'failed') {
+      tone = 'banner-error';
+      progress = `Not sent: ${pending.error ?? 'File 360 refused it.'} Retry or discard it in the Outbox.`;
+    } else if (pending.state === 'queued' && !online) {
+      tone = 'banner-warn';
+      progress = 'Saved on this computer. Sent when you are online.';
+    } else if (pending.state === 'discarded') {
+      tone = 'banner-warn';
+      progress = 'It was discarded in the Outbox and will not be sent.';
+    } else progress = `Saved on this computer. ${progress}.`.replace('….', '…');
+  } else if (decision) {
+    const when = sinceWords(formatRelative(decision.time, now));
+    progress = mine ? `Sent to File 360 ${when}. The annotator’s app puts it into Prodigy with your comment.` : `Decided ${when}.`;
+  } else progress = '';
+
+  return (
+    <section className="card rv-outcome" aria-labelledby="rv-outcome-heading" data-testid="review-outcome">
+      <h2 id="rv-outcome-heading">{heading}</h2>
+      {progress && (
+        <div className={`banner ${tone}`} role="status" data-testid="review-outcome-state">
+          {progress}
+        </div>
+      )}
+      {shownComment && (
+        <figure className="rv-outcome-comment">
+          <figcaption className="muted small">Comment</figcaption>
+          <blockquote>{shownComment}</blockquote>
+        </figure>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button primary" onClick={() => navigate({ section: 'reviews' })}>
+          Back to reviews
+        </button>
+        {pending?.state === 'failed' && (
+          <button type="button" className="button" onClick={() => navigate({ section: 'outbox' })}>
+            Open the Outbox
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** One escalation: opening it claims it; the reviewer reads the note and the versions, and decides. */
+export function ReviewItem({ id }: { id: string }) {
+  const client = useClient();
+  const status = useApp((state) => state.status);
+  const [detail, setDetail] = useState<ReviewDetail | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [picked, setPicked] = useState<number | null>(null);
+  const [comment, setComment] = useState<string | null>(null);
+  const now = useNow();
+
+  // Opening claims the item, so it happens once per visit, not on every change.
+  useEffect(() => {
+    let current = true;
+    client.call('reviews.open', { id }).then(
+      (opened) => {
+        if (!current) return;
+        setDetail(opened);
+        setPicked(opened.versions.length === 1 ? 0 : null);
+        setProblem(null);
+      },
+      (error: unknown) => current && setProblem(errorMessage(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, id]);
+
+  // Later changes (sent, failed, decided elsewhere) come from the list, which does not claim again.
+  useEffect(() => {
+    const update = () => {
+      client.call('reviews.list', { state: 'all', due: 'any' }).then(
+        (list) => {
+          const found = list.items.find((item) => item.id === id);
+          if (found) setDetail((shown) => (shown ? { ...shown, ...found } : shown));
+        },
+        () => undefined,
+      );
+    };
+    const offReviews = client.on('reviews.changed', update);
+    const offOutbox = client.on('outbox.changed', update);
+    return () => {
+      offReviews();
+      offOutbox();
+    };
+  }, [client, id]);
+
+  if (problem) {
+    return (
+      <Page title="Review item">
+        <BackLink />
+        <div className="banner banner-error" role="alert">
+          {problem}
+        </div>
+      </Page>
+    );
+  }
+  if (!detail) {
+    return (
+      <Page title="Review item">
+        <BackLink />
+        <p className="muted" aria-busy="true">
+          Opening the item…
+        </p>
+      </Page>
+    );
+  }
+
+  const me = status?.user;
+  const raised = formatRelative(detail.created, now);
+  const online = status?.connection === 'online';
+  const decided = Boolean(detail.pending || detail.decision || detail.state === 'completed');
+  const someoneElse = detail.state === 'claimed' && !detail.mine;
+  const canDecide = !decided && !someoneElse;
+  const claimed = detail.mine ? 'You' : detail.claimedBy;
+  // Once decided by this reviewer, "already decided" says nothing new.
+  const showClaimProblem = detail.claimProblem && !(decided && (detail.pending || personWords(detail.decision?.reviewer ?? null, me) === 'you'));
+
+  return (
+    <Page title={REASON_TITLES[detail.reason]} subtitle={`${detail.assignmentName ? `${detail.assignmentName} · ` : ''}Raised by ${detail.raisedBy} ${sinceWords(raised)}`}>
+      <BackLink />
+      {showClaimProblem && (
+        <div className="banner banner-warn" role="alert" data-testid="claim-problem">
+          <span>
+            {detail.claimProblem}
+            {!canDecide && ' You can read it, but not decide it.'}
+          </span>
+        </div>
+      )}
+      <dl className="facts facts-row rv-facts">
+        <div>
+          <dt>Reason</dt>
+          <dd>
+            <span className={`badge rv-reason rv-reason-${detail.reason}`}>{REASON_WORDS[detail.reason]}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Priority</dt>
+          <dd>{detail.priority === 'high' ? <span className="badge rv-high">High</span> : 'Normal'}</dd>
+        </div>
+        <div>
+          <dt>Due</dt>
+          <dd>
+            <DueText review={detail} now={now} />
+          </dd>
+        </div>
+        <div>
+          <dt>Raised by</dt>
+          <dd title={formatDateTime(detail.created)}>{detail.raisedBy}</dd>
+        </div>
+        <div>
+          <dt>Claimed by</dt>
+          <dd data-testid="claimed-by">{claimed ?? 'Nobody'}</dd>
+        </div>
+        <div>
+          <dt>State</dt>
+          <dd>
+            <ReviewStatus review={detail} online={online} me={me} />
+          </dd>
+        </div>
+      </dl>
+
+      <section className="rv-note" aria-labelledby="rv-note-heading">
+        <h2 id="rv-note-heading">
+          {noteHeading(detail.reason, detail.raisedBy)}
+        </h2>
+        <p data-testid="review-note">{detail.note.trim() || 'No note was left with this item.'}</p>
+      </section>
+
+      <section className="card rv-item" aria-labelledby="rv-item-heading">
+        <h2 id="rv-item-heading">The item</h2>
+        <TaskContent task={detail.task} spans={[]} labels={detail.labels} />
+        <TaskMeta task={detail.task} />
+      </section>
+
+      <section className="rv-versions-section" aria-labelledby="rv-versions-heading">
+        <div className="section-bar">
+          <h2 id="rv-versions-heading">{detail.versions.length > 1 ? `${detail.versions.length} versions, side by side` : 'The annotator’s version'}</h2>
+          {canDecide && detail.versions.length > 1 && <span className="muted small">Pick the version you approve, or correct one.</span>}
+        </div>
+        <Versions detail={detail} picked={picked} onPick={setPicked} disabled={!canDecide} />
+      </section>
+
+      {canDecide ? (
+        <DecisionPanel
+          detail={detail}
+          picked={picked}
+          disabled={false}
+          onDecided={(decidedDetail, text) => {
+            setDetail(decidedDetail);
+            setComment(text || null);
+          }}
+        />
+      ) : decided ? (
+        <Outcome detail={detail} comment={comment} />
+      ) : null}
+    </Page>
+  );
+}
