@@ -9,8 +9,6 @@ export interface SendContext {
   dataDir: string;
   /** The row this one waited for, already sent (its `remote` holds what the server answered). */
   predecessor: OutboxRow | null;
-  /** Keeps what a send learnt half way (an upload id), so the next attempt resumes. */
-  remember(remote: unknown): void;
 }
 
 /** How one kind of outbox item is sent, and what its owner records once it has been. */

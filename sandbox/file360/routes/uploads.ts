@@ -80,7 +80,8 @@ function parseContentRange(ex: Exchange, upload: UploadRecord): { start: number;
 
 /** Writes the part of the body past `received` at its place in the staging file; returns the bytes the body held. */
 async function appendChunk(ex: Exchange, file: string, start: number, received: number): Promise<number> {
-  const handle = await fs.promises.open(file, 'r+');
+  // Created by the first chunk (not at create time: most uploads are small, and a file per create costs).
+  const handle = await fs.promises.open(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   let offset = start;
   try {
     for await (const chunk of ex.req as AsyncIterable<Buffer>) {
@@ -132,6 +133,8 @@ async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
   }
   if (sha256 !== actual) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The SHA-256 given does not match the bytes received.', `Received bytes hash to ${actual}.`);
   const blobPath = `${upload.id}.blob`;
+  // An empty upload never sent a chunk, so it has no part file yet.
+  if (upload.size === 0) await fs.promises.writeFile(part, '');
   await fs.promises.rename(part, path.join(ctx.blobDir, blobPath));
   const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, actual, upload.mime_type);
   ctx.uploads.committed(upload.id, file.id);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxClock } from '../clock';
 import { notFound } from '../errors';
@@ -42,7 +41,6 @@ export class Uploads {
   create(assignmentId: string, userId: string, upload: NewUpload): UploadRecord {
     const id = `upl-${randomUUID()}`;
     const now = this.clock.now().toISOString();
-    fs.writeFileSync(this.partPath(id), '');
     sql(
       this.db,
       `INSERT INTO uploads (id, assignment_id, user_id, kind, name, size, sha256, mime_type, metadata, status, created, updated)

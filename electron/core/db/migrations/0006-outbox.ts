@@ -34,7 +34,8 @@ export default {
       updated_at       TEXT NOT NULL
     );
     CREATE INDEX outbox_pending ON outbox (state, id) WHERE state IN ('queued', 'sending', 'failed');
-    CREATE INDEX outbox_by_assignment ON outbox (assignment_id, id);
+    -- What the sender looks for next: without it every look scans past all the rows already sent.
+    CREATE INDEX outbox_queued ON outbox (id) WHERE state = 'queued';
     CREATE INDEX outbox_after ON outbox (after_id) WHERE after_id IS NOT NULL;
 
     CREATE TABLE exports (

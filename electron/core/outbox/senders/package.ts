@@ -44,7 +44,6 @@ export const packageSender: OutboxKindHandler = {
     const { assignment_id, ...upload } = payload;
     for (let restart = 0; ; restart += 1) {
       const created = await ctx.client.createUpload(assignment_id, row.idempotency_key, { kind: 'package', ...upload });
-      ctx.remember({ upload_id: created.id });
       if (created.status !== 'committed') await sendMissing(ctx.client, created.id, created.received, created.chunk_size ?? DEFAULT_CHUNK, file, payload.size);
       try {
         const committed = await ctx.client.commitUpload(created.id, payload.sha256);
