@@ -86,7 +86,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   });
 
   const status = (): Status => {
-    const pending = data.problem() ? { queued: 0, sending: 0, failed: 0 } : outbox.store.pending();
+    // Items that cannot go yet (Push publishes, until the Push client exists) are in the Outbox, not in this count.
+    const pending = data.problem() ? { queued: 0, sending: 0, failed: 0 } : outbox.store.pending(outbox.sendable());
     return {
       connection: file360.connectionState(),
       server: settings.values().server,
@@ -278,7 +279,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       outbox,
       data,
       owner: () => connection()?.owner ?? null,
-      sendable: (kind) => kind !== 'push',
+      sendable: (kind) => outbox.sendable().includes(kind),
     }),
   };
 

@@ -63,6 +63,9 @@ export async function signedInApp(sb: File360Sandbox, dataDir: string, options: 
     tuning: options.tuning ?? FAST,
   });
   if (!app.companion.status().user) {
+    // A database the app refused at start makes sign-in fail with a misleading NO_SERVER; say the real cause.
+    const { startupProblem } = await app.call('app.info');
+    if (startupProblem) throw new Error(`the app refused its database: ${startupProblem.code} ${startupProblem.message}`);
     const signedIn = nextEvent(app, 'auth.changed', (state) => state.state !== 'waiting');
     await app.call('auth.signIn');
     const state = await signedIn;

@@ -59,7 +59,7 @@ export class Outbox {
   }
 
   /** Kinds that can be sent now; the others wait in the queue (push, until its client exists). */
-  private sendable(): OutboxKind[] {
+  sendable(): OutboxKind[] {
     return [...this.kinds.keys()];
   }
 

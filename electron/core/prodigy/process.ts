@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { parse } from 'shell-quote';
 import { AppError } from '../errors';
@@ -60,9 +61,24 @@ export function freePort(): Promise<number> {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !hasExited(pid);
+}
+
+/**
+ * A Prodigy whose app was killed is re-parented; once stopped it stays a zombie
+ * until its new parent reaps it, and signal 0 still reaches a zombie. It runs
+ * nothing and holds no port, so it counts as gone.
+ */
+function hasExited(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
 
