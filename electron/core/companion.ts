@@ -24,6 +24,11 @@ import { escalationHandlers } from './escalations/escalation-handlers';
 import { EscalationService } from './escalations/service';
 import { exportHandlers } from './exports/export-handlers';
 import { ExportService } from './exports/service';
+import { Announcer } from './app-events/announce';
+import { NotificationCenter } from './notifications/center';
+import { notificationHandlers } from './notifications/notifications-handlers';
+import { notificationRules } from './notifications/rules';
+import { DEFAULT_REMINDER_SETTINGS, Reminders } from './reminders/reminders';
 import { queueAuditBatches } from './outbox/audit-batches';
 import { Outbox } from './outbox/outbox';
 import { outboxHandlers } from './outbox/outbox-handlers';
@@ -95,6 +100,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       queued: pending.queued + pending.sending,
       failed: pending.failed,
       keychain: secrets.status,
+      unread: data.problem() || !connection() ? 0 : center.unreadCount(),
+      push: 'off',
     };
   };
   const statusChanged = () => events.emit('status.changed', status());
@@ -120,6 +127,30 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     changed: () => outboxChanged.poke(),
     ...tuning.outbox,
   });
+
+  const notificationsChanged = throttle(() => {
+    events.emit('notifications.changed', { unread: status().unread });
+    statusChanged();
+  }, 250);
+  const center = new NotificationCenter({
+    db: () => data.require().db,
+    owner: () => connection()?.owner ?? null,
+    clock,
+    notifier,
+    logger,
+    rules: () => notificationRules(settings.values()),
+    onChange: () => notificationsChanged.poke(),
+  });
+  const reminders = new Reminders({
+    db: () => data.require().db,
+    owner: () => connection()?.owner ?? null,
+    clock,
+    logger,
+    settings: () => ({ ...DEFAULT_REMINDER_SETTINGS, offsetsHours: settings.values().reminderHours }),
+    deliver: (batch) => center.receive(batch),
+  });
+
+  const announcer = new Announcer({ outbox, db: () => data.require().db, assignment: (id) => engine.store.assignment(id) });
 
   // Declared before the engine, which stops an assignment's session before wiping it.
   let prodigy: ProdigyService | null = null;
@@ -156,6 +187,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     env: config.env,
     timeouts: tuning.prodigy,
     pickPort: tuning.pickPort,
+    failed: (id, failure) =>
+      announcer.pipelineFailed(id, failure.reason === 'crashed' ? 'Prodigy crashed' : 'Task files could not be read', failure.message, { reason: failure.reason }),
     ended: (id) => {
       if (!settings.values().autoExport) return;
       const run = exports?.run(id, 'session-stopped').catch((error: unknown) => logger.warn('answers could not be exported after a session', { assignmentId: id, error }));
@@ -191,6 +224,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     app: { name: config.appName, version: config.version },
     prodigyCommand: () => settings.values().prodigyCommand,
     changed: (assignmentId) => events.emit('exports.changed', { assignmentId }),
+    uploaded: (row, remote) => announcer.packageUploaded(row, remote),
   });
   const reviews = new ReviewService({
     data,
@@ -218,6 +252,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       queueAuditBatches(data, outbox, current.owner);
       outbox.kick();
       await Promise.all([escalations.refreshDecisions(), reviews.refresh()]);
+      // New due dates and review items: the next reminder may have moved.
+      reminders.refresh();
     } catch (error) {
       logger.info('exchange with File 360 did not finish', { error });
     }
@@ -265,6 +301,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       changed: (keys) => {
         if (keys.includes('server') || keys.includes('tenant')) void file360.follow().then(statusChanged);
         if (keys.includes('syncIntervalMinutes')) engine.schedule();
+        if (keys.includes('quietHours') || keys.includes('mutedNotificationTypes') || keys.includes('mutedTopics')) center.start();
+        if (keys.includes('reminderHours')) reminders.refresh();
         statusChanged();
       },
     }),
@@ -275,6 +313,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     ...exportHandlers(exports),
     ...escalationHandlers(escalations),
     ...reviewHandlers(reviews),
+    ...notificationHandlers({ center, push: () => 'off', gap: () => null }),
     ...outboxHandlers({
       outbox,
       data,
@@ -299,6 +338,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     // Expired shares are removed at start by this computer's clock, before any network.
     await engine.checkExpiry();
     await file360.follow();
+    // Both work from the database alone: held notifications and missed reminders come offline too.
+    center.start();
+    reminders.start();
     engine.schedule();
     if (file360.connection()) syncInBackground();
   };
@@ -319,6 +361,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await outbox.close();
       outboxChanged.cancel();
+      reminders.stop();
+      center.stop();
+      notificationsChanged.cancel();
       await engine.close();
       await file360.close();
       data.close();

@@ -20,6 +20,7 @@ import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/
 import { NoInput } from './schemas/common';
 import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
 import { ExportResult, ExportView } from './schemas/exports';
+import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
 import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
 import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
@@ -72,6 +73,10 @@ export const methods = {
   'outbox.list': method(OutboxListInput, OutboxPage, 'What is waiting to leave this computer, and what has'),
   'outbox.retry': method(OutboxItemInput, OutboxItem, 'Try a waiting or failed item again now'),
   'outbox.discard': method(OutboxItemInput, OutboxItem, 'Give up on a waiting or failed item; audited'),
+  'notifications.list': method(NotificationListInput, NotificationPage, 'Stored notifications, newest first, filtered; the unread count and the Push connection'),
+  'notifications.markRead': method(NotificationIdsInput, UnreadCount, 'Mark notifications (or all) as read'),
+  'notifications.clear': method(NotificationIdsInput, UnreadCount, 'Remove notifications (or all) from the notification center; they stay in the history'),
+  'notifications.open': method(NotificationIdInput, RouteSchema.nullable(), 'Mark one read and say where a click on it leads'),
 } as const;
 
 export const events = {
@@ -93,6 +98,7 @@ export const events = {
   'escalations.changed': z.strictObject({}),
   /** The review list changed (fetched, claimed, decided). */
   'reviews.changed': z.strictObject({}),
+  'notifications.changed': UnreadCount,
 } as const;
 
 export type Methods = typeof methods;

@@ -68,6 +68,10 @@ describe('settings', () => {
       prodigyCommand: 'python3 -m prodigy',
       autoExport: true,
       reviewedDataset: '{dataset}_reviewed',
+      mutedNotificationTypes: ['annotation.completed'],
+      mutedTopics: [],
+      quietHours: null,
+      reminderHours: [24, 1],
     });
     expect(view.sources).toEqual({
       server: 'flag',
@@ -77,6 +81,10 @@ describe('settings', () => {
       prodigyCommand: 'default',
       autoExport: 'default',
       reviewedDataset: 'default',
+      mutedNotificationTypes: 'default',
+      mutedTopics: 'default',
+      quietHours: 'default',
+      reminderHours: 'default',
     });
     expect(view.lockedBy).toEqual({ server: 'Set by --server for this run', tenant: 'Set by COMPANION_TENANT for this run' });
   });

@@ -80,9 +80,10 @@ describe('exporting answers: a package and escalations, queued together and sent
     expect(flagged?.item.file_ids).toHaveLength(1);
     expect(flagged?.note).toContain('Flagged by the annotator.');
 
-    // Their notifications for the reviewers wait for the Push client; nothing else is left.
+    // The reviewers' notifications, and the manager's that the package arrived, wait for the Push client; nothing else is left.
     const outbox = await app.call('outbox.list', { show: 'pending' });
-    expect(outbox.items.map((item) => item.kind)).toEqual(['push', 'push']);
+    expect(outbox.items.map((item) => item.kind)).toEqual(['push', 'push', 'push']);
+    expect(outbox.items.map((item) => item.label)).toContainEqual(expect.stringMatching(/^Notify u-[a-z]+: Annotations uploaded for “.+”$/));
     expect(outbox.items[0]?.waiting).toMatch(/Push connection/);
     const audit = (await app.call('audit.list', { type: 'export.created' })).entries;
     expect(audit[0]?.details).toMatchObject({ annotations: 3, escalated: 2, trigger: 'session-stopped' });

@@ -14,7 +14,8 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'app.recoverDatabase': { action: 'move-aside' },
   'settings.get': {},
   'settings.update': {
-    values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy', autoExport: false, reviewedDataset: '{dataset}_checked' },
+    values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy', autoExport: false, reviewedDataset: '{dataset}_checked',
+      mutedNotificationTypes: ['annotation.completed', 'dataset.ready'], mutedTopics: ['escalations.*', 'assignment.asg-1'], quietHours: '22:00-07:00', reminderHours: [24, 1] },
   },
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.facets': {},
@@ -46,6 +47,10 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'outbox.list': { show: 'all', limit: 50 },
   'outbox.retry': { id: 3 },
   'outbox.discard': { id: 3 },
+  'notifications.list': { filter: 'unread', type: 'review.requested', limit: 50, beforeId: 20 },
+  'notifications.markRead': { ids: [1, 2] },
+  'notifications.clear': { ids: 'all' },
+  'notifications.open': { id: 7 },
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

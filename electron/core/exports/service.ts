@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import type { EscalationService } from '../escalations/service';
 import type { OutboxKindHandler } from '../outbox/kind';
 import type { Outbox } from '../outbox/outbox';
+import type { OutboxRow } from '../outbox/store';
 import { packageSender } from '../outbox/senders/package';
 import type { Clock, Logger } from '../ports';
 import { dbOut } from '../prodigy/cli';
@@ -34,6 +35,8 @@ export interface ExportDeps {
   app: { name: string; version: string };
   prodigyCommand(): string;
   changed(assignmentId: string): void;
+  /** A package reached File 360; runs in the transaction that marks it sent. */
+  uploaded?(row: OutboxRow, remote: unknown): void;
 }
 
 interface ExportRow {
@@ -106,6 +109,7 @@ export class ExportService {
       send: packageSender.send,
       sent: (row, remote) => {
         this.deps.data.require().audit.append({ type: 'export.uploaded', assignmentId: row.assignment_id, details: { outbox: row.id, ...(remote as Record<string, unknown>) } });
+        this.deps.uploaded?.(row, remote);
       },
     };
   }

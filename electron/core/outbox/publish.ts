@@ -2,7 +2,7 @@ import type { Owner } from '../sync/store';
 import type { Outbox } from './outbox';
 
 /** CONTRACTS §B event types the app publishes itself. */
-export type PublishType = 'review.requested' | 'decision.made' | 'annotation.completed' | 'pipeline.failed';
+export type PublishType = 'review.requested' | 'decision.made' | 'annotation.completed' | 'dataset.ready' | 'pipeline.failed';
 
 export interface Publish {
   owner: Owner;

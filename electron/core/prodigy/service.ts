@@ -35,6 +35,8 @@ export interface ProdigyDeps {
   pickPort?: () => Promise<number>;
   /** A session that ran has ended (stopped or crashed): its answers may be exported. */
   ended?(assignmentId: string, how: 'stopped' | 'crashed'): void;
+  /** Prodigy crashed or the source was unusable; called inside the transaction that records it. */
+  failed?(assignmentId: string, failure: { reason: 'crashed' | 'invalid-source'; message: string }): void;
 }
 
 interface Live {
@@ -208,7 +210,7 @@ export class ProdigyService {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const files = this.syncedFiles(row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
-    const source = buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null);
+    const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null));
     const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
     if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
     this.writeConfig(home, project, instructions);
@@ -283,6 +285,21 @@ export class ProdigyService {
     }
   }
 
+  /** Task files that cannot be read stop the start, and whoever can fix them in File 360 is told. */
+  private reportingInvalid<T>(assignmentId: string, build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'SOURCE_INVALID') {
+        this.deps.data.transaction(({ audit }) => {
+          audit.append({ type: 'session.source_invalid', assignmentId, details: { message: error.message.slice(0, 1000) } });
+          this.deps.failed?.(assignmentId, { reason: 'invalid-source', message: error.message });
+        });
+      }
+      throw error;
+    }
+  }
+
   private running(row: AssignmentRow, live: Live): void {
     live.state = 'running';
     this.deps.data.transaction(({ audit }) => {
@@ -326,6 +343,7 @@ export class ProdigyService {
       this.deps.data.transaction(({ audit }) => {
         this.endRow(live.rowId, 'crashed', message, how);
         audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered, lastLines: live.run.log.tail(5) } });
+        this.deps.failed?.(assignmentId, { reason: 'crashed', message });
       });
       this.deps.ended?.(assignmentId, 'crashed');
       this.deps.notifier.show({

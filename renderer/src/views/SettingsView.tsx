@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { SettingKey, Settings, SettingsView as View } from '../../../shared/api/schemas/settings';
+import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events';
 import { ApiError, errorMessage } from '../client';
 import { Page } from '../components/Page';
 import { useApp, useClient } from '../store';
@@ -17,13 +18,27 @@ function toDraft(values: Settings): Draft {
     prodigyCommand: values.prodigyCommand,
     autoExport: String(values.autoExport),
     reviewedDataset: values.reviewedDataset,
+    mutedNotificationTypes: values.mutedNotificationTypes.join(','),
+    mutedTopics: values.mutedTopics.join(', '),
+    quietHours: values.quietHours ?? '',
+    reminderHours: values.reminderHours.join(', '),
   };
 }
+
+/** A comma-separated list as typed; empty entries are dropped, everything else is left for the app to check. */
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 function fromDraft(key: SettingKey, text: string): unknown {
   if (key === 'server' || key === 'tenant') return text.trim() === '' ? null : text.trim();
   if (key === 'prodigyCommand' || key === 'reviewedDataset') return text.trim();
   if (key === 'autoExport') return text === 'true';
+  if (key === 'mutedNotificationTypes' || key === 'mutedTopics') return list(text);
+  if (key === 'reminderHours') return list(text).map(Number);
+  if (key === 'quietHours') return text.replace(/\s+/g, '').replace(/[–—]/g, '-') || null;
   return text.trim() === '' ? Number.NaN : Number(text);
 }
 
@@ -190,6 +205,67 @@ export function SettingsView() {
             error={errors.reviewedDataset}
           >
             {text('reviewedDataset', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Notifications and reminders</legend>
+          <Field
+            id="mutedNotificationTypes"
+            label="Pop up for"
+            help="Unticked kinds are still kept in Notifications; they just do not interrupt you."
+            view={view}
+            error={errors.mutedNotificationTypes}
+          >
+            {(locked, describedBy) => {
+              const muted = new Set(list(draft.mutedNotificationTypes));
+              return (
+                <div className="check-grid" id="mutedNotificationTypes" role="group" aria-describedby={describedBy}>
+                  {PUSH_EVENT_TYPES.map((type) => (
+                    <label key={type} className="check">
+                      <input
+                        type="checkbox"
+                        checked={!muted.has(type)}
+                        disabled={locked || saving}
+                        onChange={(event) => {
+                          const next = new Set(muted);
+                          if (event.target.checked) next.delete(type);
+                          else next.add(type);
+                          setDraft({ ...draft, mutedNotificationTypes: PUSH_EVENT_TYPES.filter((t) => next.has(t)).join(',') });
+                        }}
+                      />
+                      {PUSH_EVENT_LABELS[type]}
+                    </label>
+                  ))}
+                </div>
+              );
+            }}
+          </Field>
+          <Field
+            id="mutedTopics"
+            label="Muted topics"
+            help="Comma-separated, for example assignment.asg-1 or escalations.* for everything about review groups."
+            view={view}
+            error={errors.mutedTopics}
+          >
+            {text('mutedTopics', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+          </Field>
+          <Field
+            id="quietHours"
+            label="Quiet hours"
+            help="HH:MM-HH:MM in your local time, for example 22:00-07:00. Notifications that arrive then pop up once when they end. Empty: off."
+            view={view}
+            error={errors.quietHours}
+          >
+            {text('quietHours', 'text', { autoComplete: 'off', spellCheck: 'false', placeholder: '22:00-07:00' })}
+          </Field>
+          <Field
+            id="reminderHours"
+            label="Remind me this many hours before a deadline"
+            help="Due dates, expiry of your files and reviews waiting for you. Comma-separated, up to five, for example 24, 1. Reminders work offline too."
+            view={view}
+            error={errors.reminderHours}
+          >
+            {text('reminderHours', 'text', { autoComplete: 'off', spellCheck: 'false' })}
           </Field>
         </fieldset>
         <div className="form-actions">

@@ -40,6 +40,10 @@ export const KeychainStatus = z.strictObject({
 });
 export type KeychainStatus = z.infer<typeof KeychainStatus>;
 
+/** The Push stream's state; `off` when signed out or not configured. */
+export const PushState = z.enum(['off', 'stopped', 'connecting', 'live', 'backoff', 'catching-up']);
+export type PushState = z.infer<typeof PushState>;
+
 export const Status = z.strictObject({
   connection: z.enum(['not-configured', 'signed-out', 'offline', 'online']),
   server: z.string().nullable(),
@@ -49,6 +53,9 @@ export const Status = z.strictObject({
   /** Items that failed for good and wait for the user (Retry or Discard). */
   failed: z.int().min(0),
   keychain: KeychainStatus,
+  /** Notifications not yet read (the sidebar, tray and dock badges). */
+  unread: z.int().min(0),
+  push: PushState,
 });
 export type Status = z.infer<typeof Status>;
 

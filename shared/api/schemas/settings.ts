@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PUSH_EVENT_TYPES } from '../../push-events';
+import { PushEventType } from './notifications';
 import { parseUrl } from '../../url';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -42,6 +44,19 @@ export const SettingsSchema = z.strictObject({
     .max(120)
     .regex(/^[A-Za-z0-9_{}.-]+$/, 'Use letters, digits, dots, dashes, underscores and {dataset}')
     .refine((value) => !/[{}]/.test(value.replaceAll('{dataset}', '')), 'Only {dataset} may appear in braces'),
+  /** Kinds of notification kept in the notification center but never popped up. */
+  mutedNotificationTypes: z.array(PushEventType).max(PUSH_EVENT_TYPES.length),
+  /** Push topics muted the same way: `assignment.asg-1`, or a prefix ending in `*` (`escalations.*`). */
+  mutedTopics: z.array(z.string().trim().regex(/^[A-Za-z0-9_.:-]+\*?$/, 'A topic such as assignment.asg-1, or a prefix ending in *')).max(100),
+  /** `HH:MM-HH:MM`, local time, may span midnight: notifications wait until it ends. Null: off. */
+  quietHours: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM-HH:MM, for example 22:00-07:00')
+    .refine((value) => value.slice(0, 5) !== value.slice(6), 'Quiet hours need a start and an end that differ')
+    .nullable(),
+  /** Hours before a due date, an expiry or a review's due time at which a reminder pops up. */
+  reminderHours: z.array(z.int().min(1).max(720)).max(5),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -56,6 +71,11 @@ export const DEFAULT_SETTINGS: Settings = {
   prodigyCommand: 'python3 -m prodigy',
   autoExport: true,
   reviewedDataset: '{dataset}_reviewed',
+  // Uploads are progress ticks, not something to interrupt for; one tick box brings them back.
+  mutedNotificationTypes: ['annotation.completed'],
+  mutedTopics: [],
+  quietHours: null,
+  reminderHours: [24, 1],
 };
 
 /** Where the value in force came from, strongest first. */

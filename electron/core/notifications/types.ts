@@ -1,0 +1,53 @@
+import type { Route } from '../../../shared/routes';
+
+export type NotificationSource = 'push' | 'reminder' | 'app';
+
+/**
+ * What became of a notification natively. Every one is stored; the center lists
+ * all but `collapsed` (replaced by a newer one with the same collapse key).
+ */
+export type Delivery = 'shown' | 'held' | 'muted' | 'expired' | 'collapsed' | 'silent';
+
+export interface IncomingNotification {
+  source: NotificationSource;
+  /** Push seq, unique per account; null for local ones. */
+  seq: number | null;
+  remoteId: string | null;
+  /** A CONTRACTS §B event type. */
+  type: string;
+  title: string;
+  summary: string;
+  topic: string | null;
+  collapseKey: string | null;
+  /** ISO time. */
+  created: string;
+  expires: string | null;
+  /** assignment_id, escalation_id, dataset, session… as relevant. */
+  data: Record<string, unknown>;
+}
+
+/** One row of the notification center, as the UI gets it. */
+export interface NotificationItem {
+  id: number;
+  source: NotificationSource;
+  type: string;
+  title: string;
+  summary: string;
+  topic: string | null;
+  collapseKey: string | null;
+  created: string;
+  /** ISO time this computer stored it. */
+  receivedAt: string;
+  delivery: Delivery;
+  read: boolean;
+  /** What a click opens. */
+  route: Route;
+}
+
+export interface NotificationQuery {
+  filter: 'all' | 'unread';
+  type?: string;
+  limit: number;
+  /** Paging: only items older than this id. */
+  beforeId?: number;
+}
