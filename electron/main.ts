@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, nativeTheme, protocol, session, shell } from 'electron';
 import pkg from '../package.json';
+import type { Status } from '../shared/api/schemas/app';
 import { DEEP_LINK_SCHEME, parseDeepLink, type Route } from '../shared/routes';
 import { createCompanion, type Companion } from './core/companion';
 import { ConfigError, resolveConfig } from './core/config/config';
@@ -214,11 +215,17 @@ if (!app.requestSingleInstanceLock()) {
     const tray = createTray({
       iconFile: path.join(__dirname, '..', 'assets', 'tray.png'),
       open: showWindow,
+      show,
       quit: () => app.quit(),
     });
-    tray.update(started.status());
+    const statusShown = (status: Status) => {
+      tray.update(status);
+      // The dock (macOS) and Unity-style launchers (Linux) show the unread count.
+      app.setBadgeCount(status.unread);
+    };
+    statusShown(started.status());
     started.events.subscribe((event) => {
-      if (event === 'status.changed') tray.update(started.status());
+      if (event === 'status.changed') statusShown(started.status());
     });
     createWindow();
     if (pendingLink) openDeepLink(pendingLink);
