@@ -1,13 +1,14 @@
 /**
  * `npm run sandbox [-- <service>] [options]`: starts the local stand-ins and
  * says how to use them. Each service is one entry in SERVICES; `all` (the
- * default) starts every one of them.
+ * default) starts every one of them. `publish` talks to one already running.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatedFixture, sampleFixture, startFile360Sandbox } from './file360';
+import { publishCommand } from './push/cli-publish';
 
 interface Options {
   port: number | undefined;
@@ -33,7 +34,11 @@ const HELP = `Usage: npm run sandbox [-- <service>] [options]
 
 Services:
   all        every stand-in below (the default)
-  file360    the File 360 server (OAuth sign-in, assignments, files, uploads, escalations, audit)
+  file360    the File 360 server (OAuth sign-in, assignments, files, uploads, escalations, audit),
+             with Push (devices, topics, the SSE stream, catch-up, publishing) under /push/v1
+
+Commands:
+  publish    send a Push notification through a running sandbox (publish --help says how)
 
 Options:
   --port N            port of the File 360 sandbox (default 4360; 0 picks a free one)
@@ -79,7 +84,9 @@ const file360: Service = {
         existing ? '              (state from an earlier run; --fresh starts over)' : '              (seeded now; kept for the next run)',
         '  Test users (username / password):',
         ...sb.users.map((user) => `    ${user.username} / ${user.password}   ${user.display_name}, ${user.roles.join(', ')}; groups: ${user.groups.join(', ') || 'none'}`),
-        `  Controls:   POST ${sb.url}/__sandbox/faults, POST ${sb.url}/__sandbox/clock, GET ${sb.url}/__sandbox/state`,
+        `  Push:       ${sb.url}/push/v1 (same sign-in, scope push; seq ${sb.push.bounds().current_max_seq} so far)`,
+        `  Controls:   POST ${sb.url}/__sandbox/faults, POST ${sb.url}/__sandbox/clock, GET ${sb.url}/__sandbox/state, GET ${sb.url}/__sandbox/push`,
+        '  Publish:    npm run sandbox -- publish --type review.requested --user sam --title "…" --summary "…"',
         '',
         'Point the app at it:',
         `  npm start -- --server ${sb.url} --tenant ${sb.tenant}`,
@@ -122,7 +129,9 @@ function readOptions(argv: string[]): { command: string; options: Options } | 'h
 }
 
 async function main(): Promise<void> {
-  const parsed = readOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'publish') return publishCommand(argv.slice(1));
+  const parsed = readOptions(argv);
   if (parsed === 'help') {
     console.log(HELP);
     return;

@@ -1,6 +1,7 @@
 import type { Context } from './context';
 import { notFound } from './errors';
 import type { FaultSettings } from './faults';
+import { announceDeadlines, announceNewFile, announceShared } from './notify';
 import { FixtureAssignmentSchema, FixtureFileSchema, type FixtureAssignment, type FixtureFile } from './fixture';
 import type { Armed } from './faults';
 import type { StoredAuditEvent } from './state/audit';
@@ -59,12 +60,24 @@ export function createAdmin(ctx: Context): SandboxAdmin {
   return {
     addAssignment(assignment) {
       ctx.assignments.insert(FixtureAssignmentSchema.parse(assignment));
+      announceShared(ctx, assignment.id);
+      announceDeadlines(ctx);
       return ctx.assignments.view(existing(assignment.id));
     },
-    setExpiration: (id, expiration) => ctx.assignments.setExpiration(id, expiration),
-    setRevoked: (id, revoked) => ctx.assignments.setRevoked(id, revoked),
+    setExpiration(id, expiration) {
+      ctx.assignments.setExpiration(id, expiration);
+      announceDeadlines(ctx);
+    },
+    setRevoked(id, revoked) {
+      ctx.assignments.setRevoked(id, revoked);
+      announceDeadlines(ctx);
+    },
     unshare: (id, userId) => ctx.assignments.unshare(id, userId),
-    addFile: (id, file) => ctx.files.add(existing(id).id, FixtureFileSchema.parse(file)),
+    addFile(id, file) {
+      const added = ctx.files.add(existing(id).id, FixtureFileSchema.parse(file));
+      announceNewFile(ctx, id, added);
+      return added;
+    },
     updateFile: (fileId, change) => ctx.files.update(fileId, change),
     removeFile: (fileId) => ctx.files.remove(fileId),
     assignments: () => ctx.assignments.all().map((assignment) => ({ ...ctx.assignments.view(assignment), user_ids: ctx.assignments.userIds(assignment.id) })),
@@ -82,7 +95,10 @@ export function createFaultSwitches(ctx: Context): FaultSwitches {
     set: (settings) => ctx.faults.set(settings),
     reset: () => ctx.faults.reset(),
     armed: () => ctx.faults.snapshot(),
-    expireTokensNow: () => ctx.tokens.expireAllAccess(),
+    expireTokensNow() {
+      ctx.tokens.expireAllAccess();
+      ctx.push.hub.checkTokens();
+    },
     expireAssignment: (id) => ctx.assignments.setExpiration(id, ctx.clock.now().toISOString()),
     revokeAssignment: (id) => ctx.assignments.setRevoked(id, true),
   };

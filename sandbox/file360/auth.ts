@@ -6,11 +6,15 @@ import type { User } from './state/users';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="file360", error="invalid_token"' };
 
+export function bearerToken(ex: Exchange): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header(ex, 'authorization') ?? '')?.[1];
+}
+
 /** The caller behind `Authorization: Bearer …`, or a gateway 401 the client answers by refreshing. */
 export function authenticate(ctx: Context, ex: Exchange): User {
-  const match = /^Bearer\s+(\S+)$/i.exec(header(ex, 'authorization') ?? '');
-  if (!match?.[1]) throw new GatewayError(401, 'steps.oauth.v2.FailedToResolveAccessToken', 'No access token: send Authorization: Bearer <token>.', CHALLENGE);
-  const check = ctx.tokens.checkAccess(match[1]);
+  const token = bearerToken(ex);
+  if (!token) throw new GatewayError(401, 'steps.oauth.v2.FailedToResolveAccessToken', 'No access token: send Authorization: Bearer <token>.', CHALLENGE);
+  const check = ctx.tokens.checkAccess(token);
   if ('problem' in check) {
     throw check.problem === 'expired'
       ? new GatewayError(401, 'keymanagement.service.access_token_expired', 'Access Token expired', CHALLENGE)

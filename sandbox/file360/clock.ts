@@ -6,7 +6,8 @@ export interface SandboxClock {
   advance(ms: number): void;
 }
 
-export function createClock(): SandboxClock {
+/** `onMove` runs after every set and advance: what is due by the new time (token expiry, deadlines) happens then. */
+export function createClock(onMove: () => void = () => undefined): SandboxClock {
   let offset = 0;
   return {
     now: () => new Date(Date.now() + offset),
@@ -14,9 +15,11 @@ export function createClock(): SandboxClock {
       const at = Date.parse(iso);
       if (Number.isNaN(at)) throw new Error(`Not an ISO time: ${iso}`);
       offset = at - Date.now();
+      onMove();
     },
     advance(ms) {
       offset += ms;
+      onMove();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { SandboxClock } from './clock';
+import type { PushService } from '../push/service';
 import type { FaultState } from './faults';
 import type { Assignments } from './state/assignments';
 import type { AuditTrail } from './state/audit';
@@ -29,4 +30,5 @@ export interface Context {
   escalations: Escalations;
   audit: AuditTrail;
   idempotency: Idempotency;
+  push: PushService;
 }

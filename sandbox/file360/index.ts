@@ -7,3 +7,4 @@ export type { SandboxClock } from './clock';
 export type { SandboxStats } from './stats';
 export type { SandboxUser } from './state/users';
 export type { FileItem, FileChange } from './state/files';
+export type { PushHandle, PushFaults, PublishInput, PushOptions } from '../push';

@@ -4,6 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createPushHandle, type PushHandle } from '../push/handle';
+import { pushControlRoutes } from '../push/routes/control';
+import { deviceRoutes } from '../push/routes/devices';
+import { notificationRoutes } from '../push/routes/notifications';
+import { streamRoutes } from '../push/routes/stream';
+import { PushService, type PushOptions } from '../push/service';
 import { createAdmin, createFaultSwitches, type FaultSwitches, type SandboxAdmin } from './admin';
 import { BodyWriter } from './body-writer';
 import { createClock, type SandboxClock } from './clock';
@@ -12,6 +18,7 @@ import { ApiError, GatewayError, notFound } from './errors';
 import type { Exchange } from './exchange';
 import { FaultState, type RequestFault } from './faults';
 import { FixtureSchema, sampleFixture, type Fixture } from './fixture';
+import { announceDeadlines } from './notify';
 import { createSend, sendError, sendHtmlError } from './respond';
 import { Router } from './router';
 import { adminRoutes } from './routes/admin';
@@ -47,6 +54,8 @@ export interface File360SandboxOptions {
   accessTokenTtlSeconds?: number;
   /** The chunk_size uploads announce and enforce; default 8 MiB. */
   uploadChunkSize?: number;
+  /** The Push stand-in (CONTRACTS §B) on the same server, under /push/v1. */
+  push?: PushOptions;
 }
 
 export interface File360Sandbox {
@@ -59,6 +68,8 @@ export interface File360Sandbox {
   faults: FaultSwitches;
   stats(): SandboxStats;
   admin: SandboxAdmin;
+  /** Push at `{url}/push/v1`: publish, inspect, break. */
+  push: PushHandle;
   close(): Promise<void>;
 }
 
@@ -84,13 +95,19 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   if (!LOOPBACK.test(host)) throw new Error(`The File 360 sandbox only listens on loopback; ${host} is not.`);
   const { dir, owned } = prepareDataDir(options.dataDir);
   const db = openDb(dir);
-  const clock = createClock();
+  const clock = createClock(() => {
+    ctx.push.hub.checkTokens();
+    announceDeadlines(ctx);
+  });
   const stats = new StatsRecorder();
   const stored = storedIdentity(db);
   const fixture = stored ? undefined : FixtureSchema.parse(options.fixture ?? sampleFixture(clock.now()));
   const identity = stored ?? { tenant: fixture?.tenant ?? '', clientId: CLIENT_ID, seed: fixture?.seed ?? 0 };
   const blobDir = path.join(dir, 'blobs');
   const files = new Files(db, clock, identity.seed, blobDir, stats);
+  const users = new Users(db);
+  const tokens = new Tokens(db, clock, options.accessTokenTtlSeconds ?? 3600);
+  const idempotency = new Idempotency(db);
   const ctx: Context = {
     ...identity,
     blobDir,
@@ -98,21 +115,34 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     clock,
     stats,
     faults: new FaultState(),
-    users: new Users(db),
-    tokens: new Tokens(db, clock, options.accessTokenTtlSeconds ?? 3600),
+    users,
+    tokens,
     assignments: new Assignments(db, clock, files),
     files,
     uploads: new Uploads(db, clock, path.join(dir, 'uploads')),
     escalations: new Escalations(db, clock),
     audit: new AuditTrail(db, clock),
-    idempotency: new Idempotency(db),
+    idempotency,
+    push: new PushService(db, clock, users, tokens, idempotency, options.push),
   };
   if (fixture) seedFixture(ctx, db, fixture);
+  announceDeadlines(ctx);
 
   const admin = createAdmin(ctx);
   const faults = createFaultSwitches(ctx);
-  const api = new Router([...oauthRoutes(ctx), ...assignmentRoutes(ctx), ...contentRoutes(ctx), ...uploadRoutes(ctx), ...escalationRoutes(ctx), ...auditRoutes(ctx)]);
-  const control = new Router(adminRoutes(ctx, admin, faults));
+  const push = createPushHandle(ctx.push, users, tokens);
+  const api = new Router([
+    ...oauthRoutes(ctx),
+    ...assignmentRoutes(ctx),
+    ...contentRoutes(ctx),
+    ...uploadRoutes(ctx),
+    ...escalationRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...deviceRoutes(ctx),
+    ...streamRoutes(ctx),
+    ...notificationRoutes(ctx),
+  ]);
+  const control = new Router([...adminRoutes(ctx, admin, faults, push), ...pushControlRoutes(ctx, push)]);
   const send = createSend(new BodyWriter(ctx.faults, stats));
   let base = '';
   const inFlight = new Set<Promise<void>>();
@@ -181,6 +211,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     faults,
     stats: () => stats.snapshot(),
     admin,
+    push,
     close: () => (closing ??= shutDown()),
   };
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { PushHandle } from '../../push/handle';
+import { applyPushFaults, PushFaultsSchema, pushFaultState } from '../../push/routes/control';
 import type { FaultSwitches, SandboxAdmin } from '../admin';
 import type { Context } from '../context';
 import { FaultSettingsSchema } from '../faults';
@@ -17,6 +19,7 @@ const FaultsBody = FaultSettingsSchema.extend({
   expireTokensNow: z.literal(true).optional(),
   expireAssignment: z.string().optional(),
   revokeAssignment: z.string().optional(),
+  push: PushFaultsSchema.optional(),
 });
 const ClockBody = z.strictObject({ set: Iso.optional(), advanceMs: z.number().optional() });
 const AssignmentPatch = z.strictObject({ expiration: Iso.nullable().optional(), revoked: z.boolean().optional() });
@@ -27,21 +30,22 @@ const FilePatch = z.strictObject({
   size: z.int().min(0).optional(),
 });
 
-export function adminRoutes(ctx: Context, admin: SandboxAdmin, faults: FaultSwitches): Route[] {
+export function adminRoutes(ctx: Context, admin: SandboxAdmin, faults: FaultSwitches, push: PushHandle): Route[] {
   const json = (handler: (ex: Exchange) => unknown, status = 200) => async (ex: Exchange) => sendJson(ex, status, await handler(ex));
   const id = (ex: Exchange) => ex.params.id ?? '';
+  const armed = (pushed: { dropped?: number } = {}) => ({ ...faults.armed(), push: { ...pushFaultState(ctx), ...pushed } });
   return [
-    { method: 'GET', pattern: '/__sandbox/faults', handle: json(() => faults.armed()) },
+    { method: 'GET', pattern: '/__sandbox/faults', handle: json(() => armed()) },
     {
       method: 'POST',
       pattern: '/__sandbox/faults',
       handle: json(async (ex) => {
-        const { expireTokensNow, expireAssignment, revokeAssignment, ...settings } = await readJson(ex, FaultsBody);
+        const { expireTokensNow, expireAssignment, revokeAssignment, push: pushFaults, ...settings } = await readJson(ex, FaultsBody);
         faults.set(settings);
         if (expireTokensNow) faults.expireTokensNow();
         if (expireAssignment) faults.expireAssignment(expireAssignment);
         if (revokeAssignment) faults.revokeAssignment(revokeAssignment);
-        return faults.armed();
+        return armed(pushFaults ? applyPushFaults(push, pushFaults) : {});
       }),
     },
     {
@@ -49,7 +53,9 @@ export function adminRoutes(ctx: Context, admin: SandboxAdmin, faults: FaultSwit
       pattern: '/__sandbox/faults',
       handle: json(() => {
         faults.reset();
-        return faults.armed();
+        push.faults.stall(false);
+        push.faults.dropRandomly(null);
+        return armed();
       }),
     },
     {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { withUser } from '../auth';
 import { pagingOf, sendCollection } from '../collections';
 import type { Context } from '../context';
+import { announceDecision, announceEscalation } from '../notify';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { header, readJson, type Exchange } from '../exchange';
 import { sendJson } from '../respond';
@@ -97,6 +98,7 @@ async function create(ctx: Context, ex: Exchange, user: User): Promise<void> {
   const escalation = ctx.escalations.create(assignment.id, user.id, body);
   ctx.idempotency.remember(user.id, 'escalations', key ?? '', body, escalation.id);
   ctx.audit.record({ event_type: 'escalation_created', user_id: user.id, assignment_id: assignment.id, details: { escalation_id: escalation.id, reason: body.reason } });
+  announceEscalation(ctx, escalation);
   return sendJson(ex, 201, view(ctx, escalation));
 }
 
@@ -141,6 +143,7 @@ async function act(ctx: Context, ex: Exchange, user: User): Promise<void> {
     assignment_id: escalation.assignment_id,
     details: { escalation_id: escalation.id, outcome: body.outcome },
   });
+  announceDecision(ctx, completed);
   return sendJson(ex, 200, view(ctx, completed));
 }
 

@@ -99,8 +99,10 @@ export class Tokens {
     sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE user_id = ?').run(userId);
   }
 
-  expireAllAccess(): void {
-    sql(this.db, "UPDATE tokens SET expires_at = min(expires_at, ?) WHERE kind = 'access'").run(this.now());
+  /** Every access token issued so far (only the user's, given one) is expired from now on. */
+  expireAllAccess(userId?: string): void {
+    if (userId === undefined) sql(this.db, "UPDATE tokens SET expires_at = min(expires_at, ?) WHERE kind = 'access'").run(this.now());
+    else sql(this.db, "UPDATE tokens SET expires_at = min(expires_at, ?) WHERE kind = 'access' AND user_id = ?").run(this.now(), userId);
   }
 
   private find(token: string, kind: 'access' | 'refresh') {
