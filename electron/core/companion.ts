@@ -8,7 +8,6 @@ import { auditHandlers } from './audit/audit-handlers';
 import type { CompanionConfig } from './config/config';
 import { openLocalData } from './db/local-data';
 import { authHandlers } from './file360/auth-handlers';
-import type { HttpOptions } from './file360/http';
 import { File360Service } from './file360/service';
 import { acquireInstanceLock } from './platform/instance-lock';
 import type { Ports } from './ports';
@@ -25,6 +24,8 @@ import { EscalationService } from './escalations/service';
 import { exportHandlers } from './exports/export-handlers';
 import { ExportService } from './exports/service';
 import { Announcer } from './app-events/announce';
+import { AppError } from './errors';
+import { createHttp, type HttpOptions } from './file360/http';
 import { NotificationCenter } from './notifications/center';
 import { notificationHandlers } from './notifications/notifications-handlers';
 import { notificationRules } from './notifications/rules';
@@ -34,6 +35,8 @@ import { Outbox } from './outbox/outbox';
 import { outboxHandlers } from './outbox/outbox-handlers';
 import type { Backoff } from './outbox/outcome';
 import { auditSender } from './outbox/senders/audit';
+import { pushSender } from './outbox/senders/push';
+import { PushClient, type PushClientDeps } from './push/client';
 import { reviewHandlers } from './reviews/review-handlers';
 import { ReviewService } from './reviews/service';
 import { throttle } from './sync/progress';
@@ -56,6 +59,7 @@ export interface CompanionTuning {
   /** Hands out ports for Prodigy; tests give a busy one first. */
   pickPort?: () => Promise<number>;
   outbox?: { concurrency?: number; backoff?: Partial<Backoff>; commitDelayMs?: number };
+  push?: Pick<PushClientDeps, 'keepaliveTimeoutMs' | 'reconnect'>;
 }
 
 export const DATABASE_NAME = 'companion.db';
@@ -91,8 +95,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   });
 
   const status = (): Status => {
-    // Items that cannot go yet (Push publishes, until the Push client exists) are in the Outbox, not in this count.
-    const pending = data.problem() ? { queued: 0, sending: 0, failed: 0 } : outbox.store.pending(outbox.sendable());
+    const pending = data.problem() ? { queued: 0, sending: 0, failed: 0 } : outbox.store.pending();
     return {
       connection: file360.connectionState(),
       server: settings.values().server,
@@ -101,7 +104,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       failed: pending.failed,
       keychain: secrets.status,
       unread: data.problem() || !connection() ? 0 : center.unreadCount(),
-      push: 'off',
+      push: push?.client.state() ?? 'off',
     };
   };
   const statusChanged = () => events.emit('status.changed', status());
@@ -149,6 +152,55 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     settings: () => ({ ...DEFAULT_REMINDER_SETTINGS, offsetsHours: settings.values().reminderHours }),
     deliver: (batch) => center.receive(batch),
   });
+
+  // Push follows the signed-in account: one client per File 360 session, sharing its tokens.
+  const pushHttp = createHttp({ userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http, bodyTimeoutMs: 0 });
+  let push: { key: string; client: PushClient } | null = null;
+  let pushGap: string | null = null;
+  const followPush = () => {
+    const session = file360.session();
+    const owner = connection()?.owner;
+    const key = session && owner && !data.problem() ? `${owner.server}\n${owner.tenant}\n${owner.userId}` : '';
+    if ((push?.key ?? '') === key) return;
+    void push?.client.stop();
+    push = null;
+    pushGap = null;
+    if (session && key) {
+      const client = new PushClient({
+        session,
+        http: pushHttp,
+        db: () => data.require().db,
+        owner: () => connection()?.owner ?? null,
+        clock,
+        logger,
+        installationId: () => data.require().installationId,
+        appVersion: config.version,
+        sink: (batch) => center.receive(batch),
+        onState: () => statusChanged(),
+        onGap: ({ afterSeq, firstRetainedSeq }) => {
+          pushGap = `${(firstRetainedSeq - afterSeq - 1).toLocaleString('en')} notification(s) expired on the server before this computer could fetch them; File 360 still has what they were about.`;
+          notificationsChanged.poke();
+        },
+        ...tuning.push,
+      });
+      push = { key, client };
+      void client.start();
+      void syncTopics();
+    }
+    // Another account: its own held notifications and reminders.
+    center.start();
+    reminders.refresh();
+    statusChanged();
+  };
+  const syncTopics = async () => {
+    const current = push;
+    const account = file360.session()?.account();
+    if (!current || !account || data.problem()) return;
+    const assignments = engine.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null);
+    await current.client
+      .syncTopics(assignments, account.groups, account.userId)
+      .catch((error: unknown) => logger.info('push topics were not brought up to date', { error }));
+  };
 
   const announcer = new Announcer({ outbox, db: () => data.require().db, assignment: (id) => engine.store.assignment(id) });
 
@@ -243,6 +295,15 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   outbox.register('escalation', escalations.outboxKind());
   outbox.register('decision', reviews.outboxKind());
   outbox.register('audit', auditSender(() => data.require().db));
+  outbox.register(
+    'push',
+    pushSender({
+      publish: (key, body) => {
+        if (!push) throw new AppError('NOT_SIGNED_IN', 'Sign in to File 360 first.');
+        return push.client.publish(key, body);
+      },
+    }),
+  );
 
   /** After File 360 answered: the audit trail, decisions for the annotator, items for the reviewer, and the queue. */
   const exchange = async () => {
@@ -254,6 +315,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       await Promise.all([escalations.refreshDecisions(), reviews.refresh()]);
       // New due dates and review items: the next reminder may have moved.
       reminders.refresh();
+      await syncTopics();
     } catch (error) {
       logger.info('exchange with File 360 did not finish', { error });
     }
@@ -271,6 +333,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     http: { userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http },
     signedIn: syncInBackground,
     changed: () => {
+      followPush();
       statusChanged();
       outbox.kick();
     },
@@ -313,12 +376,11 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     ...exportHandlers(exports),
     ...escalationHandlers(escalations),
     ...reviewHandlers(reviews),
-    ...notificationHandlers({ center, push: () => 'off', gap: () => null }),
+    ...notificationHandlers({ center, push: () => push?.client.state() ?? 'off', gap: () => pushGap }),
     ...outboxHandlers({
       outbox,
       data,
       owner: () => connection()?.owner ?? null,
-      sendable: (kind) => outbox.sendable().includes(kind),
     }),
   };
 
@@ -341,6 +403,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     // Both work from the database alone: held notifications and missed reminders come offline too.
     center.start();
     reminders.start();
+    followPush();
     engine.schedule();
     if (file360.connection()) syncInBackground();
   };
@@ -361,6 +424,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await outbox.close();
       outboxChanged.cancel();
+      await push?.client.stop();
+      push = null;
+      await pushHttp.close();
       reminders.stop();
       center.stop();
       notificationsChanged.cancel();

@@ -71,6 +71,8 @@ const at = (now: Date, days: number) => new Date(now.getTime() + days * DAY).toI
 const USERS: FixtureUser[] = [
   { id: 'u-ana', username: 'ana', password: 'ana-password', display_name: 'Ana Ruiz', email: 'ana.ruiz@vendor.example', roles: ['annotator'], groups: ['vendor-annotators'] },
   { id: 'u-sam', username: 'sam', password: 'sam-password', display_name: 'Sam Okafor', email: 'sam.okafor@acme.example', roles: ['reviewer'], groups: ['support-sme'] },
+  // The project manager who shares the assignments: the app tells her when work arrives or fails.
+  { id: 'u-maria', username: 'maria', password: 'maria-password', display_name: 'Maria Chen', email: 'maria.chen@acme.example', roles: ['manager'], groups: ['project-managers'] },
 ];
 const SHARER = { id: 'u-maria', display_name: 'Maria Chen' };
 const SUPPORT_LABELS = ['billing', 'bug_report', 'feature_request', 'account_access', 'other'];

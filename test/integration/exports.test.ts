@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { sandbox, signIn } from '../support/sandbox-file360';
+import { catchUp } from '../support/sandbox-push';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
@@ -80,11 +81,19 @@ describe('exporting answers: a package and escalations, queued together and sent
     expect(flagged?.item.file_ids).toHaveLength(1);
     expect(flagged?.note).toContain('Flagged by the annotator.');
 
-    // The reviewers' notifications, and the manager's that the package arrived, wait for the Push client; nothing else is left.
-    const outbox = await app.call('outbox.list', { show: 'pending' });
-    expect(outbox.items.map((item) => item.kind)).toEqual(['push', 'push', 'push']);
-    expect(outbox.items.map((item) => item.label)).toContainEqual(expect.stringMatching(/^Notify u-[a-z]+: Annotations uploaded for “.+”$/));
-    expect(outbox.items[0]?.waiting).toMatch(/Push connection/);
+    // Push told the reviewers about each escalation, under File 360's own collapse key so they see one each,
+    // and the manager who shared the assignment that the package arrived. Nothing is left to send.
+    await until(() => app.call('outbox.list', { show: 'pending' }), (page) => page.items.length === 0, 10_000);
+    const reviewer = (await catchUp(sb, (await signIn(sb, 'sam')).access_token, 0, 100)).items;
+    const fromApp = reviewer.filter((n) => n.type === 'review.requested' && n.title.startsWith('Review needed:'));
+    expect(fromApp.map((n) => n.data.escalation_id).sort()).toEqual(escalations.map((e) => e.id).sort());
+    for (const n of fromApp) expect(n.collapse_key).toBe(`review.requested:${String(n.data.escalation_id)}`);
+    const fromFile360 = reviewer.filter((n) => n.type === 'review.requested' && !fromApp.includes(n));
+    expect(new Set(fromFile360.map((n) => n.collapse_key))).toEqual(new Set(fromApp.map((n) => n.collapse_key)));
+    const manager = (await catchUp(sb, (await signIn(sb, 'maria')).access_token, 0, 100)).items;
+    expect(manager.filter((n) => n.type === 'annotation.completed')).toEqual([
+      expect.objectContaining({ title: expect.stringMatching(/^Annotations uploaded for “.+”$/), summary: '3 answers in support_intents_batch7.', data: expect.objectContaining({ assignment_id: TRIAGE, file_id: uploads[0]?.file_id }) }),
+    ]);
     const audit = (await app.call('audit.list', { type: 'export.created' })).entries;
     expect(audit[0]?.details).toMatchObject({ annotations: 3, escalated: 2, trigger: 'session-stopped' });
   });

@@ -47,7 +47,7 @@ export class Announcer {
     ).get(row.id);
     if (!facts) return;
     const owner = { server: row.server, tenant: row.tenant, userId: row.user_id };
-    const fileId = (remote as { id?: unknown } | null)?.id;
+    const fileId = (remote as { file_id?: unknown } | null)?.file_id;
     const data = { assignment_id: assignment.id, dataset: facts.dataset, ...(typeof fileId === 'string' ? { file_id: fileId } : {}) };
     queuePublish(this.deps.outbox, {
       owner,

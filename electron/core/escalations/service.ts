@@ -181,7 +181,8 @@ export class EscalationService {
       summary: `${e.note} “${text.slice(0, 120)}”`,
       groups: JSON.parse(row.reviewer_groups) as string[],
       data: { assignment_id: row.id, dataset: project.dataset ?? null, escalation_id: null },
-      collapseKey: `review.requested:${row.id}`,
+      // File 360 announces a new escalation too; the same key (filled in when it is sent) makes the reviewer see one.
+      collapseKey: 'review.requested:{escalation_id}',
       afterId: outboxId,
     });
     audit.append({ type: 'escalation.queued', assignmentId: row.id, details: { escalation: id, reason: e.reason, reasons: e.reasons, inputHash: e.dispute.inputHash, exportId: e.exportId } });

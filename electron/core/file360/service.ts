@@ -67,6 +67,11 @@ export class File360Service {
     this.deps.changed();
   }
 
+  /** The signed-in session, for clients of other File 360 services (Push) that share its tokens. */
+  session(): File360Session | null {
+    return this.current?.session.account() ? this.current.session : null;
+  }
+
   connection(): Connection | null {
     const account = this.current?.session.account();
     if (!this.current || !account) return null;

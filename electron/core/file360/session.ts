@@ -140,8 +140,7 @@ export class File360Session {
     } catch (error) {
       if (!(error instanceof File360Error) || error.status !== 401) throw error;
     }
-    // Several calls can fail with the same old token; only the first needs a refresh, the rest use its result.
-    const fresh = await this.validToken(this.accessToken?.value === token || !this.accessToken);
+    const fresh = await this.refreshAccessToken(token);
     try {
       return await call(fresh);
     } catch (error) {
@@ -151,6 +150,17 @@ export class File360Session {
       }
       throw error;
     }
+  }
+
+  /**
+   * A new access token for a caller the server told, outside `authorized`, that
+   * `stale` no longer works (a Push stream's `auth_expired`, a 401 on connect).
+   * Several callers can report the same old token; only the first refreshes, the
+   * rest get its result.
+   */
+  async refreshAccessToken(stale: string): Promise<string> {
+    if (!this.current) throw new AppError('NOT_SIGNED_IN', 'Sign in to File 360 first.');
+    return this.validToken(this.accessToken?.value === stale || !this.accessToken);
   }
 
   async signOut(): Promise<void> {

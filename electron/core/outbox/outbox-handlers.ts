@@ -11,14 +11,11 @@ export interface OutboxViewDeps {
   data: LocalData;
   /** Who is signed in now, if anyone. */
   owner(): Owner | null;
-  /** Kinds the app can send (the rest wait for their client). */
-  sendable(kind: OutboxRow['kind']): boolean;
 }
 
 /** Why a queued row is not on its way right now, in words. */
 function waiting(row: OutboxRow, deps: OutboxViewDeps, predecessor: OutboxRow | undefined): string | null {
   if (row.state !== 'queued') return null;
-  if (!deps.sendable(row.kind)) return 'Waiting for the Push connection, which this version of the app does not have yet.';
   const owner = deps.owner();
   if (!owner) return 'Waiting for you to sign in to File 360.';
   if (owner.server !== row.server || owner.tenant !== row.tenant || owner.userId !== row.user_id) return `Waiting for ${row.user_id} to sign in to ${row.server} (${row.tenant}).`;
@@ -37,7 +34,7 @@ export function outboxItem(row: OutboxRow, deps: OutboxViewDeps): OutboxItem {
     size: row.size,
     state: row.state,
     waiting: waiting(row, deps, predecessor),
-    canRetry: row.state === 'failed' || (row.state === 'queued' && deps.sendable(row.kind)),
+    canRetry: row.state === 'failed' || row.state === 'queued',
     attempts: row.attempts,
     nextAttemptAt: row.state === 'queued' && row.next_attempt_ms !== null ? new Date(row.next_attempt_ms).toISOString() : null,
     lastError: row.state === 'sent' ? null : row.last_error,
@@ -60,7 +57,6 @@ export function outboxHandlers(deps: OutboxViewDeps) {
     'outbox.retry': ({ id }) => {
       const row = item(id);
       if (row.state !== 'failed' && row.state !== 'queued') throw new AppError('NOT_FOUND', 'Only an item that is waiting or failed can be retried.');
-      if (!deps.sendable(row.kind)) throw new AppError('NOT_FOUND', 'This notification goes once the Push connection exists; there is nothing to retry yet.');
       deps.data.transaction(({ audit }) => audit.append({ type: 'outbox.retried', assignmentId: row.assignment_id, details: { outbox: id, kind: row.kind, label: row.label, lastError: row.last_error } }));
       deps.outbox.retry(id);
       return outboxItem(item(id), deps);

@@ -58,8 +58,8 @@ export class Outbox {
     this.kinds.set(kind, handler);
   }
 
-  /** Kinds that can be sent now; the others wait in the queue (push, until its client exists). */
-  sendable(): OutboxKind[] {
+  /** Kinds with a sender; a row of another kind (written by a newer app) waits in the queue. */
+  private sendable(): OutboxKind[] {
     return [...this.kinds.keys()];
   }
 

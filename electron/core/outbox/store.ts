@@ -187,12 +187,10 @@ export function createOutboxStore(db: () => Database.Database) {
       ).all(JSON.stringify(filter.states), filter.limit);
     },
 
-    /** How many rows are still to go, by state (sent and discarded ones are history); only of these kinds, if given. */
-    pending(kinds: readonly OutboxKind[] = OUTBOX_KINDS): { queued: number; sending: number; failed: number } {
+    /** How many rows are still to go, by state (sent and discarded ones are history). */
+    pending(): { queued: number; sending: number; failed: number } {
       const counts = { queued: 0, sending: 0, failed: 0 };
-      const rows = q<[string], { state: keyof typeof counts; n: number }>(
-        "SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending', 'failed') AND kind IN (SELECT value FROM json_each(?)) GROUP BY state",
-      ).all(JSON.stringify(kinds));
+      const rows = q<[], { state: keyof typeof counts; n: number }>("SELECT state, COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending', 'failed') GROUP BY state").all();
       for (const row of rows) counts[row.state] = row.n;
       return counts;
     },
