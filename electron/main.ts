@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, nativeTheme, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, powerMonitor, protocol, session, shell } from 'electron';
 import pkg from '../package.json';
 import type { Status } from '../shared/api/schemas/app';
 import { DEEP_LINK_SCHEME, parseDeepLink, type Route } from '../shared/routes';
@@ -224,6 +224,7 @@ if (!app.requestSingleInstanceLock()) {
       app.setBadgeCount(status.unread);
     };
     statusShown(started.status());
+    powerMonitor.on('resume', () => started.resumed());
     started.events.subscribe((event) => {
       if (event === 'status.changed') statusShown(started.status());
     });

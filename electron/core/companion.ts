@@ -48,6 +48,8 @@ export interface Companion {
   status(): Status;
   /** Show a place in the UI: now if a window is listening, else when one asks. */
   navigate(route: Route): void;
+  /** The computer woke from sleep: timers may have slept through reminders and the end of quiet hours. */
+  resumed(): void;
   close(): Promise<void>;
 }
 
@@ -417,6 +419,11 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     navigate(route) {
       if (uiReady) events.emit('navigate', route);
       else pendingRoute = route;
+    },
+    resumed() {
+      if (data.problem()) return;
+      center.start();
+      reminders.refresh();
     },
     async close() {
       await sessions.close();
