@@ -177,7 +177,13 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         logger,
         installationId: () => data.require().installationId,
         appVersion: config.version,
-        sink: (batch) => center.receive(batch),
+        sink: (batch) => {
+          const stored = center.receive(batch);
+          // After the transaction that stored them: what they announce is fetched at once, not at the next sync.
+          const types = new Set(batch.map((n) => n.type));
+          setImmediate(() => reactToPush(types));
+          return stored;
+        },
         onState: () => statusChanged(),
         onGap: ({ afterSeq, firstRetainedSeq }) => {
           pushGap = `${(firstRetainedSeq - afterSeq - 1).toLocaleString('en')} notification(s) expired on the server before this computer could fetch them; File 360 still has what they were about.`;
@@ -193,6 +199,13 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     center.start();
     reminders.refresh();
     statusChanged();
+  };
+  const reactToPush = (types: ReadonlySet<string>) => {
+    if (!connection() || data.problem()) return;
+    const quietly = (what: string) => (error: unknown) => logger.info(`${what} after a push notification did not finish`, { error });
+    if (types.has('batch.assigned') || types.has('task.assigned') || types.has('relabel.requested')) syncInBackground();
+    if (types.has('review.requested')) void reviews.refresh().then(() => reminders.refresh(), quietly('review refresh'));
+    if (types.has('decision.made')) void escalations.refreshDecisions().catch(quietly('decision refresh'));
   };
   const syncTopics = async () => {
     const current = push;

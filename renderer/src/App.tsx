@@ -6,7 +6,7 @@ import { Sidebar } from './components/Sidebar';
 import { useApp } from './store';
 import { AuditView } from './views/AuditView';
 import { AssignmentsSection } from './views/assignments/AssignmentsView';
-import { NotificationsView } from './views/EmptySections';
+import { NotificationsView } from './views/notifications/NotificationsView';
 import { OutboxView } from './views/outbox/OutboxView';
 import { ReviewsView } from './views/reviews/ReviewsView';
 import { SessionsView } from './views/SessionsView';
@@ -39,18 +39,40 @@ function useSectionShortcuts() {
   }, [navigate]);
 }
 
+const TITLE = document.title;
+
+/** The tab's title carries the unread count, as mail tabs do, so it shows among other tabs. */
+function useUnreadTitle() {
+  const browser = useApp((state) => state.client?.shell === 'browser');
+  const unread = useApp((state) => state.status?.unread ?? 0);
+  useEffect(() => {
+    if (browser) document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
+  }, [browser, unread]);
+}
+
+/** Native notifications still on screen, oldest first: a storm closes the oldest rather than piling up. */
+const native: Notification[] = [];
+const MAX_NATIVE = 3;
+
 /** The browser shell shows notifications itself: natively when allowed, else as a toast. */
 export function showNotification(payload: NotificationPayload): void {
-  const { navigate, toast } = useApp.getState();
+  const { navigate, notificationToast } = useApp.getState();
   if ('Notification' in window && Notification.permission === 'granted') {
     const shown = new Notification(payload.title, { body: payload.body });
+    native.push(shown);
+    while (native.length > MAX_NATIVE) native.shift()?.close();
+    shown.onclose = () => {
+      const at = native.indexOf(shown);
+      if (at !== -1) native.splice(at, 1);
+    };
     shown.onclick = () => {
       window.focus();
+      shown.close();
       if (payload.route) navigate(payload.route);
     };
     return;
   }
-  toast('info', `${payload.title}: ${payload.body}`);
+  notificationToast(payload);
 }
 
 export function App() {
@@ -58,6 +80,7 @@ export function App() {
   const route = useApp((state) => state.route);
   const connection = useApp((state) => state.connection);
   useSectionShortcuts();
+  useUnreadTitle();
 
   if (connection === 'refused') return <Unreachable />;
 

@@ -18,6 +18,8 @@ async function boot(client: Client): Promise<void> {
   client.on('status.changed', (status) => useApp.setState({ status }));
   client.on('navigate', (route) => useApp.getState().navigate(route));
   client.on('notification', showNotification);
+  // The event carries the new count, so the badge need not wait for the next status.
+  client.on('notifications.changed', ({ unread }) => useApp.getState().setUnread(unread));
   client.on('auth.changed', (signIn) => useApp.setState({ signIn }));
   client.on('assignments.changed', () => useApp.setState((state) => ({ assignmentsVersion: state.assignmentsVersion + 1 })));
   client.on('sync.progress', (progress) =>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppInfo, Status } from '../../shared/api/schemas/app';
+import type { AppInfo, NotificationPayload, Status } from '../../shared/api/schemas/app';
 import type { SignInState, SyncProgress } from '../../shared/api/schemas/assignments';
 import type { AuditVerification } from '../../shared/api/schemas/audit';
 import { DEFAULT_ROUTE, parseHash, routeToHash, type Route } from '../../shared/routes';
@@ -10,6 +10,8 @@ export interface Toast {
   id: number;
   tone: 'info' | 'success' | 'error';
   text: string;
+  /** Set for a notification the browser shell shows in-app: a click opens its route. */
+  notification?: NotificationPayload;
 }
 
 interface AppState {
@@ -27,14 +29,19 @@ interface AppState {
   /** The last check of the audit chain in this app session. */
   auditVerification: AuditVerification | null;
   navigate(route: Route): void;
+  setUnread(unread: number): void;
   toast(tone: Toast['tone'], text: string): void;
+  /** A notification as a toast; a storm of them keeps only the newest few on screen. */
+  notificationToast(notification: NotificationPayload): void;
   dismissToast(id: number): void;
 }
 
 let nextToast = 1;
 const TOAST_MS = 6000;
+/** Older notification toasts make way: they are all in the notification center anyway. */
+const MAX_NOTIFICATION_TOASTS = 3;
 
-export const useApp = create<AppState>()((set) => ({
+export const useApp = create<AppState>()((set, get) => ({
   client: null,
   connection: 'connecting',
   info: null,
@@ -51,10 +58,23 @@ export const useApp = create<AppState>()((set) => ({
     if (window.location.hash !== hash) window.location.hash = hash;
     else set({ route });
   },
+  setUnread(unread) {
+    set((state) => (state.status ? { status: { ...state.status, unread } } : {}));
+  },
   toast(tone, text) {
     const id = nextToast++;
     set((state) => ({ toasts: [...state.toasts, { id, tone, text }] }));
-    window.setTimeout(() => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })), TOAST_MS);
+    window.setTimeout(() => get().dismissToast(id), TOAST_MS);
+  },
+  notificationToast(notification) {
+    const id = nextToast++;
+    set((state) => {
+      const shown = state.toasts.filter((t) => t.notification);
+      const stale = new Set(shown.slice(0, Math.max(0, shown.length - MAX_NOTIFICATION_TOASTS + 1)).map((t) => t.id));
+      const toast: Toast = { id, tone: 'info', text: `${notification.title}: ${notification.body}`, notification };
+      return { toasts: [...state.toasts.filter((t) => !stale.has(t.id)), toast] };
+    });
+    window.setTimeout(() => get().dismissToast(id), TOAST_MS);
   },
   dismissToast(id) {
     set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }));

@@ -142,15 +142,13 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       expect(await pkg.getByTestId('outbox-state').textContent()).toBe('Waiting');
       expect(await pkg.textContent()).toMatch(/KB · 1 attempt · next try in (9|10) minutes/);
       expect(await pkg.getByTestId('outbox-error').textContent()).toMatch(/Last try: .*temporarily unavailable/);
-      // The reviewers' notifications wait for the Push client, and say so.
-      const notifications = items.filter({ hasText: 'Notification' });
-      await expect.poll(() => notifications.count()).toBe(3);
-      expect(await notifications.first().getByTestId('outbox-waiting').textContent()).toMatch(/Waiting for the Push connection/);
+      // The reviewers' notifications went out through Push; only the package is left.
+      expect(await items.filter({ hasText: 'Notification' }).count()).toBe(0);
 
       await pkg.getByRole('button', { name: 'Retry', exact: true }).click();
       await expect.poll(() => pkg.getByTestId('outbox-state').textContent()).toBe('Failed');
       expect(await pkg.getByTestId('outbox-error').textContent()).toMatch(/Could not be sent: The package file [^ ]+\.zip is no longer on this computer, so it cannot be sent\. Discard it and export again\./);
-      // Failed items come first, the count says it, and so does the status area (the held notifications are not "waiting to upload").
+      // Failed items come first, the count says it, and so does the status area.
       expect(await items.first().textContent()).toContain('Package');
       expect(await page.getByTestId('count-failed').textContent()).toBe('Failed1');
       await page.getByRole('alert').getByText('1 item could not be sent.').waitFor();
@@ -183,8 +181,8 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       await confirm.getByRole('button', { name: 'Discard', exact: true }).click();
       await page.getByRole('status').getByText(/Discarded “Export of .*”\. It will not be sent\./).waitFor();
       await expect.poll(() => pkg.count()).toBe(0);
-      // The discarded item's button is gone; the focus lands on the list's heading, not nowhere.
-      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Items still to send');
+      // The discarded item's button is gone and the list with it; the focus lands on the page's heading, not nowhere.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Outbox');
       expect(await page.getByTestId('count-failed').textContent()).toBe('Failed0');
       await expect.poll(() => page.getByTestId('status-outbox').textContent()).toBe('Nothing waiting to upload');
       const discards = (await app.call('audit.list', { type: 'outbox.discarded' })).entries;
@@ -197,6 +195,9 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       expect(await pkg.getByTestId('outbox-state').textContent()).toBe('Discarded');
       expect(await pkg.getByRole('button').count()).toBe(0);
       expect(await items.filter({ hasText: 'Escalation' }).first().getByTestId('outbox-state').textContent()).toBe('Sent');
+      const notified = items.filter({ hasText: 'Notify support-sme: Review needed' });
+      await expect.poll(() => notified.count()).toBeGreaterThan(0);
+      expect(await notified.first().getByTestId('outbox-state').textContent()).toBe('Sent');
 
       // Dark mode keeps it readable.
       await page.emulateMedia({ colorScheme: 'dark' });

@@ -121,7 +121,9 @@ describe('Push sandbox: publishing', () => {
     expect((await post<ServiceError>(sb, sam, '/push/v1/notifications', { ...good, title: 'Rejected' }, 'k-1')).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
 
     const broadcast = await post(sb, sam, '/push/v1/notifications', { broadcast: true, type: 'dataset.ready', title: 'Batch 7 is done' }, 'k-2');
-    expect(broadcast.body).toMatchObject({ seq_assigned: { min: 2, max: 3 } });
+    // One seq per user of the sandbox (ana, sam, maria), after the first publish's.
+    expect(broadcast.body).toMatchObject({ seq_assigned: { min: 2, max: 1 + sb.users.length } });
+    expect(sb.users).toHaveLength(3);
     expect(sb.push.publish(good, 'handle-key')).toEqual(sb.push.publish(good, 'handle-key'));
     expect(() => sb.push.publish({ ...good, users: [] })).toThrow('A notification needs recipients');
   });

@@ -95,6 +95,7 @@ function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inpu
  * are put into Prodigy's `<dataset>_reviewed` with `db-in`.
  */
 export class EscalationService {
+  private applying: Promise<void> = Promise.resolve();
   readonly rows;
 
   constructor(private readonly deps: EscalationDeps) {
@@ -275,18 +276,33 @@ export class EscalationService {
   }
 
   /** Puts every received, not yet applied decision into Prodigy, one `db-in` per assignment. */
-  async applyPending(): Promise<void> {
-    const byAssignment = new Map<string, EscalationRow[]>();
-    for (const row of this.rows.unapplied()) byAssignment.set(row.assignment_id, [...(byAssignment.get(row.assignment_id) ?? []), row]);
-    for (const [assignmentId, rows] of byAssignment) await this.apply(assignmentId, rows);
+  applyPending(): Promise<void> {
+    return this.serially(async () => {
+      const byAssignment = new Map<string, EscalationRow[]>();
+      for (const row of this.rows.unapplied()) byAssignment.set(row.assignment_id, [...(byAssignment.get(row.assignment_id) ?? []), row]);
+      for (const [assignmentId, rows] of byAssignment) await this.apply(assignmentId, rows);
+    });
   }
 
   /** Tries one decision again (after fixing what stopped it, such as the Prodigy command). */
   async retryApply(id: string): Promise<EscalationView> {
-    const row = this.rows.get(id);
-    if (!row) throw new AppError('NOT_FOUND', 'That escalation is not on this computer.');
-    if (row.decision && !row.applied_at) await this.apply(row.assignment_id, [row]);
+    await this.serially(async () => {
+      const row = this.rows.get(id);
+      if (!row) throw new AppError('NOT_FOUND', 'That escalation is not on this computer.');
+      if (row.decision && !row.applied_at) await this.apply(row.assignment_id, [row]);
+    });
     return this.view(this.rows.get(id) as EscalationRow);
+  }
+
+  /**
+   * One `db-in` at a time: a sync and a Push notification can both bring
+   * decisions in; the second waits and then finds them applied, instead of
+   * putting the same answers into Prodigy twice.
+   */
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.applying.then(work);
+    this.applying = run.catch(() => undefined);
+    return run;
   }
 
   private async apply(assignmentId: string, rows: EscalationRow[]): Promise<void> {

@@ -19,9 +19,11 @@ export interface ReviewDeps {
   outbox: Outbox;
   clock: Clock;
   logger: Logger;
-  connection(): { client: File360Client; owner: Owner; displayName: string } | null;
+  connection(): ReviewConnection | null;
   changed(): void;
 }
+
+type ReviewConnection = { client: File360Client; owner: Owner; displayName: string };
 
 export interface ReviewFilter {
   state: 'open' | 'claimed' | 'completed' | 'all';
@@ -205,6 +207,20 @@ export class ReviewService {
     };
   }
 
+  private async fetchOne(connection: ReviewConnection, id: string): Promise<void> {
+    let escalation: Escalation;
+    try {
+      escalation = await connection.client.escalation(id);
+    } catch (error) {
+      if (error instanceof File360Error && (error.status === 403 || error.status === 404)) {
+        throw new AppError('NOT_FOUND', 'That review item is not open to you in File 360 (it may have been decided or withdrawn).');
+      }
+      throw new AppError('OFFLINE', 'That review item is not on this computer yet, and File 360 cannot be reached to fetch it. Try again when you are online.');
+    }
+    this.rows.upsert(connection.owner, escalation);
+    this.deps.changed();
+  }
+
   private rowOrThrow(owner: Owner, id: string): ReviewRow {
     const row = this.rows.get(owner, id);
     if (!row) throw new AppError('NOT_FOUND', 'That review item is not on this computer. Refresh the list.');
@@ -218,6 +234,8 @@ export class ReviewService {
    */
   async open(id: string): Promise<ReviewDetail> {
     const connection = this.connectionOrThrow();
+    // Opened from a notification or a link before the list was fetched: fetch that one item.
+    if (!this.rows.get(connection.owner, id)) await this.fetchOne(connection, id);
     let row = this.rowOrThrow(connection.owner, id);
     let problem: string | null = null;
     if (row.state === 'open' && !row.local_decision) {

@@ -5,6 +5,16 @@ import { StatusArea } from './StatusArea';
 
 const MOD = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 
+function UnreadBadge() {
+  const unread = useApp((state) => state.status?.unread ?? 0);
+  if (unread === 0) return null;
+  return (
+    <span className="nav-badge" role="img" aria-label={`${unread.toLocaleString()} unread`} data-testid="unread-badge">
+      {unread > 99 ? '99+' : unread}
+    </span>
+  );
+}
+
 export function Sidebar() {
   const current = useApp((state) => state.route.section);
   const sandbox = useApp((state) => state.info?.sandboxWorkspace);
@@ -33,6 +43,7 @@ export function Sidebar() {
               >
                 <Icon name={section} />
                 <span>{SECTION_LABELS[section]}</span>
+                {section === 'notifications' && <UnreadBadge />}
               </a>
             </li>
           ))}

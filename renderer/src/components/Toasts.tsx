@@ -1,4 +1,29 @@
+import type { NotificationPayload } from '../../../shared/api/schemas/app';
 import { useApp } from '../store';
+
+function NotificationText({ notification, onOpen }: { notification: NotificationPayload; onOpen(): void }) {
+  const navigate = useApp((state) => state.navigate);
+  const { title, body, route } = notification;
+  const text = (
+    <>
+      <strong className="toast-title">{title}</strong>
+      {body && <span className="toast-body">{body}</span>}
+    </>
+  );
+  if (!route) return <span className="toast-text">{text}</span>;
+  return (
+    <button
+      type="button"
+      className="toast-text toast-open"
+      onClick={() => {
+        onOpen();
+        navigate(route);
+      }}
+    >
+      {text}
+    </button>
+  );
+}
 
 export function Toasts() {
   const toasts = useApp((state) => state.toasts);
@@ -6,8 +31,8 @@ export function Toasts() {
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.tone}`}>
-          <span>{toast.text}</span>
+        <div key={toast.id} className={`toast toast-${toast.tone}`} data-testid={toast.notification ? 'notification-toast' : undefined}>
+          {toast.notification ? <NotificationText notification={toast.notification} onOpen={() => dismiss(toast.id)} /> : <span>{toast.text}</span>}
           <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
             ×
           </button>

@@ -1,0 +1,71 @@
+import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
+import { Icon } from '../../components/Icon';
+import { formatDateTime } from '../../format';
+import { DELIVERY_WORDS, ago, typeIcon, typeLabel } from './words';
+
+interface RowProps {
+  item: NotificationItem;
+  now: number;
+  onOpen(): void;
+  onRead(): void;
+  onClear(): void;
+}
+
+/** One notification: the whole row opens it; its own actions show on hover or focus. */
+export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps) {
+  const id = `nf-${item.id}`;
+  const note = DELIVERY_WORDS[item.delivery];
+  return (
+    <li className={`nf-item${item.read ? '' : ' nf-unread'}`} data-notification-id={item.id} data-testid="notification">
+      <button
+        type="button"
+        className="nf-open"
+        onClick={onOpen}
+        aria-labelledby={item.read ? `${id}-title` : `${id}-state ${id}-title`}
+        aria-describedby={item.summary ? `${id}-summary ${id}-meta` : `${id}-meta`}
+      >
+        <span className={`nf-icon nf-icon-${typeIcon(item.type)}`} title={typeLabel(item.type)}>
+          <Icon name={typeIcon(item.type)} />
+        </span>
+        <span className="nf-text">
+          <span className="nf-title-line">
+            {!item.read && <span id={`${id}-state`} className="nf-dot" role="img" aria-label="Unread:" />}
+            <span id={`${id}-title`} className="nf-title">
+              {item.title}
+            </span>
+          </span>
+          {item.summary && (
+            <span id={`${id}-summary`} className="nf-summary">
+              {item.summary}
+            </span>
+          )}
+          <span id={`${id}-meta`} className="nf-meta">
+            <time dateTime={item.created} title={formatDateTime(item.created)}>
+              {ago(item.created, now)}
+            </time>
+            {item.source === 'reminder' && (
+              <span className="nf-source" title="Made on this computer from the due dates it knows, so it comes even offline.">
+                Reminder
+              </span>
+            )}
+            {note && (
+              <span className={`nf-delivery nf-delivery-${item.delivery}`} data-testid="notification-delivery">
+                {note}
+              </span>
+            )}
+          </span>
+        </span>
+      </button>
+      <div className="nf-actions">
+        {!item.read && (
+          <button type="button" className="button ghost nf-action" onClick={onRead} aria-label={`Mark read: ${item.title}`}>
+            Mark read
+          </button>
+        )}
+        <button type="button" className="button ghost nf-action" onClick={onClear} aria-label={`Clear: ${item.title}`}>
+          Clear
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,53 @@
+import type { PushState } from '../../../../shared/api/schemas/app';
+import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
+import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, type PushEventType } from '../../../../shared/push-events';
+import type { IconName } from '../../components/Icon';
+import { formatRelative } from '../../format';
+
+export const PUSH_WORDS: Record<PushState, { text: string; tone: 'ok' | 'busy' | 'warn' | 'off'; detail: string }> = {
+  live: { text: 'Live', tone: 'ok', detail: 'New notifications from File 360 arrive as they happen.' },
+  connecting: { text: 'Connecting…', tone: 'busy', detail: 'Connecting to File 360 for new notifications.' },
+  'catching-up': { text: 'Catching up…', tone: 'busy', detail: 'Fetching what arrived while this computer was away.' },
+  backoff: { text: 'Offline — reconnecting', tone: 'warn', detail: 'The connection to File 360 dropped; the app tries again on its own and fetches what was missed.' },
+  off: { text: 'Not connected', tone: 'off', detail: 'Sign in to File 360 to get notifications. Reminders about due dates still work.' },
+  stopped: { text: 'Not connected', tone: 'off', detail: 'Not listening for notifications from File 360. Reminders about due dates still work.' },
+};
+
+/** Why a notification did not pop up (yet); nothing to say for the rest. */
+export const DELIVERY_WORDS: Partial<Record<NotificationItem['delivery'], string>> = {
+  held: 'Arrived during quiet hours — pops up when they end',
+  muted: 'Muted — not popped up',
+  expired: 'Expired before it could pop up',
+};
+
+const TYPE_ICONS: Record<PushEventType, IconName> = {
+  'review.requested': 'message',
+  'decision.made': 'reviews',
+  'batch.assigned': 'inbox',
+  'task.assigned': 'clipboard',
+  'deadline.approaching': 'clock',
+  'relabel.requested': 'relabel',
+  'annotation.rejected': 'x-circle',
+  'annotation.completed': 'outbox',
+  'dataset.ready': 'database',
+  'pipeline.failed': 'alert',
+};
+
+function isKnown(type: string): type is PushEventType {
+  return (PUSH_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** A newer server may send types this app does not know yet: they get the plain bell. */
+export function typeIcon(type: string): IconName {
+  return isKnown(type) ? TYPE_ICONS[type] : 'notifications';
+}
+
+export function typeLabel(type: string): string {
+  return isKnown(type) ? PUSH_EVENT_LABELS[type] : type;
+}
+
+/** "5 minutes ago", or "just now" rather than a bare "now". */
+export function ago(iso: string, now: number): string {
+  const words = formatRelative(iso, now);
+  return words === 'now' ? 'just now' : words;
+}
