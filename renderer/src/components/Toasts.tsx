@@ -14,7 +14,7 @@ function NotificationText({ notification, onOpen }: { notification: Notification
   return (
     <button
       type="button"
-      className="toast-text toast-open"
+      className="toast-text toast-open bare-button"
       onClick={() => {
         onOpen();
         navigate(route);

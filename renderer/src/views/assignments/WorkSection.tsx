@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AssignmentDetail } from '../../../../shared/api/schemas/assignments';
 import type { AskCandidate, EscalationReason, EscalationView, Outcome } from '../../../../shared/api/schemas/escalations';
 import type { ExportView } from '../../../../shared/api/schemas/exports';
 import type { OutboxState } from '../../../../shared/api/schemas/outbox';
 import { routeToHash } from '../../../../shared/routes';
 import { ApiError, errorMessage } from '../../client';
+import { useModal } from '../../components/ConfirmDialog';
 import { formatBytes, formatDateTime, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
 import './work.css';
@@ -182,7 +183,7 @@ function EscalationItem({ escalation, now }: { escalation: EscalationView; now: 
   return (
     <li className={`escalation escalation-${escalation.state}`} aria-labelledby={headingId} data-testid="escalation">
       <div className="escalation-head">
-        <span className={`reason-chip reason-${escalation.reason}`}>{REASON_WORDS[escalation.reason]}</span>
+        <span className={`chip reason-chip reason-${escalation.reason}`}>{REASON_WORDS[escalation.reason]}</span>
         {escalation.priority === 'high' && <span className="badge priority-high">High priority</span>}
         <span className={`badge escalation-state state-${escalation.state}`} data-testid="escalation-state">
           {ESCALATION_STATE_WORDS[escalation.state]}
@@ -255,16 +256,7 @@ function AskDialog({ assignment, onClose }: { assignment: AssignmentDetail; onCl
   const [chosen, setChosen] = useState<AskCandidate | null>(null);
   const ids = useId();
 
-  // A layout effect, so the dialog is closed (and the focus given back to the button that opened it) before React removes it.
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    const opener = document.activeElement;
-    if (element && !element.open) element.showModal();
-    return () => {
-      element?.close();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, []);
+  useModal(dialog);
 
   // Searching runs as the user types, a moment after they stop.
   useEffect(() => {

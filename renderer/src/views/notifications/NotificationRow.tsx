@@ -19,7 +19,7 @@ export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps
     <li className={`nf-item${item.read ? '' : ' nf-unread'}`} data-notification-id={item.id} data-testid="notification">
       <button
         type="button"
-        className="nf-open"
+        className="nf-open bare-button"
         onClick={onOpen}
         aria-labelledby={item.read ? `${id}-title` : `${id}-state ${id}-title`}
         aria-describedby={item.summary ? `${id}-summary ${id}-meta` : `${id}-meta`}
@@ -44,7 +44,7 @@ export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps
               {ago(item.created, now)}
             </time>
             {item.source === 'reminder' && (
-              <span className="nf-source" title="Made on this computer from the due dates it knows, so it comes even offline.">
+              <span className="nf-source chip" title="Made on this computer from the due dates it knows, so it comes even offline.">
                 Reminder
               </span>
             )}

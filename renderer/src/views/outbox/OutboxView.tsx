@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OutboxCounts, OutboxItem, OutboxKind, OutboxState } from '../../../../shared/api/schemas/outbox';
 import { errorMessage } from '../../client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Page } from '../../components/Page';
 import { formatBytes, formatDateTime, formatRelative, plural } from '../../format';
@@ -53,57 +54,15 @@ function nextTry(item: OutboxItem, now: number): string | null {
   return Date.parse(item.nextAttemptAt) <= now || words === 'now' ? 'next try in a moment' : `next try ${words}`;
 }
 
-/**
- * Shows a `<dialog>` as a modal while it is mounted (focus stays inside, Escape
- * cancels) and gives the focus back to what had it before, if it is still there.
- * A layout effect, so the dialog is closed before React removes it.
- */
-function useModal(dialog: RefObject<HTMLDialogElement | null>): void {
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    const opener = document.activeElement;
-    if (element && !element.open) element.showModal();
-    return () => {
-      element?.close();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-    };
-  }, [dialog]);
-}
-
 function ConfirmDiscard({ item, busy, onCancel, onConfirm }: { item: OutboxItem; busy: boolean; onCancel(): void; onConfirm(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useModal(dialog);
   return (
-    <dialog
-      ref={dialog}
-      className="modal confirm-dialog"
-      role="alertdialog"
-      aria-modal="true"
-      aria-labelledby="discard-title"
-      aria-describedby="discard-text"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onCancel();
-      }}
-    >
-      <h2 id="discard-title">Discard “{item.label}”?</h2>
-      <div id="discard-text" className="modal-text">
-        <p>
-          If you discard this {KIND_WORDS[item.kind].toLowerCase()}, it will never be sent to File 360; this is recorded in the audit log.
-          {ALSO_ENDS[item.kind] ? ` ${ALSO_ENDS[item.kind]}` : ''}
-        </p>
-        {item.state === 'failed' && <p className="muted">To send it after all, choose Retry instead.</p>}
-      </div>
-      <div className="modal-actions">
-        {/* The safe choice takes the focus, so Enter does not discard by accident. */}
-        <button type="button" className="button" autoFocus disabled={busy} onClick={onCancel}>
-          Keep it
-        </button>
-        <button type="button" className="button danger" disabled={busy} onClick={onConfirm}>
-          {busy ? 'Discarding…' : 'Discard'}
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog id="discard" title={`Discard “${item.label}”?`} keepLabel="Keep it" confirmLabel="Discard" busyLabel="Discarding…" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
+      <p>
+        If you discard this {KIND_WORDS[item.kind].toLowerCase()}, it will never be sent to File 360; this is recorded in the audit log.
+        {ALSO_ENDS[item.kind] ? ` ${ALSO_ENDS[item.kind]}` : ''}
+      </p>
+      {item.state === 'failed' && <p className="muted">To send it after all, choose Retry instead.</p>}
+    </ConfirmDialog>
   );
 }
 
@@ -120,7 +79,7 @@ function OutboxRow({ item, now, onRetry, onDiscard, busy }: { item: OutboxItem; 
     <li className={`card outbox-item outbox-${item.state}`} aria-labelledby={titleId} data-testid="outbox-item">
       <div className="outbox-main">
         <div className="outbox-title">
-          <span className={`kind-chip kind-${item.kind}`}>{KIND_WORDS[item.kind]}</span>
+          <span className={`chip kind-${item.kind}`}>{KIND_WORDS[item.kind]}</span>
           <h2 id={titleId} className="outbox-label">
             {item.label}
           </h2>
