@@ -158,8 +158,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   // Push follows the signed-in account: one client per File 360 session, sharing its tokens.
   const pushHttp = createHttp({ userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http, bodyTimeoutMs: 0 });
   let push: { key: string; client: PushClient } | null = null;
+  let closing = false;
   let pushGap: string | null = null;
   const followPush = () => {
+    if (closing) return;
     const session = file360.session();
     const owner = connection()?.owner;
     const key = session && owner && !data.problem() ? `${owner.server}\n${owner.tenant}\n${owner.userId}` : '';
@@ -192,7 +194,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         ...tuning.push,
       });
       push = { key, client };
-      void client.start();
+      client.start().catch((error: unknown) => logger.warn('the Push stream did not start', { error }));
       void syncTopics();
     }
     // Another account: its own held notifications and reminders.
@@ -439,6 +441,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       reminders.refresh();
     },
     async close() {
+      // Signing out and network changes during shutdown must not start a new Push client on a closing database.
+      closing = true;
       await sessions.close();
       // Stopping sessions may have started exports of their last answers; they finish before the database closes.
       await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
