@@ -4,6 +4,9 @@
  */
 export const AUDIT_TYPES = [
   'app.started',
+  'audit.verified',
+  'audit.verify_failed',
+  'audit.pruned',
   'settings.changed',
   'database.moved_aside',
   'keychain.unavailable',
@@ -13,6 +16,7 @@ export const AUDIT_TYPES = [
   'file.downloaded',
   'file.removed',
   'file.rejected',
+  'file.opened',
   'sync.completed',
   'sync.stopped',
   'assignment.wiped',
@@ -41,6 +45,9 @@ export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'app.started': 'App started',
+  'audit.verified': 'Audit log checked: intact',
+  'audit.verify_failed': 'Audit log checked: broken',
+  'audit.pruned': 'Old audit entries removed',
   'settings.changed': 'Setting changed',
   'database.moved_aside': 'Damaged database moved aside',
   'keychain.unavailable': 'Keychain unavailable',
@@ -50,6 +57,7 @@ export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'file.downloaded': 'File downloaded',
   'file.removed': 'File removed',
   'file.rejected': 'File refused',
+  'file.opened': 'File opened in Prodigy',
   'sync.completed': 'Sync finished',
   'sync.stopped': 'Sync stopped',
   'assignment.wiped': 'Assignment wiped',

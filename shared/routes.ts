@@ -29,9 +29,14 @@ export const SECTION_LABELS: Record<Section, string> = {
   settings: 'Settings',
 };
 
+/** Pages inside one assignment, the hash's third part: `#/assignments/asg-1/lineage`. */
+export const ASSIGNMENT_PAGES = ['lineage'] as const;
+export type AssignmentPage = (typeof ASSIGNMENT_PAGES)[number];
+
 export interface Route {
   section: Section;
   id?: string;
+  view?: AssignmentPage;
 }
 
 export const DEFAULT_ROUTE: Route = { section: 'assignments' };
@@ -68,10 +73,14 @@ export function parseDeepLink(link: string): Route | null {
 export function parseHash(hash: string): Route | null {
   const path = hash.replace(/^#\/?/, '');
   const parts = path.split('/').filter(Boolean);
-  if (parts.length === 0 || parts.length > 2) return null;
-  return routeFromParts(parts[0], parts[1]);
+  if (parts.length === 0 || parts.length > 3) return null;
+  const route = routeFromParts(parts[0], parts[1]);
+  if (parts.length < 3) return route;
+  const view = ASSIGNMENT_PAGES.find((name) => name === parts[2]);
+  return route?.section === 'assignments' && view ? { ...route, view } : null;
 }
 
 export function routeToHash(route: Route): string {
-  return route.id ? `#/${route.section}/${encodeURIComponent(route.id)}` : `#/${route.section}`;
+  if (!route.id) return `#/${route.section}`;
+  return `#/${route.section}/${encodeURIComponent(route.id)}${route.view ? `/${route.view}` : ''}`;
 }

@@ -5,6 +5,8 @@ import { createEventHub, type EventHub } from './api/event-hub';
 import { createRouter, type Handlers, type Router } from './api/router';
 import { appHandlers } from './app/app-handlers';
 import { auditHandlers } from './audit/audit-handlers';
+import { pullAuditHistory } from './audit/history';
+import { AuditIntegrity } from './audit/integrity';
 import type { CompanionConfig } from './config/config';
 import { openLocalData } from './db/local-data';
 import { authHandlers } from './file360/auth-handlers';
@@ -23,6 +25,8 @@ import { escalationHandlers } from './escalations/escalation-handlers';
 import { EscalationService } from './escalations/service';
 import { exportHandlers } from './exports/export-handlers';
 import { ExportService } from './exports/service';
+import { lineageHandlers } from './lineage/lineage-handlers';
+import { LineageService } from './lineage/service';
 import { Announcer } from './app-events/announce';
 import { AppError } from './errors';
 import { createHttp, type HttpOptions } from './file360/http';
@@ -80,6 +84,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     return user ? `user:${user.id}` : 'local';
   };
   const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, actor, logger);
+  const integrity = new AuditIntegrity({ data, clock, notifier, logger, retentionDays: () => settings.values().auditRetentionDays });
   const place = () => {
     const { server, tenant } = settings.values();
     return server && tenant ? { server: server.replace(/\/+$/, ''), tenant } : null;
@@ -280,6 +285,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     connection,
     changed: () => events.emit('escalations.changed', {}),
   });
+  const lineage = new LineageService({ data, store: engine.store, app: { name: config.appName, version: config.version } });
   const exports: ExportService | null = new ExportService({
     dataDir: config.dataDir,
     data,
@@ -287,6 +293,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     outbox,
     escalations,
     prodigy,
+    lineage,
     clock,
     logger,
     env: config.env,
@@ -329,7 +336,14 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     try {
       queueAuditBatches(data, outbox, current.owner);
       outbox.kick();
-      await Promise.all([escalations.refreshDecisions(), reviews.refresh()]);
+      const mine = engine.store.assignments(current.owner).filter((a) => a.user_id === current.owner.userId);
+      // File 360's history is for the Audit view only: a server without it must not hold up decisions and reminders.
+      const history = pullAuditHistory({ data, logger, now: () => clock.now().toISOString() }, current.client, current.owner, mine.map((a) => a.id)).catch((error: unknown) =>
+        logger.info('File 360’s audit history was not brought up to date', { error }),
+      );
+      await Promise.all([escalations.refreshDecisions(), reviews.refresh(), history]);
+      // Batches File 360 acknowledged since the last exchange may now be old enough to go.
+      integrity.prune();
       // New due dates and review items: the next reminder may have moved.
       reminders.refresh();
       await syncTopics();
@@ -383,14 +397,16 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         if (keys.includes('syncIntervalMinutes')) engine.schedule();
         if (keys.includes('quietHours') || keys.includes('mutedNotificationTypes') || keys.includes('mutedTopics')) center.start();
         if (keys.includes('reminderHours')) reminders.refresh();
+        if (keys.includes('auditRetentionDays')) integrity.prune();
         statusChanged();
       },
     }),
-    ...auditHandlers(data),
+    ...auditHandlers(data, integrity),
     ...authHandlers(file360, status, () => void engine.checkExpiry()),
     ...syncHandlers(engine, logger),
     ...sessionHandlers(sessions),
     ...exportHandlers(exports),
+    ...lineageHandlers(lineage),
     ...escalationHandlers(escalations),
     ...reviewHandlers(reviews),
     ...notificationHandlers({ center, push: () => push?.client.state() ?? 'off', gap: () => pushGap }),
@@ -403,6 +419,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
 
   /** What needs the database: run at start, or once a damaged database has been replaced. */
   const startWithData = async () => {
+    // The log is checked as found, before this run adds to it, so rows cut off the end are not mistaken for ones replaced.
+    integrity.check('start');
     data.transaction(({ audit, installationId }) => {
       audit.append({
         type: 'app.started',
@@ -410,6 +428,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       });
       if (secrets.status.kind === 'memory') audit.append({ type: 'keychain.unavailable', details: {} });
     });
+    integrity.prune();
     // A Prodigy left running by a crash of this app is stopped before anything else starts one.
     await sessions.stopOrphans();
     // Rows a crash left half sent go back to the queue; their keys make the resend safe.

@@ -15,11 +15,12 @@ import {
   SyncInput,
   SyncProgress,
 } from './schemas/assignments';
-import { AuditFacets, AuditListInput, AuditPage, AuditVerification } from './schemas/audit';
+import { AuditFacets, AuditListInput, AuditPage, AuditVerification, TimelineInput, TimelinePage } from './schemas/audit';
 import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/sessions';
 import { NoInput } from './schemas/common';
 import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
 import { ExportResult, ExportView } from './schemas/exports';
+import { LineageExport, LineageInput, LineageView } from './schemas/lineage';
 import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
 import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
 import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
@@ -44,8 +45,10 @@ export const methods = {
   'settings.get': method(NoInput, SettingsView, 'Settings in force and where each came from'),
   'settings.update': method(SettingsUpdate, SettingsView, 'Change settings; the change is audited'),
   'audit.list': method(AuditListInput, AuditPage, 'Audit entries, newest first, filtered'),
-  'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in the audit log'),
-  'audit.verify': method(NoInput, AuditVerification, 'Check the audit hash chain end to end'),
+  'audit.timeline': method(TimelineInput, TimelinePage, 'This computer’s audit entries and File 360’s access history, merged newest first, filtered'),
+  'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in either audit record'),
+  'audit.verify': method(NoInput, AuditVerification, 'Check the audit chain end to end, and every uploaded batch against File 360’s acknowledgement; audited'),
+  'audit.lastCheck': method(NoInput, AuditVerification.nullable(), 'The latest check of the audit log (run at start), without checking again'),
   'auth.signIn': method(NoInput, SignInState, 'Open File 360 sign-in in the browser and wait for it'),
   'auth.cancelSignIn': method(NoInput, SignInState, 'Stop waiting for a sign-in'),
   'auth.signOut': method(NoInput, Status, 'Sign out: forget tokens; keep files that are still shared'),
@@ -62,6 +65,8 @@ export const methods = {
   'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
   'exports.run': method(AssignmentIdInput, ExportResult, 'Export the assignment’s answers (db-out) into a package, find disputes, and queue both'),
   'exports.list': method(AssignmentIdInput, z.array(ExportView), 'An assignment’s exports, newest first, with their upload state'),
+  'lineage.get': method(LineageInput, LineageView, 'Where an assignment’s packages came from and what became of them: sources → sessions → packages → escalations → decisions'),
+  'lineage.export': method(LineageInput, LineageExport, 'The assignment’s lineage as a W3C PROV-JSON document, with a file name to save it under'),
   'escalations.list': method(EscalationListInput, z.array(EscalationView), 'Items this computer escalated, with the decisions that came back'),
   'escalations.candidates': method(AskCandidatesInput, z.array(AskCandidate), 'Answered items of an assignment a question can be about'),
   'escalations.ask': method(AskInput, EscalationView, 'Ask the assignment’s reviewers about one answered item'),

@@ -19,8 +19,8 @@ describe('the core, through its API', () => {
     const entries = (await second.call('audit.list', { type: 'app.started' })).entries;
     expect(entries).toHaveLength(2);
     expect(entries[0]?.details.installationId).toBe(installationId);
-    // Each start here also notes that secrets are in memory only: two entries per start.
-    expect(await second.call('audit.verify')).toMatchObject({ ok: true, checked: 4 });
+    // Each start here checks the log and notes that secrets are in memory only: three entries per start.
+    expect(await second.call('audit.verify')).toMatchObject({ ok: true, checked: 6 });
   });
 
   it('notes in the audit log when secrets can only be kept in memory', async () => {
@@ -72,6 +72,7 @@ describe('settings', () => {
       mutedTopics: [],
       quietHours: null,
       reminderHours: [24, 1],
+      auditRetentionDays: 365,
     });
     expect(view.sources).toEqual({
       server: 'flag',
@@ -85,6 +86,7 @@ describe('settings', () => {
       mutedTopics: 'default',
       quietHours: 'default',
       reminderHours: 'default',
+      auditRetentionDays: 'default',
     });
     expect(view.lockedBy).toEqual({ server: 'Set by --server for this run', tenant: 'Set by COMPANION_TENANT for this run' });
   });

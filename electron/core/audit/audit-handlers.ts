@@ -1,10 +1,14 @@
 import type { Handlers } from '../api/router';
 import type { LocalData } from '../db/local-data';
+import type { AuditIntegrity } from './integrity';
+import { auditFacets, auditTimeline } from './timeline';
 
-export function auditHandlers(data: LocalData) {
+export function auditHandlers(data: LocalData, integrity: AuditIntegrity) {
   return {
     'audit.list': (filter) => data.require().audit.list(filter),
-    'audit.facets': () => data.require().audit.facets(),
-    'audit.verify': () => data.require().audit.verify(),
-  } satisfies Pick<Handlers, 'audit.list' | 'audit.facets' | 'audit.verify'>;
+    'audit.timeline': (query) => auditTimeline(data.require().db, query),
+    'audit.facets': () => auditFacets(data.require().db),
+    'audit.verify': () => integrity.check('user'),
+    'audit.lastCheck': () => integrity.last(),
+  } satisfies Pick<Handlers, 'audit.list' | 'audit.timeline' | 'audit.facets' | 'audit.verify' | 'audit.lastCheck'>;
 }

@@ -24,3 +24,18 @@ export function rowHash(fields: ChainedFields): string {
   if (text === undefined) throw new Error('audit row cannot be canonicalised');
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/** A stored row: the chained fields, with details as the canonical JSON text that was hashed, and the row's hash. */
+export type AuditRow = Omit<ChainedFields, 'details'> & { details: string; hash: string };
+
+/** Whether the row's hash still covers its content, were it at position `id`; unreadable details never do. */
+export function holds(row: AuditRow, id: number = row.id): boolean {
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details);
+  } catch {
+    return false;
+  }
+  const { hash, details: _text, ...rest } = row;
+  return rowHash({ ...rest, id, details }) === hash;
+}

@@ -9,6 +9,8 @@ import { detectDisputes } from '../disputes/detect';
 import type { Example } from '../disputes/types';
 import { AppError } from '../errors';
 import type { EscalationService } from '../escalations/service';
+import type { LineageService } from '../lineage/service';
+import type { LineageRecord } from '../lineage/record';
 import type { OutboxKindHandler } from '../outbox/kind';
 import type { Outbox } from '../outbox/outbox';
 import type { OutboxRow } from '../outbox/store';
@@ -29,6 +31,7 @@ export interface ExportDeps {
   outbox: Outbox;
   escalations: EscalationService;
   prodigy: ProdigyService;
+  lineage: LineageService;
   clock: Clock;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -157,12 +160,13 @@ export class ExportService {
       }
 
       const counts = countsOf(examples);
+      const lineage = this.deps.lineage.freeze(row, project.dataset, examples, trigger, createdAt);
+      const name = `${project.dataset}-${stamp}.zip`;
       const packageFile = path.join(dir, `${stamp}.zip`);
-      const built = await writePackage(packageFile, this.members(row, project.instructions_file_id ?? null, jsonl), (members) => this.manifest(row, project.dataset, counts, examples.length, members, trigger, createdAt), createdAt);
+      const built = await writePackage(packageFile, this.members(row, project.instructions_file_id ?? null, jsonl), (members) => this.manifest(row, project.dataset, counts, examples.length, members, trigger, createdAt, lineage), createdAt);
       const disputes = detectDisputes(examples, { lowConfidenceThreshold: project.low_confidence_threshold ?? null, viewId: project.view_id ?? null });
 
       const id = this.deps.data.transaction(({ db, audit }) => {
-        const name = `${project.dataset}-${stamp}.zip`;
         const outboxId = this.deps.outbox.enqueue({
           kind: 'package',
           owner: { server: row.server, tenant: row.tenant, userId: row.user_id },
@@ -187,6 +191,7 @@ export class ExportService {
           ).run(row.id, project.dataset, trigger, examples.length, JSON.stringify(counts), fingerprint, path.relative(this.deps.dataDir, packageFile), built.sha256, built.size, disputes.length, outboxId, createdAt.toISOString())
             .lastInsertRowid,
         );
+        this.deps.lineage.keep(exportId, { ...lineage, package: { name, sha256: built.sha256, size: built.size } });
         const escalated = this.deps.escalations.queueDisputes(audit, row, exportId, disputes, project.low_confidence_threshold ?? null);
         audit.append({
           type: 'export.created',
@@ -223,7 +228,7 @@ export class ExportService {
     return members;
   }
 
-  private manifest(row: AssignmentRow, dataset: string, counts: Counts, total: number, members: MemberInfo[], trigger: ExportTrigger, createdAt: Date) {
+  private manifest(row: AssignmentRow, dataset: string, counts: Counts, total: number, members: MemberInfo[], trigger: ExportTrigger, createdAt: Date, lineage: LineageRecord) {
     return {
       format: PACKAGE_FORMAT,
       assignment_id: row.id,
@@ -242,6 +247,8 @@ export class ExportService {
       review_notes: members.some((member) => member.path === 'review-notes.jsonl') ? 'review-notes.jsonl' : null,
       sources_included: members.some((member) => member.path.startsWith('sources/')),
       members,
+      // Where these answers came from; what became of them (escalations, decisions) is in the app's lineage export.
+      lineage,
     };
   }
 

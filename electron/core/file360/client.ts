@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { File360Error } from './errors';
 import type { Http, StreamResponse } from './http';
 import type { File360Session } from './session';
-import { Assignment, AuditAccepted, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
+import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
 
 const PAGE_SIZE = 1000;
 /** A runaway `next` chain is a server bug; stop rather than loop forever. */
@@ -54,6 +54,8 @@ export interface File360Client {
   escalation(id: string): Promise<Escalation>;
   actOnEscalation(id: string, action: EscalationAction): Promise<Escalation>;
   postAuditEvents(key: string, events: Array<Record<string, unknown>>): Promise<number>;
+  /** One page of File 360's history for an assignment, oldest first, after the entry `afterId`. */
+  auditHistory(assignmentId: string, afterId: string | null): Promise<{ items: AuditRecord[]; more: boolean }>;
 }
 
 export function createFile360Client(session: File360Session, http: Http): File360Client {
@@ -114,6 +116,12 @@ export function createFile360Client(session: File360Session, http: Http): File36
     escalation: (escalationId) => get(`${api}/escalations/${id(escalationId)}`, Escalation),
     actOnEscalation: (escalationId, action) => send('POST', `${api}/escalations/${id(escalationId)}`, Escalation, JSON.stringify(action)),
     postAuditEvents: async (key, events) => (await send('POST', `${api}/audit/events`, AuditAccepted, JSON.stringify({ events }), { 'idempotency-key': key })).accepted,
+    async auditHistory(assignmentId, afterId) {
+      // Always page 1 after the last id seen: the cursor, not a page number, says where to resume.
+      const params = new URLSearchParams({ assignment_id: assignmentId, page: '1', 'items-per-page': String(PAGE_SIZE), ...(afterId ? { after_id: afterId } : {}) });
+      const body = await get(`${api}/audit?${params}`, Collection(AuditRecord));
+      return { items: body._embedded.collection, more: body._links.next !== undefined };
+    },
     me: () => get(`${api}/me`, Me),
     assignments: () => collect(`${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
     manifest: (id, signal) => collect(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),

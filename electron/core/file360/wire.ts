@@ -138,6 +138,23 @@ export type Escalation = z.infer<typeof Escalation>;
 
 export const AuditAccepted = z.object({ accepted: z.number().int().min(0) });
 
+/** CONTRACTS §A.9: one entry of File 360's access history, after Content Server's node audit. */
+export const AuditRecord = z
+  .object({
+    id: Id,
+    event_type: z.string().min(1).max(128),
+    audit_name: z.string().max(200).optional().nullable(),
+    audit_date: z.iso.datetime({ offset: true }),
+    user_id: Id.optional().nullable(),
+    target_user_id: Id.optional().nullable(),
+    agent_id: Id.optional().nullable(),
+    assignment_id: Id.optional().nullable(),
+    file_id: Id.optional().nullable(),
+    details: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
 export function Collection<T extends z.ZodType>(item: T) {
   return z.object({
     _embedded: z.object({ collection: z.array(item) }),

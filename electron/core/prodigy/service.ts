@@ -47,9 +47,19 @@ interface Live {
   sessionDataset: string;
   total: number;
   skipped: Array<{ path: string; reason: string }>;
+  /** The files Prodigy reads in this session, recorded as opened once it is up. */
+  opened: OpenedFile[];
   counts: AnswerCountWatch;
   startedAt: string;
   poll: ReturnType<typeof setInterval> | null;
+}
+
+interface OpenedFile {
+  id: string;
+  path: string;
+  version: number | null;
+  sha256: string;
+  as: 'tasks' | 'instructions';
 }
 
 interface SessionRow {
@@ -189,6 +199,15 @@ export class ProdigyService {
       });
   }
 
+  /** Every synced file that fed the source (not those skipped), and the instructions, with the version read. */
+  private openedFiles(row: AssignmentRow, files: readonly SourceFile[], skipped: ReadonlyArray<{ path: string }>, instructionsId: string | null): OpenedFile[] {
+    const left = new Set(skipped.map((file) => file.path));
+    const versions = new Map(this.deps.store.files(row.id).map((file) => [file.id, file.version]));
+    return files
+      .filter((file) => !left.has(file.path))
+      .map((file) => ({ id: file.id, path: file.path, version: versions.get(file.id) ?? null, sha256: file.sha256, as: file.id === instructionsId ? 'instructions' : 'tasks' }));
+  }
+
   /** prodigy.json from the assignment's project; host and port come from the environment, which beats it. */
   private writeConfig(home: string, project: Record<string, unknown>, instructions: string | null): void {
     const config: Record<string, unknown> = {
@@ -211,6 +230,7 @@ export class ProdigyService {
     const files = this.syncedFiles(row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
     const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null));
+    const opened = this.openedFiles(row, files, source.skipped, instructionsFile?.id ?? null);
     const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
     if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
     this.writeConfig(home, project, instructions);
@@ -256,6 +276,7 @@ export class ProdigyService {
         sessionDataset,
         total: source.tasks,
         skipped: source.skipped,
+        opened,
         counts: new AnswerCountWatch(home, sessionDataset, source.tasks),
         startedAt,
         poll: null,
@@ -309,6 +330,7 @@ export class ProdigyService {
         assignmentId: row.id,
         details: { dataset: live.dataset, session: live.sessionDataset, tasks: live.total, skipped: live.skipped.length, port: live.run.plan.port },
       });
+      for (const { id, ...file } of live.opened) audit.append({ type: 'file.opened', assignmentId: row.id, fileId: id, details: { ...file, session: live.sessionDataset } });
     });
     live.poll = setInterval(() => this.refreshProgress(row.id, live), PROGRESS_POLL_MS);
     live.poll.unref?.();

@@ -22,6 +22,7 @@ function toDraft(values: Settings): Draft {
     mutedTopics: values.mutedTopics.join(', '),
     quietHours: values.quietHours ?? '',
     reminderHours: values.reminderHours.join(', '),
+    auditRetentionDays: String(values.auditRetentionDays),
   };
 }
 
@@ -266,6 +267,18 @@ export function SettingsView() {
             error={errors.reminderHours}
           >
             {text('reminderHours', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Records</legend>
+          <Field
+            id="auditRetentionDays"
+            label="Keep audit entries and notifications for (days)"
+            help="Older audit entries are removed only once File 360 has confirmed it holds them; the log stays verifiable. 0 keeps everything."
+            view={view}
+            error={errors.auditRetentionDays}
+          >
+            {text('auditRetentionDays', 'number', { min: 0, max: 3650, step: 1 })}
           </Field>
         </fieldset>
         <div className="form-actions">

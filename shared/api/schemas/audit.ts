@@ -40,17 +40,83 @@ export const AuditPage = z.strictObject({
 });
 export type AuditPage = z.infer<typeof AuditPage>;
 
+/** Where an entry was recorded: on this computer (hash-chained) or by File 360 (its access history). */
+export const AuditSource = z.enum(['local', 'file360']);
+export type AuditSource = z.infer<typeof AuditSource>;
+
+/**
+ * A place in the merged timeline: entries strictly older than it come next.
+ * Times here and in entries are plain strings: a log someone tampered with must still be shown.
+ */
+export const TimelineCursor = z.strictObject({ ts: z.string().max(64), source: AuditSource, key: z.string().min(1).max(200) });
+export type TimelineCursor = z.infer<typeof TimelineCursor>;
+
+export const TimelineInput = z.strictObject({
+  source: AuditSource.optional(),
+  /** One of this app's types, or a File 360 event type such as `download`. */
+  type: z.string().min(1).max(128).optional(),
+  assignmentId: RemoteId.optional(),
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+  before: TimelineCursor.optional(),
+  limit: z.int().min(1).max(500).default(100),
+});
+export type TimelineInput = z.input<typeof TimelineInput>;
+
+export const TimelineEntry = z.strictObject({
+  source: AuditSource,
+  key: z.string().min(1).max(200),
+  /** The local chain's id; null for File 360's entries. */
+  id: z.int().positive().nullable(),
+  ts: z.string(),
+  type: z.string(),
+  /** File 360's name for its event (`Fetch`, `Login`); null for local entries, which have words in AUDIT_TYPE_LABELS. */
+  name: z.string().nullable(),
+  actor: z.string().min(1),
+  assignmentId: z.string().nullable(),
+  fileId: z.string().nullable(),
+  details: z.record(z.string(), JsonValue),
+  hash: z.string().nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const TimelinePage = z.strictObject({
+  entries: z.array(TimelineEntry),
+  next: TimelineCursor.nullable(),
+});
+export type TimelinePage = z.infer<typeof TimelinePage>;
+
 export const AuditFacets = z.strictObject({
   types: z.array(AuditType),
-  assignments: z.array(RemoteId),
+  /** File 360's event types present, with its names for them. */
+  remoteTypes: z.array(z.strictObject({ type: z.string(), name: z.string() })),
+  assignments: z.array(z.string()),
 });
 export type AuditFacets = z.infer<typeof AuditFacets>;
 
+/** What is wrong at the first bad row, in one word. */
+export const AuditProblem = z.enum(['edited', 'deleted', 'reordered', 'truncated', 'differs-from-file360']);
+export type AuditProblem = z.infer<typeof AuditProblem>;
+
+export const AuditBreak = z.strictObject({
+  id: z.int().positive(),
+  /** Null when the row is gone, so its time and type are unknown here. */
+  ts: z.string().nullable(),
+  type: z.string().nullable(),
+  problem: AuditProblem,
+  reason: z.string(),
+});
+export type AuditBreak = z.infer<typeof AuditBreak>;
+
 export const AuditVerification = z.strictObject({
   ok: z.boolean(),
+  /** Rows whose chain held, up to the first bad one. */
   checked: z.int().min(0),
+  /** Of those, rows File 360 acknowledged and that still match what it was sent. */
+  acknowledged: z.int().min(0),
   verifiedAt: IsoTime,
-  /** The first row that breaks the chain, and why in words. */
-  firstBad: z.strictObject({ id: z.int().positive(), reason: z.string() }).nullable(),
+  /** Rows up to this one were removed under the retention setting; the chain is checked from its hash on. */
+  prunedThrough: z.int().min(0),
+  firstBad: AuditBreak.nullable(),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;

@@ -57,6 +57,8 @@ export const SettingsSchema = z.strictObject({
     .nullable(),
   /** Hours before a due date, an expiry or a review's due time at which a reminder pops up. */
   reminderHours: z.array(z.int().min(1).max(720)).max(5),
+  /** Days audit entries File 360 has acknowledged, and notifications, are kept on this computer; 0 keeps them for good. */
+  auditRetentionDays: z.int().min(0).max(3650),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -76,6 +78,7 @@ export const DEFAULT_SETTINGS: Settings = {
   mutedTopics: [],
   quietHours: null,
   reminderHours: [24, 1],
+  auditRetentionDays: 365,
 };
 
 /** Where the value in force came from, strongest first. */

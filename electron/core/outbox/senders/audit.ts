@@ -1,27 +1,16 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { recordAck, type SentHash } from '../../audit/acks';
+import type { AuditRow } from '../../audit/chain';
 import { prepared } from '../../db/statements';
 import type { OutboxKindHandler } from '../kind';
 
 export const AuditPayload = z.object({ installation_id: z.string(), ids: z.array(z.int()).min(1).max(1000) });
 
-interface AuditRow {
-  id: number;
-  ts: string;
-  type: string;
-  actor: string;
-  assignment_id: string | null;
-  file_id: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /** CONTRACTS §A.9: the local chain as it is, rows named by installation so ids stay unique across laptops. */
-export function auditEvents(db: Database.Database, payload: z.infer<typeof AuditPayload>, userId: string): Array<Record<string, unknown>> {
-  const rows = prepared<[string], AuditRow>(db, 'SELECT * FROM audit WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(payload.ids));
-  return rows.map((row) => ({
-    id: `${payload.installation_id}:${row.id}`,
+function auditEvent(row: AuditRow, installationId: string, userId: string): Record<string, unknown> {
+  return {
+    id: `${installationId}:${row.id}`,
     event_type: row.type,
     audit_date: row.ts,
     // Entries written before anyone signed in (app.started) belong to the account that uploads them.
@@ -32,15 +21,34 @@ export function auditEvents(db: Database.Database, payload: z.infer<typeof Audit
     details: JSON.parse(row.details) as Record<string, unknown>,
     hash: row.hash,
     prev_hash: row.prev_hash,
-  }));
+  };
 }
 
+/**
+ * Sends a batch, and once File 360 has acknowledged it, records the hashes it
+ * carried. They are kept from the send to the acknowledgement (not read again)
+ * so what is recorded is what left the machine.
+ */
 export function auditSender(db: () => Database.Database): OutboxKindHandler {
+  const inFlight = new Map<number, SentHash[]>();
   return {
     async send(row, ctx) {
-      const events = auditEvents(db(), AuditPayload.parse(JSON.parse(row.payload)), row.user_id);
-      if (events.length === 0) return { accepted: 0 };
+      const payload = AuditPayload.parse(JSON.parse(row.payload));
+      const rows = prepared<[string], AuditRow>(db(), 'SELECT * FROM audit WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(payload.ids));
+      inFlight.set(
+        row.id,
+        rows.map((audit) => [audit.id, audit.hash] as const),
+      );
+      if (rows.length === 0) return { accepted: 0 };
+      const events = rows.map((audit) => auditEvent(audit, payload.installation_id, row.user_id));
       return { accepted: await ctx.client.postAuditEvents(row.idempotency_key, events) };
+    },
+    sent(row, remote, database) {
+      recordAck(database, row.id, inFlight.get(row.id) ?? [], (remote as { accepted: number }).accepted);
+      inFlight.delete(row.id);
+    },
+    ended(row) {
+      inFlight.delete(row.id);
     },
   };
 }

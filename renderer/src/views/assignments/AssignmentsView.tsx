@@ -6,12 +6,15 @@ import { SignInCard } from '../../components/SignInCard';
 import { SyncBadge } from '../../components/SyncBits';
 import { expiryCountdown, formatBytes, formatDay, formatRelative } from '../../format';
 import { useApp, useClient } from '../../store';
+import { LineageView } from '../lineage/LineageView';
 import { AssignmentView } from './AssignmentView';
 import { useAssignments, useMinuteClock } from './useAssignments';
 
-/** Assignments: the list, or one assignment when the route names it. */
+/** Assignments: the list, one assignment when the route names it, or a page of it. */
 export function AssignmentsSection() {
   const id = useApp((state) => state.route.id);
+  const page = useApp((state) => state.route.view);
+  if (id && page === 'lineage') return <LineageView id={id} />;
   return id ? <AssignmentView id={id} /> : <AssignmentsView />;
 }
 

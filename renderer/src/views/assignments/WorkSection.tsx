@@ -61,7 +61,7 @@ function ago(iso: string, now: number): string {
 }
 
 /** A list read from the app, read again whenever one of the events says it changed. */
-function useLive<T>(read: () => Promise<T>, subscribe: (reload: () => void) => Array<() => void>): { value: T | null; reload(): void } {
+export function useLive<T>(read: () => Promise<T>, subscribe: (reload: () => void) => Array<() => void>): { value: T | null; reload(): void } {
   const toast = useApp((state) => state.toast);
   const [value, setValue] = useState<T | null>(null);
   const generation = useRef(0);
@@ -498,9 +498,14 @@ export function WorkSection({ assignment }: { assignment: AssignmentDetail }) {
       </div>
 
       <div className="work-block" aria-busy={exports.value === null}>
-        <h3 id="exports-heading" className="work-subheading">
-          Exports
-        </h3>
+        <div className="section-bar">
+          <h3 id="exports-heading" className="work-subheading">
+            Exports
+          </h3>
+          <a className="small" href={routeToHash({ section: 'assignments', id, view: 'lineage' })} title="Where each package came from, and what reviewers decided">
+            Lineage<span aria-hidden="true"> →</span>
+          </a>
+        </div>
         {exports.value !== null && <ExportsTable exports={exports.value} now={now} />}
       </div>
 
