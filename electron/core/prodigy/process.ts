@@ -102,6 +102,14 @@ export function signalTree(pid: number, signal: NodeJS.Signals): void {
 
 /** The command line of a running process, to tell our Prodigy from another program that reused its pid. */
 export function commandLineOf(pid: number): Promise<string | null> {
+  // Linux: read it directly; spawning ps can fail on a loaded machine, and then a leftover Prodigy would be left running.
+  if (process.platform === 'linux') {
+    try {
+      return Promise.resolve(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || null);
+    } catch {
+      return Promise.resolve(null);
+    }
+  }
   const [program, args] =
     process.platform === 'win32'
       ? ['powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`]]
