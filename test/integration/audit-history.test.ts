@@ -77,4 +77,26 @@ describe('File 360’s audit history beside the local chain', () => {
     expect(times).toEqual([...times].sort().reverse());
     expect(merged.filter((entry) => entry.source === 'local').every((entry) => entry.hash !== null && entry.id !== null)).toBe(true);
   });
+
+  it('reads the history again from the start when File 360 no longer knows the cursor, without storing anything twice', async () => {
+    const sb = await sandbox();
+    const dataDir = path.join(tempDir(), 'ana');
+    const ana = await signedInApp(sb, dataDir);
+    await idle(ana);
+    const sam = await signIn(sb, 'sam');
+    await otherComputerReports(sb, sam.access_token, 0, 5);
+    await ana.call('sync.start', {});
+    const db = new Database(path.join(dataDir, DATABASE_NAME));
+    const stored = () => Promise.resolve(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM audit_remote WHERE event_type = 'review.claimed'").get()?.n);
+    await until(stored, (n) => n === 5, 15_000);
+
+    // The cursor now names an entry File 360 never had (as after a restore of its history): it answers 400.
+    db.prepare("UPDATE audit_remote_cursor SET after_id = 'evt-gone' WHERE assignment_id = ?").run(TRIAGE);
+    await otherComputerReports(sb, sam.access_token, 5, 3);
+    await ana.call('sync.start', {});
+    await until(stored, (n) => n === 8, 15_000);
+    const cursor = db.prepare<[string], { after_id: string }>('SELECT after_id FROM audit_remote_cursor WHERE assignment_id = ?').get(TRIAGE)?.after_id;
+    expect(cursor).not.toBe('evt-gone');
+    db.close();
+  });
 });

@@ -72,8 +72,20 @@ export async function pullAuditHistory(deps: HistoryDeps, client: File360Client,
   let stored = 0;
   for (const assignmentId of assignmentIds) {
     try {
-      for (let more = true; more; ) {
-        const page = await client.auditHistory(assignmentId, cursorOf(deps.data.require().db, owner, assignmentId));
+      for (let more = true, restarted = false; more; ) {
+        const cursor = cursorOf(deps.data.require().db, owner, assignmentId);
+        let page: Awaited<ReturnType<File360Client['auditHistory']>>;
+        try {
+          page = await client.auditHistory(assignmentId, cursor);
+        } catch (error) {
+          // File 360 no longer knows the entry the cursor names (its history was trimmed or restored):
+          // read it again from the start, once; entries already here are not stored twice.
+          if (!(error instanceof File360Error && error.status === 400) || cursor === null || restarted) throw error;
+          deps.logger.warn('File 360 did not know the audit cursor; reading the history again from the start', { assignmentId });
+          prepared(deps.data.require().db, 'DELETE FROM audit_remote_cursor WHERE server = ? AND tenant = ? AND assignment_id = ?').run(owner.server, owner.tenant, assignmentId);
+          restarted = true;
+          continue;
+        }
         stored += deps.data.transaction(({ db, installationId }) => storePage(db, owner, assignmentId, page.items, installationId, deps.now()));
         more = page.more && page.items.length > 0;
       }
