@@ -125,6 +125,22 @@ function BinaryEditor({ detail, value, onChange, disabled }: { detail: ReviewDet
   );
 }
 
+function TokenSelect({ label, tokens, value, onChange }: { label: string; tokens: ReadonlyArray<{ id: number; text: string }>; value: string; onChange(value: string): void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">Choose…</option>
+        {tokens.map((token) => (
+          <option key={token.id} value={String(token.id)}>
+            {token.text} ({token.id + 1})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function SpanEditor({ detail, value, onChange, disabled }: { detail: ReviewDetail; value: Extract<CorrectionValue, { kind: 'spans' }>; onChange(value: CorrectionValue): void; disabled: boolean }) {
   const text = textOf(detail);
   const { tokens, fromTask } = useMemo(() => wordsOf(detail.task, text), [detail.task, text]);
@@ -222,28 +238,8 @@ function SpanEditor({ detail, value, onChange, disabled }: { detail: ReviewDetai
         <details className="rv-keyboard-add">
           <summary>Add a span with the keyboard</summary>
           <div className="filters">
-            <label>
-              First word
-              <select value={from} onChange={(event) => setFrom(event.target.value)}>
-                <option value="">Choose…</option>
-                {tokens.map((token) => (
-                  <option key={token.id} value={String(token.id)}>
-                    {token.text} ({token.id + 1})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Last word
-              <select value={to} onChange={(event) => setTo(event.target.value)}>
-                <option value="">Choose…</option>
-                {tokens.map((token) => (
-                  <option key={token.id} value={String(token.id)}>
-                    {token.text} ({token.id + 1})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TokenSelect label="First word" tokens={tokens} value={from} onChange={setFrom} />
+            <TokenSelect label="Last word" tokens={tokens} value={to} onChange={setTo} />
             <label>
               Label
               <select value={keyLabel} onChange={(event) => setKeyLabel(event.target.value)}>
