@@ -68,6 +68,8 @@ describe('lineage: from File 360 source files to the reviewed dataset', () => {
 
     // PROV-JSON that the W3C schema accepts, with every record and relation of the chain.
     const { fileName, document: doc } = await ana.call('lineage.export', { assignmentId: TRIAGE });
+    // It names people and organisations, so handing it out is in the audit log.
+    expect((await ana.call('audit.list', { type: 'lineage.exported' })).entries).toEqual([expect.objectContaining({ assignmentId: TRIAGE, details: { packages: 1, format: 'PROV-JSON' } })]);
     expect(fileName).toBe('lineage-asg-support-triage.prov.json');
     expect(validateProvJson(doc), provErrors().join('\n')).toBe(true);
     const entity = doc.entity as Records;

@@ -130,8 +130,13 @@ export class LineageService {
   }
 
   /** The lineage as W3C PROV-JSON, with the name a save dialog suggests. */
+  /** The document names people and their organisations, so handing it out is recorded. */
   prov(assignmentId: string): LineageExport {
     const graph = this.graph(assignmentId);
-    return { fileName: `lineage-${assignmentId.replace(/[^A-Za-z0-9._-]/g, '_')}.prov.json`, document: provDocument(graph) };
+    const document = provDocument(graph);
+    this.deps.data.transaction(({ audit }) =>
+      audit.append({ type: 'lineage.exported', assignmentId, details: { packages: graph.packages.length, format: 'PROV-JSON' } }),
+    );
+    return { fileName: `lineage-${assignmentId.replace(/[^A-Za-z0-9._-]/g, '_')}.prov.json`, document };
   }
 }
