@@ -246,6 +246,13 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       await exports?.run(id, 'before-wipe').catch((error: unknown) => logger.warn('answers could not be exported before a wipe', { assignmentId: id, error }));
     },
     refreshed: () => void exchange(),
+    // The downloads just recorded go to File 360 now, not one sync later.
+    synced: () => {
+      const current = connection();
+      if (!current || data.problem()) return;
+      queueAuditBatches(data, outbox, current.owner);
+      outbox.kick();
+    },
   });
   prodigy = new ProdigyService({
     dataDir: config.dataDir,

@@ -46,6 +46,9 @@ describe('signing in to File 360', () => {
     const audit = (await app.call('audit.list', { limit: 500 })).entries.map((e) => e.type);
     expect(audit).toContain('auth.signed_in');
     expect(audit.filter((t) => t === 'file.downloaded')).toHaveLength(sb.admin.files(TRIAGE).length + sb.admin.files(NOTES).length);
+    // The downloads reach File 360's audit trail after this first sync, not one sync later.
+    const reported = () => Promise.resolve(sb.admin.audit().filter((event) => event.source === 'client' && event.event_type === 'file.downloaded').length);
+    await until(reported, (n) => n === sb.admin.files(TRIAGE).length + sb.admin.files(NOTES).length, 10_000);
   });
 
   it('says plainly when the user cancels in the browser', async () => {

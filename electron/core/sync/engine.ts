@@ -38,6 +38,8 @@ export interface SyncEngineDeps {
   beforeWipe?(assignmentId: string): Promise<void>;
   /** After each successful refresh of the assignment list: File 360 answered, so other exchanges can follow. */
   refreshed?(): void;
+  /** An assignment's sync ended and its audit entries (downloads, removals) are written. */
+  synced?(assignmentId: string): void;
   retry?: RetryOptions;
 }
 
@@ -353,6 +355,7 @@ export class SyncEngine {
       });
     }
     this.emitProgress(id, stop ? (stop.kind === 'paused' ? 'paused' : 'stopped') : 'finished', message);
+    if (!result.unchanged) this.deps.synced?.(id);
     return null;
   }
 
