@@ -28,7 +28,6 @@ import { ExportService } from './exports/service';
 import { lineageHandlers } from './lineage/lineage-handlers';
 import { LineageService } from './lineage/service';
 import { Announcer } from './app-events/announce';
-import { AppError } from './errors';
 import { createHttp, type HttpOptions } from './file360/http';
 import { NotificationCenter } from './notifications/center';
 import { notificationHandlers } from './notifications/notifications-handlers';
@@ -40,7 +39,8 @@ import { outboxHandlers } from './outbox/outbox-handlers';
 import type { Backoff } from './outbox/outcome';
 import { auditSender } from './outbox/senders/audit';
 import { pushSender } from './outbox/senders/push';
-import { PushClient, type PushClientDeps } from './push/client';
+import type { PushClientDeps } from './push/client';
+import { PushFollower } from './push/follower';
 import { reviewHandlers } from './reviews/review-handlers';
 import { ReviewService } from './reviews/service';
 import { throttle } from './sync/progress';
@@ -111,7 +111,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       failed: pending.failed,
       keychain: secrets.status,
       unread: data.problem() || !connection() ? 0 : center.unreadCount(),
-      push: push?.client.state() ?? 'off',
+      push: push.state(),
     };
   };
   const statusChanged = () => events.emit('status.changed', status());
@@ -160,48 +160,36 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     deliver: (batch) => center.receive(batch),
   });
 
-  // Push follows the signed-in account: one client per File 360 session, sharing its tokens.
   const pushHttp = createHttp({ userAgent: `AnnotatorCompanion/${config.version}`, ...tuning.http, bodyTimeoutMs: 0 });
-  let push: { key: string; client: PushClient } | null = null;
-  let closing = false;
-  let pushGap: string | null = null;
+  const push = new PushFollower({
+    signedIn: () => {
+      const session = file360.session();
+      const owner = connection()?.owner;
+      return session && owner && !data.problem() ? { session, owner } : null;
+    },
+    client: {
+      http: pushHttp,
+      db: () => data.require().db,
+      clock,
+      logger,
+      installationId: () => data.require().installationId,
+      appVersion: config.version,
+      sink: (batch) => {
+        const stored = center.receive(batch);
+        // After the transaction that stored them: what they announce is fetched at once, not at the next sync.
+        const types = new Set(batch.map((n) => n.type));
+        setImmediate(() => reactToPush(types));
+        return stored;
+      },
+      onState: () => statusChanged(),
+      ...tuning.push,
+    },
+    logger,
+    gapChanged: () => notificationsChanged.poke(),
+  });
   const followPush = () => {
-    if (closing) return;
-    const session = file360.session();
-    const owner = connection()?.owner;
-    const key = session && owner && !data.problem() ? `${owner.server}\n${owner.tenant}\n${owner.userId}` : '';
-    if ((push?.key ?? '') === key) return;
-    void push?.client.stop();
-    push = null;
-    pushGap = null;
-    if (session && key) {
-      const client = new PushClient({
-        session,
-        http: pushHttp,
-        db: () => data.require().db,
-        owner: () => connection()?.owner ?? null,
-        clock,
-        logger,
-        installationId: () => data.require().installationId,
-        appVersion: config.version,
-        sink: (batch) => {
-          const stored = center.receive(batch);
-          // After the transaction that stored them: what they announce is fetched at once, not at the next sync.
-          const types = new Set(batch.map((n) => n.type));
-          setImmediate(() => reactToPush(types));
-          return stored;
-        },
-        onState: () => statusChanged(),
-        onGap: ({ afterSeq, firstRetainedSeq }) => {
-          pushGap = `${(firstRetainedSeq - afterSeq - 1).toLocaleString('en')} notification(s) expired on the server before this computer could fetch them; File 360 still has what they were about.`;
-          notificationsChanged.poke();
-        },
-        ...tuning.push,
-      });
-      push = { key, client };
-      client.start().catch((error: unknown) => logger.warn('the Push stream did not start', { error }));
-      void syncTopics();
-    }
+    if (!push.follow()) return;
+    void syncTopics();
     // Another account: its own held notifications and reminders.
     center.start();
     reminders.refresh();
@@ -215,13 +203,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     if (types.has('decision.made')) void escalations.refreshDecisions().catch(quietly('decision refresh'));
   };
   const syncTopics = async () => {
-    const current = push;
     const account = file360.session()?.account();
-    if (!current || !account || data.problem()) return;
+    if (!account || data.problem()) return;
     const assignments = engine.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null);
-    await current.client
-      .syncTopics(assignments, account.groups, account.userId)
-      .catch((error: unknown) => logger.info('push topics were not brought up to date', { error }));
+    await push.syncTopics(assignments, account.groups);
   };
 
   const announcer = new Announcer({ outbox, db: () => data.require().db, assignment: (id) => engine.store.assignment(id) });
@@ -326,15 +311,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   outbox.register('escalation', escalations.outboxKind());
   outbox.register('decision', reviews.outboxKind());
   outbox.register('audit', auditSender(() => data.require().db));
-  outbox.register(
-    'push',
-    pushSender({
-      publish: (key, body) => {
-        if (!push) throw new AppError('NOT_SIGNED_IN', 'Sign in to File 360 first.');
-        return push.client.publish(key, body);
-      },
-    }),
-  );
+  outbox.register('push', pushSender(push));
 
   /** After File 360 answered: the audit trail, decisions for the annotator, items for the reviewer, and the queue. */
   const exchange = async () => {
@@ -416,7 +393,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     ...lineageHandlers(lineage),
     ...escalationHandlers(escalations),
     ...reviewHandlers(reviews),
-    ...notificationHandlers({ center, push: () => push?.client.state() ?? 'off', gap: () => pushGap }),
+    ...notificationHandlers({ center, push: () => push.state(), gap: () => push.gap() }),
     ...outboxHandlers({
       outbox,
       data,
@@ -468,14 +445,12 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     },
     async close() {
       // Signing out and network changes during shutdown must not start a new Push client on a closing database.
-      closing = true;
+      await push.close();
       await sessions.close();
       // Stopping sessions may have started exports of their last answers; they finish before the database closes.
       await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await outbox.close();
       outboxChanged.cancel();
-      await push?.client.stop();
-      push = null;
       await pushHttp.close();
       reminders.stop();
       center.stop();
