@@ -444,13 +444,16 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       reminders.refresh();
     },
     async close() {
-      // Signing out and network changes during shutdown must not start a new Push client on a closing database.
-      await push.close();
-      await sessions.close();
+      // Both refuse new work before anything is awaited: no Prodigy starts once quitting began, and no
+      // sign-out or network change during shutdown starts a Push client on a closing database.
+      const sessionsClosed = sessions.close();
+      const pushClosed = push.close();
+      await sessionsClosed;
       // Stopping sessions may have started exports of their last answers; they finish before the database closes.
       await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await outbox.close();
       outboxChanged.cancel();
+      await pushClosed;
       await pushHttp.close();
       reminders.stop();
       center.stop();
