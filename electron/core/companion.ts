@@ -139,8 +139,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   });
 
   const notificationsChanged = throttle(() => {
-    events.emit('notifications.changed', { unread: status().unread });
-    statusChanged();
+    const now = status();
+    events.emit('notifications.changed', { unread: now.unread });
+    events.emit('status.changed', now);
   }, 250);
   const center = new NotificationCenter({
     db: () => data.require().db,
@@ -177,8 +178,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       sink: (batch) => {
         const stored = center.receive(batch);
         // After the transaction that stored them: what they announce is fetched at once, not at the next sync.
-        const types = new Set(batch.map((n) => n.type));
-        setImmediate(() => reactToPush(types));
+        for (const n of batch) pushed.add(n.type);
+        setImmediate(reactToPush);
         return stored;
       },
       onState: () => statusChanged(),
@@ -195,12 +196,24 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     reminders.refresh();
     statusChanged();
   };
-  const reactToPush = (types: ReadonlySet<string>) => {
+  // A catch-up delivers page after page: what they announce is fetched once per round, one round at a time.
+  const pushed = new Set<string>();
+  let reacting = false;
+  const reactToPush = () => {
+    if (reacting || pushed.size === 0) return;
+    const types = new Set(pushed);
+    pushed.clear();
     if (!connection() || data.problem()) return;
     const quietly = (what: string) => (error: unknown) => logger.info(`${what} after a push notification did not finish`, { error });
-    if (types.has('batch.assigned') || types.has('task.assigned') || types.has('relabel.requested')) syncInBackground();
-    if (types.has('review.requested')) void reviews.refresh().then(() => reminders.refresh(), quietly('review refresh'));
-    if (types.has('decision.made')) void escalations.refreshDecisions().catch(quietly('decision refresh'));
+    reacting = true;
+    void Promise.all([
+      types.has('batch.assigned') || types.has('task.assigned') || types.has('relabel.requested') ? engine.sync().catch(quietly('sync')) : null,
+      types.has('review.requested') ? reviews.refresh().then(() => reminders.refresh(), quietly('review refresh')) : null,
+      types.has('decision.made') ? escalations.refreshDecisions().catch(quietly('decision refresh')) : null,
+    ]).finally(() => {
+      reacting = false;
+      reactToPush();
+    });
   };
   const syncTopics = async () => {
     const account = file360.session()?.account();
