@@ -60,7 +60,7 @@ describe('signing in to File 360', () => {
     });
     const outcome = nextEvent(app, 'auth.changed', (s) => s.state !== 'waiting');
     expect(await app.call('auth.signIn')).toMatchObject({ state: 'waiting', authorizeUrl: expect.stringContaining('code_challenge_method=S256') });
-    expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser.' });
+    expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser. File 360 said: “The user denied access.”' });
     expect(app.companion.status().connection).toBe('signed-out');
   });
 
@@ -119,12 +119,15 @@ describe('signing in to File 360', () => {
     const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
     const app = await signedInApp(sb, dataDir, { ports: { secrets } });
     await idle(app);
+    const refreshToken = await secrets.get(accountKey(sb.url, 'u-ana'));
     const status = await app.call('auth.signOut');
     expect(status).toMatchObject({ connection: 'signed-out', user: null });
     expect(await secrets.list()).toEqual([]);
     expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.exists)).toBe(true);
     expect(await app.raw('sync.start', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
-    expect(sb.stats().requests['GET /tenants/:tenant/oauth2/logout']).toBe(1);
+    // RFC 7009 at the metadata's revocation_endpoint: the refresh token no longer works at File 360 either.
+    expect(sb.stats().requests['POST /tenants/:tenant/oauth2/revoke']).toBe(1);
+    expect((await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: refreshToken ?? '' })).status).toBe(400);
   });
 });
 
