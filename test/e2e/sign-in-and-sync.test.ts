@@ -4,6 +4,7 @@ import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion } from '../support/companion';
 import { FAST, addAssignment, onDisk } from '../support/file360-app';
+import { freePort } from '../../electron/core/prodigy/process';
 import { systemClock } from '../../electron/core/ports';
 import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
@@ -72,6 +73,36 @@ describe('a new user, in Chromium', () => {
     await screenshot(page, 'assignments');
 
     expect(onDisk(sb, dataDir, 'asg-images').every((f) => f.sha256 === f.item.sha256)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+    await server.close();
+  });
+
+  it('is told within seconds, before any browser opens, when the tenant has a typo or the port is wrong', async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    const opener = recordingOpener();
+    const app = await startCompanion(path.join(tempDir(), 'data'), { ports: { opener, clock: systemClock }, tuning: FAST });
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+
+    const attempt = async (address: string, tenant: string, expected: string, shot: string) => {
+      await page.getByLabel('Server address').fill(address);
+      await page.getByLabel('Tenant').fill(tenant);
+      const began = Date.now();
+      await page.getByRole('button', { name: 'Sign in with browser' }).click();
+      await page.getByRole('alert').filter({ hasText: expected }).waitFor({ timeout: 5000 });
+      expect(Date.now() - began).toBeLessThan(5000);
+      await screenshot(page, shot);
+    };
+    await attempt(sb.url, 'acmee', `File 360 at ${sb.url} has no tenant 'acmee' — check the tenant name.`, 'sign-in-wrong-tenant');
+    const wrongPort = `http://127.0.0.1:${await freePort()}`;
+    await attempt(wrongPort, sb.tenant, `No File 360 answers at ${wrongPort} — check the address.`, 'sign-in-wrong-port');
+    expect(opener.opened).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
     await server.close();

@@ -85,6 +85,23 @@ describe('signing in to File 360', () => {
     expect(app.companion.status().user?.id).toBe('u-ana');
   });
 
+  it('stays signed in when refresh answers carry no new refresh token and no expires_in (RFC 6749 §6, §5.1)', async () => {
+    const sb = await sandbox({ rotateRefreshTokens: false, sendExpiresIn: false });
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { secrets } });
+    await idle(app);
+    const key = accountKey(sb.url, 'u-ana');
+    const kept = await secrets.get(key);
+    for (let round = 1; round <= 2; round += 1) {
+      sb.faults.expireTokensNow();
+      await app.call('sync.start', {});
+      await idle(app);
+      expect(sb.stats().tokenRefreshes).toBe(round);
+    }
+    expect(await secrets.get(key)).toBe(kept);
+    expect(app.companion.status()).toMatchObject({ connection: 'online', user: { id: 'u-ana' } });
+  });
+
   it('stays signed in across a restart, using the keychain', async () => {
     const sb = await sandbox();
     const dataDir = path.join(tempDir(), 'data');
