@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
@@ -14,6 +15,19 @@ const MiB = 1024 * 1024;
 
 const chromium = useChromium();
 
+/** The app with no server set, in the browser shell, as a new user first opens it. */
+async function newUser(browser: Browser, dataDir: string) {
+  const opener = recordingOpener();
+  // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
+  const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
+  const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(server.url);
+  return { opener, server, context, page, errors };
+}
+
 describe('a new user, in Chromium', () => {
   it('signs in through File 360 in the browser, syncs, and watches the progress bar finish', async (ctx) => {
     const browser = chromium(ctx);
@@ -22,15 +36,8 @@ describe('a new user, in Chromium', () => {
     addAssignment(sb, 'asg-images', Array.from({ length: 24 }, (_, i) => ({ path: `images/scan-${String(i + 1).padStart(3, '0')}.png`, size: 512 * 1024 })), { expiresInDays: 1.5 });
     sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 2 * MiB, pathPrefix: '/file360/v1/files/' } });
 
-    const opener = recordingOpener();
     const dataDir = path.join(tempDir(), 'data');
-    // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
-    const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchForErrors(page);
-    await page.goto(server.url);
+    const { opener, server, context, page, errors } = await newUser(browser, dataDir);
 
     // The first thing a new user sees: where to sign in.
     await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
@@ -81,13 +88,7 @@ describe('a new user, in Chromium', () => {
   it('is told within seconds, before any browser opens, when the tenant has a typo or the port is wrong', async (ctx) => {
     const browser = chromium(ctx);
     const sb = await sandbox();
-    const opener = recordingOpener();
-    const app = await startCompanion(path.join(tempDir(), 'data'), { ports: { opener, clock: systemClock }, tuning: FAST });
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchForErrors(page);
-    await page.goto(server.url);
+    const { opener, server, context, page, errors } = await newUser(browser, path.join(tempDir(), 'data'));
     await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
 
     const attempt = async (address: string, tenant: string, expected: string, shot: string) => {

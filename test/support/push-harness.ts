@@ -9,8 +9,7 @@ import { MemorySecretStore } from '../../electron/core/credentials/memory-store'
 import { openLocalData } from '../../electron/core/db/local-data';
 import { createAccountStore } from '../../electron/core/file360/accounts';
 import { createHttp } from '../../electron/core/file360/http';
-import { AuthServers, revokeRefreshToken } from '../../electron/core/file360/oauth';
-import { Revocations } from '../../electron/core/file360/revocations';
+import { createAuthSupport } from '../../electron/core/file360/revocations';
 import { File360Session } from '../../electron/core/file360/session';
 import { NotificationCenter } from '../../electron/core/notifications/center';
 import { DEFAULT_NOTIFICATION_RULES } from '../../electron/core/notifications/rules';
@@ -32,13 +31,11 @@ export async function pushHarness(sb: File360Sandbox, dataDir: string, options: 
   const db = () => data.require().db;
   const http = createHttp({ userAgent: 'push-test', initialDelayMs: 5, maxDelayMs: 50 });
   const secrets = new MemorySecretStore({ kind: 'memory', detail: 'push test' });
-  const servers = new AuthServers(http);
   const session = new File360Session(
     {
       http,
       secrets,
-      servers,
-      revocations: new Revocations({ secrets, clock: systemClock, logger, revoke: async (issuer, token, signal) => revokeRefreshToken(http, await servers.get(issuer), token, signal) }),
+      ...createAuthSupport(http, { secrets, clock: systemClock, logger }),
       accounts: createAccountStore(db),
       record: (fn) => data.transaction(({ audit }) => fn(audit)),
       clock: systemClock,

@@ -11,7 +11,7 @@ import * as oauth from 'oauth4webapi';
 import { File360Error } from './errors';
 import type { Http } from './http';
 
-export const CLIENT_ID = 'annotator-companion';
+const CLIENT_ID = 'annotator-companion';
 /** `offline_access` is what makes a standard server issue a refresh token to a public client. */
 export const SCOPE = 'openid offline_access file360 push';
 const CLIENT: oauth.Client = { client_id: CLIENT_ID, token_endpoint_auth_method: 'none' };

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, Logger, SecretStore } from '../ports';
 import { File360Error } from './errors';
+import type { Http } from './http';
+import { AuthServers, revokeRefreshToken } from './oauth';
 
 /** Keychain entries of refresh tokens the app has let go of but the server may still honour. */
 const PREFIX = 'revoke|';
@@ -101,4 +103,11 @@ export class Revocations {
     this.cancelRetry = this.deps.clock.setTimeout(() => void this.drain(), this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
   }
+}
+
+/** The metadata cache and the revocation queue a File 360 session needs, on one HTTP client. */
+export function createAuthSupport(http: Http, deps: Omit<RevocationsDeps, 'revoke'>): { servers: AuthServers; revocations: Revocations } {
+  const servers = new AuthServers(http);
+  const revocations = new Revocations({ ...deps, revoke: async (issuer, token, signal) => revokeRefreshToken(http, await servers.get(issuer), token, signal) });
+  return { servers, revocations };
 }

@@ -8,8 +8,8 @@ import type { Connection } from '../sync/engine';
 import { createAccountStore } from './accounts';
 import { createFile360Client, type File360Client } from './client';
 import { createHttp, type Http, type HttpOptions } from './http';
-import { AuthServers, revokeRefreshToken } from './oauth';
-import { Revocations } from './revocations';
+import type { AuthServers } from './oauth';
+import { createAuthSupport, type Revocations } from './revocations';
 import { File360Session, type SignIn } from './session';
 
 export interface File360ServiceDeps {
@@ -40,13 +40,7 @@ export class File360Service {
 
   constructor(private readonly deps: File360ServiceDeps) {
     this.http = createHttp(deps.http);
-    this.servers = new AuthServers(this.http);
-    this.revocations = new Revocations({
-      secrets: deps.secrets,
-      clock: deps.clock,
-      logger: deps.logger,
-      revoke: async (issuer, token, signal) => revokeRefreshToken(this.http, await this.servers.get(issuer), token, signal),
-    });
+    ({ servers: this.servers, revocations: this.revocations } = createAuthSupport(this.http, { secrets: deps.secrets, clock: deps.clock, logger: deps.logger }));
   }
 
   /** Follows the settings: a new server or tenant means a new (signed-out until restored) session. */

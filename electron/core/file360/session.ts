@@ -24,15 +24,13 @@ import {
 import type { Revocations } from './revocations';
 import { Me } from './wire';
 
-export { CLIENT_ID } from './oauth';
-
 /** Refresh this long before the server would refuse the token, for tokens that live long enough for that to matter. */
 const EXPIRY_SKEW_MS = 30_000;
 /** A token without `expires_in` is taken to live an hour, the usual default; a 401 corrects a shorter one. */
 const DEFAULT_LIFETIME_S = 3600;
 /** A person who has not come back from the browser by then will not; the hint comes much earlier. */
-export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
-export const SIGN_IN_HINT_MS = 45_000;
+const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+const SIGN_IN_HINT_MS = 45_000;
 /** Before the browser opens: long enough for a slow network, short enough that a typo is told at once. */
 const CHECK_TIMEOUT_MS = 4000;
 
