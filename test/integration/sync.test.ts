@@ -5,7 +5,7 @@ import { accountKey } from '../../electron/core/credentials/open-secret-store';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
-import { sandbox, tokenRequest } from '../support/sandbox-file360';
+import { sandbox, submitApprovePage, tokenRequest } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
@@ -62,6 +62,28 @@ describe('signing in to File 360', () => {
     expect(await app.call('auth.signIn')).toMatchObject({ state: 'waiting', authorizeUrl: expect.stringContaining('code_challenge_method=S256') });
     expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser. File 360 said: “The user denied access.”' });
     expect(app.companion.status().connection).toBe('signed-out');
+  });
+
+  it('says what File 360 said when the code exchange fails, in the app and in the browser tab', async () => {
+    const sb = await sandbox();
+    const browser: { tab?: Promise<{ status: number; html: string }> } = {};
+    const opener = {
+      async openExternal(url: string) {
+        const answer = await submitApprovePage(url, { username: 'ana', password: 'ana-password', action: 'allow' });
+        // The person took longer than the code lives before the browser came back to the app.
+        sb.clock.advance(61_000);
+        browser.tab = fetch(answer.headers.get('location') ?? '').then(async (page) => ({ status: page.status, html: await page.text() }));
+      },
+    };
+    const app = await startCompanion(path.join(tempDir(), 'data'), { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { opener }, tuning: FAST });
+    const outcome = nextEvent(app, 'auth.changed', (s) => s.state !== 'waiting');
+    await app.call('auth.signIn');
+    expect((await outcome).message).toBe('File 360 did not accept the sign-in: The authorization code is unknown, expired or already used.');
+    const shown = await browser.tab;
+    expect(shown?.status).toBe(400);
+    expect(shown?.html).toContain('<h1>Sign-in did not finish</h1>');
+    expect(shown?.html).toContain('The authorization code is unknown, expired or already used.');
+    expect(shown?.html).not.toContain('You are signed in');
   });
 
   it('refreshes an expired access token once, stores the rotated refresh token, and the old one is dead', async () => {
