@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Lists every test, and the reason beside every skipped one.
     reporters: ['verbose'],
+    // oidc-provider's development login page is what the real-server suite drives, by design; its notice about it is noise.
+    onConsoleLog: (log) => !log.includes('oidc-provider WARNING: a quick start development-only feature devInteractions'),
   },
 });

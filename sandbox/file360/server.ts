@@ -52,6 +52,10 @@ export interface File360SandboxOptions {
   /** A loopback address; default 127.0.0.1. */
   host?: string;
   accessTokenTtlSeconds?: number;
+  /** RFC 6749 §6 leaves it to the server: false answers a refresh without a new refresh token (the old one stays). Default true. */
+  rotateRefreshTokens?: boolean;
+  /** RFC 6749 §5.1 only recommends `expires_in`; false leaves it out. Default true. */
+  sendExpiresIn?: boolean;
   /** The chunk_size uploads announce and enforce; default 8 MiB. */
   uploadChunkSize?: number;
   /** The Push stand-in (CONTRACTS §B) on the same server, under /push/v1. */
@@ -106,7 +110,11 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   const blobDir = path.join(dir, 'blobs');
   const files = new Files(db, clock, identity.seed, blobDir, stats);
   const users = new Users(db);
-  const tokens = new Tokens(db, clock, options.accessTokenTtlSeconds ?? 3600);
+  const tokens = new Tokens(db, clock, {
+    accessTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    sendExpiresIn: options.sendExpiresIn ?? true,
+  });
   const idempotency = new Idempotency(db);
   const ctx: Context = {
     ...identity,

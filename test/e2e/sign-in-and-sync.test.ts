@@ -1,9 +1,11 @@
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion } from '../support/companion';
 import { FAST, addAssignment, onDisk } from '../support/file360-app';
+import { freePort } from '../../electron/core/prodigy/process';
 import { systemClock } from '../../electron/core/ports';
 import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
@@ -13,6 +15,19 @@ const MiB = 1024 * 1024;
 
 const chromium = useChromium();
 
+/** The app with no server set, in the browser shell, as a new user first opens it. */
+async function newUser(browser: Browser, dataDir: string) {
+  const opener = recordingOpener();
+  // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
+  const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
+  const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  await page.goto(server.url);
+  return { opener, server, context, page, errors };
+}
+
 describe('a new user, in Chromium', () => {
   it('signs in through File 360 in the browser, syncs, and watches the progress bar finish', async (ctx) => {
     const browser = chromium(ctx);
@@ -21,15 +36,8 @@ describe('a new user, in Chromium', () => {
     addAssignment(sb, 'asg-images', Array.from({ length: 24 }, (_, i) => ({ path: `images/scan-${String(i + 1).padStart(3, '0')}.png`, size: 512 * 1024 })), { expiresInDays: 1.5 });
     sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 2 * MiB, pathPrefix: '/file360/v1/files/' } });
 
-    const opener = recordingOpener();
     const dataDir = path.join(tempDir(), 'data');
-    // Real time, as in the app: the page's "2 minutes ago" and the app's timestamps must agree.
-    const app = await startCompanion(dataDir, { ports: { opener, clock: systemClock }, tuning: FAST });
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchForErrors(page);
-    await page.goto(server.url);
+    const { opener, server, context, page, errors } = await newUser(browser, dataDir);
 
     // The first thing a new user sees: where to sign in.
     await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
@@ -72,6 +80,30 @@ describe('a new user, in Chromium', () => {
     await screenshot(page, 'assignments');
 
     expect(onDisk(sb, dataDir, 'asg-images').every((f) => f.sha256 === f.item.sha256)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+    await server.close();
+  });
+
+  it('is told within seconds, before any browser opens, when the tenant has a typo or the port is wrong', async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    const { opener, server, context, page, errors } = await newUser(browser, path.join(tempDir(), 'data'));
+    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+
+    const attempt = async (address: string, tenant: string, expected: string, shot: string) => {
+      await page.getByLabel('Server address').fill(address);
+      await page.getByLabel('Tenant').fill(tenant);
+      const began = Date.now();
+      await page.getByRole('button', { name: 'Sign in with browser' }).click();
+      await page.getByRole('alert').filter({ hasText: expected }).waitFor({ timeout: 5000 });
+      expect(Date.now() - began).toBeLessThan(5000);
+      await screenshot(page, shot);
+    };
+    await attempt(sb.url, 'acmee', `File 360 at ${sb.url} has no tenant 'acmee' — check the tenant name.`, 'sign-in-wrong-tenant');
+    const wrongPort = `http://127.0.0.1:${await freePort()}`;
+    await attempt(wrongPort, sb.tenant, `No File 360 answers at ${wrongPort} — check the address.`, 'sign-in-wrong-port');
+    expect(opener.opened).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
     await server.close();

@@ -88,13 +88,15 @@ describe('File 360 sandbox: signing in with OAuth2 + PKCE', () => {
     await fetch(answer.headers.get('location') ?? '');
     const params = await callback.received;
     expect(params.get('state')).toBe('st-123');
+    // RFC 9207: the answer names who sent it.
+    expect(params.get('iss')).toBe(`${sb.url}/tenants/${sb.tenant}/oauth2`);
     const code = params.get('code') ?? '';
 
     const response = await tokenRequest(sb, { grant_type: 'authorization_code', code, redirect_uri: callback.redirectUri, code_verifier: verifier });
     const tokens = (await response.json()) as Tokens;
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid file360 push' });
+    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid offline_access file360 push', refresh_token: expect.any(String) });
     const me = await api(sb, tokens.access_token, '/file360/v1/me');
     expect(me.body).toEqual({ id: 'u-ana', display_name: 'Ana Ruiz', email: 'ana.ruiz@vendor.example', roles: ['annotator'], groups: ['vendor-annotators'] });
   });
@@ -123,7 +125,46 @@ describe('File 360 sandbox: signing in with OAuth2 + PKCE', () => {
     expect(location.origin + location.pathname).toBe('http://localhost:9/callback');
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('abc');
+    expect(location.searchParams.get('iss')).toBe(`${sb.url}/tenants/${sb.tenant}/oauth2`);
+    expect(location.searchParams.get('error_description')).toBe('The user denied access.');
     expect(location.searchParams.get('code')).toBeNull();
+  });
+
+  it('publishes RFC 8414 metadata before the issuer path, for its tenant only, and no OpenID configuration', async () => {
+    const sb = await sandbox();
+    const issuer = `${sb.url}/tenants/${sb.tenant}/oauth2`;
+    const answer = await fetch(`${sb.url}/.well-known/oauth-authorization-server/tenants/${sb.tenant}/oauth2`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await answer.json()).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/auth`,
+      token_endpoint: `${issuer}/token`,
+      revocation_endpoint: `${issuer}/revoke`,
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: expect.arrayContaining(['offline_access', 'file360', 'push']),
+    });
+    expect((await fetch(`${sb.url}/.well-known/oauth-authorization-server/tenants/acmee/oauth2`)).status).toBe(404);
+    expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(404);
+    expect((await fetch(`${sb.url}/tenants/acmee/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token' }) })).status).toBe(404);
+  });
+
+  it('issues a refresh token only when offline_access is granted', async () => {
+    const sb = await sandbox();
+    const { verifier, challenge } = pkce();
+    const callback = await callbackListener();
+    onTestFinished(callback.close);
+    const answer = await submitApprovePage(authorizeUrl(sb, { redirect_uri: callback.redirectUri, code_challenge: challenge, scope: 'openid file360 push' }), {
+      username: 'ana',
+      password: 'ana-password',
+      action: 'allow',
+    });
+    const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const tokens = (await (await tokenRequest(sb, { grant_type: 'authorization_code', code, redirect_uri: callback.redirectUri, code_verifier: verifier })).json()) as Partial<Tokens>;
+    expect(tokens.access_token).toEqual(expect.any(String));
+    expect(tokens.refresh_token).toBeUndefined();
   });
 
   it('refuses authorization requests without S256 PKCE or with a non-loopback redirect', async () => {
@@ -213,14 +254,37 @@ describe('File 360 sandbox: signing in with OAuth2 + PKCE', () => {
     expect(await anonymous.json()).toEqual(GATEWAY_BODY);
   });
 
-  it('signs the user out everywhere on logout', async () => {
+  it('revokes a refresh token with RFC 7009: it and the access tokens of its grant stop, other sign-ins go on', async () => {
     const sb = await sandbox();
-    const tokens = await signIn(sb);
-    const logout = await fetch(`${sb.url}/tenants/${sb.tenant}/oauth2/logout`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
-    expect(logout.status).toBe(204);
-    expect((await api(sb, tokens.access_token, '/file360/v1/me')).status).toBe(401);
-    expect((await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).status).toBe(400);
-    expect((await fetch(`${sb.url}/tenants/${sb.tenant}/oauth2/logout`)).status).toBe(204);
+    const revoke = (form: Record<string, string>) => fetch(`${sb.url}/tenants/${sb.tenant}/oauth2/revoke`, { method: 'POST', body: new URLSearchParams(form) });
+    const laptop = await signIn(sb);
+    const phone = await signIn(sb);
+    const answer = await revoke({ token: laptop.refresh_token, token_type_hint: 'refresh_token', client_id: sb.clientId });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('');
+    expect((await api(sb, laptop.access_token, '/file360/v1/me')).status).toBe(401);
+    expect((await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: laptop.refresh_token })).status).toBe(400);
+    expect((await api(sb, phone.access_token, '/file360/v1/me')).status).toBe(200);
+    expect((await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: phone.refresh_token })).status).toBe(200);
+    expect(sb.admin.audit().filter((event) => event.event_type === 'logout')).toHaveLength(1);
+    // §2.2: an unknown or already revoked token is still 200; §2.2.1: errors as RFC 6749 §5.2.
+    expect((await revoke({ token: 'rt_never-issued', client_id: sb.clientId })).status).toBe(200);
+    expect((await revoke({ token: laptop.refresh_token, client_id: sb.clientId })).status).toBe(200);
+    expect(await (await revoke({ token: phone.refresh_token, client_id: 'someone-else' })).json()).toMatchObject({ error: 'invalid_client' });
+    expect(await (await revoke({ client_id: sb.clientId })).json()).toMatchObject({ error: 'invalid_request' });
+    expect((await fetch(`${sb.url}/tenants/${sb.tenant}/oauth2/logout`)).status).toBe(404);
+  });
+
+  it('can answer refreshes without a new refresh token and without expires_in (RFC 6749 §6, §5.1)', async () => {
+    const sb = await sandbox({ rotateRefreshTokens: false, sendExpiresIn: false });
+    const first = await signIn(sb);
+    expect(first.expires_in).toBeUndefined();
+    for (let i = 0; i < 2; i += 1) {
+      const answer = (await (await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: first.refresh_token })).json()) as Partial<Tokens>;
+      expect(answer.refresh_token).toBeUndefined();
+      expect(answer.expires_in).toBeUndefined();
+      expect((await api(sb, answer.access_token ?? '', '/file360/v1/me')).status).toBe(200);
+    }
   });
 });
 

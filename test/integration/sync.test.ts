@@ -5,7 +5,7 @@ import { accountKey } from '../../electron/core/credentials/open-secret-store';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
-import { sandbox, tokenRequest } from '../support/sandbox-file360';
+import { sandbox, submitApprovePage, tokenRequest } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
@@ -60,8 +60,30 @@ describe('signing in to File 360', () => {
     });
     const outcome = nextEvent(app, 'auth.changed', (s) => s.state !== 'waiting');
     expect(await app.call('auth.signIn')).toMatchObject({ state: 'waiting', authorizeUrl: expect.stringContaining('code_challenge_method=S256') });
-    expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser.' });
+    expect(await outcome).toEqual({ state: 'failed', authorizeUrl: null, message: 'Sign-in was cancelled in the browser. File 360 said: “The user denied access.”' });
     expect(app.companion.status().connection).toBe('signed-out');
+  });
+
+  it('says what File 360 said when the code exchange fails, in the app and in the browser tab', async () => {
+    const sb = await sandbox();
+    const browser: { tab?: Promise<{ status: number; html: string }> } = {};
+    const opener = {
+      async openExternal(url: string) {
+        const answer = await submitApprovePage(url, { username: 'ana', password: 'ana-password', action: 'allow' });
+        // The person took longer than the code lives before the browser came back to the app.
+        sb.clock.advance(61_000);
+        browser.tab = fetch(answer.headers.get('location') ?? '').then(async (page) => ({ status: page.status, html: await page.text() }));
+      },
+    };
+    const app = await startCompanion(path.join(tempDir(), 'data'), { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { opener }, tuning: FAST });
+    const outcome = nextEvent(app, 'auth.changed', (s) => s.state !== 'waiting');
+    await app.call('auth.signIn');
+    expect((await outcome).message).toBe('File 360 did not accept the sign-in: The authorization code is unknown, expired or already used.');
+    const shown = await browser.tab;
+    expect(shown?.status).toBe(400);
+    expect(shown?.html).toContain('<h1>Sign-in did not finish</h1>');
+    expect(shown?.html).toContain('The authorization code is unknown, expired or already used.');
+    expect(shown?.html).not.toContain('You are signed in');
   });
 
   it('refreshes an expired access token once, stores the rotated refresh token, and the old one is dead', async () => {
@@ -83,6 +105,23 @@ describe('signing in to File 360', () => {
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
     expect(app.companion.status().user?.id).toBe('u-ana');
+  });
+
+  it('stays signed in when refresh answers carry no new refresh token and no expires_in (RFC 6749 §6, §5.1)', async () => {
+    const sb = await sandbox({ rotateRefreshTokens: false, sendExpiresIn: false });
+    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { secrets } });
+    await idle(app);
+    const key = accountKey(sb.url, 'u-ana');
+    const kept = await secrets.get(key);
+    for (let round = 1; round <= 2; round += 1) {
+      sb.faults.expireTokensNow();
+      await app.call('sync.start', {});
+      await idle(app);
+      expect(sb.stats().tokenRefreshes).toBe(round);
+    }
+    expect(await secrets.get(key)).toBe(kept);
+    expect(app.companion.status()).toMatchObject({ connection: 'online', user: { id: 'u-ana' } });
   });
 
   it('stays signed in across a restart, using the keychain', async () => {
@@ -119,12 +158,15 @@ describe('signing in to File 360', () => {
     const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
     const app = await signedInApp(sb, dataDir, { ports: { secrets } });
     await idle(app);
+    const refreshToken = await secrets.get(accountKey(sb.url, 'u-ana'));
     const status = await app.call('auth.signOut');
     expect(status).toMatchObject({ connection: 'signed-out', user: null });
     expect(await secrets.list()).toEqual([]);
     expect(onDisk(sb, dataDir, TRIAGE).every((f) => f.exists)).toBe(true);
     expect(await app.raw('sync.start', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
-    expect(sb.stats().requests['GET /tenants/:tenant/oauth2/logout']).toBe(1);
+    // RFC 7009 at the metadata's revocation_endpoint: the refresh token no longer works at File 360 either.
+    expect(sb.stats().requests['POST /tenants/:tenant/oauth2/revoke']).toBe(1);
+    expect((await tokenRequest(sb, { grant_type: 'refresh_token', refresh_token: refreshToken ?? '' })).status).toBe(400);
   });
 });
 

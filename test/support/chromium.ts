@@ -41,14 +41,14 @@ export const RENDERER_DIR = path.resolve('dist/renderer');
 
 /**
  * Chromium for one test file: launched before its tests (once the build they
- * need exists), closed after. Call the returned function in a test to get the
+ * need exists; null when they need none), closed after. Call the returned function in a test to get the
  * browser, or to skip that test with the reason there is none.
  */
-export function useChromium(needs = path.join(RENDERER_DIR, 'index.html')): (ctx: { skip(note: string): never }) => Browser {
+export function useChromium(needs: string | null = path.join(RENDERER_DIR, 'index.html')): (ctx: { skip(note: string): never }) => Browser {
   let browser: Browser | null = null;
   let reason = 'no browser';
   beforeAll(async () => {
-    if (!fs.existsSync(needs)) throw new Error(`${path.relative(process.cwd(), needs)} is missing: run \`npm run build\` first (npm test does).`);
+    if (needs && !fs.existsSync(needs)) throw new Error(`${path.relative(process.cwd(), needs)} is missing: run \`npm run build\` first (npm test does).`);
     browser = await launchChromium((note) => (reason = note));
   });
   afterAll(async () => browser?.close());

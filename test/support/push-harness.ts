@@ -9,6 +9,7 @@ import { MemorySecretStore } from '../../electron/core/credentials/memory-store'
 import { openLocalData } from '../../electron/core/db/local-data';
 import { createAccountStore } from '../../electron/core/file360/accounts';
 import { createHttp } from '../../electron/core/file360/http';
+import { createAuthSupport } from '../../electron/core/file360/revocations';
 import { File360Session } from '../../electron/core/file360/session';
 import { NotificationCenter } from '../../electron/core/notifications/center';
 import { DEFAULT_NOTIFICATION_RULES } from '../../electron/core/notifications/rules';
@@ -29,10 +30,12 @@ export async function pushHarness(sb: File360Sandbox, dataDir: string, options: 
   const data = openLocalData(path.join(dataDir, 'companion.db'), systemClock, () => `user:${user.id}`, logger);
   const db = () => data.require().db;
   const http = createHttp({ userAgent: 'push-test', initialDelayMs: 5, maxDelayMs: 50 });
+  const secrets = new MemorySecretStore({ kind: 'memory', detail: 'push test' });
   const session = new File360Session(
     {
       http,
-      secrets: new MemorySecretStore({ kind: 'memory', detail: 'push test' }),
+      secrets,
+      ...createAuthSupport(http, { secrets, clock: systemClock, logger }),
       accounts: createAccountStore(db),
       record: (fn) => data.transaction(({ audit }) => fn(audit)),
       clock: systemClock,

@@ -47,7 +47,7 @@ export async function callbackListener(): Promise<{ redirectUri: string; receive
 }
 
 export function authorizeUrl(sb: File360Sandbox, params: Record<string, string>): string {
-  return `${sb.url}/tenants/${sb.tenant}/oauth2/auth?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, scope: 'openid file360 push', state: randomBytes(8).toString('hex'), code_challenge_method: 'S256', ...params })}`;
+  return `${sb.url}/tenants/${sb.tenant}/oauth2/auth?${new URLSearchParams({ response_type: 'code', client_id: sb.clientId, scope: 'openid offline_access file360 push', state: randomBytes(8).toString('hex'), code_challenge_method: 'S256', ...params })}`;
 }
 
 export async function tokenRequest(sb: File360Sandbox, form: Record<string, string>): Promise<Response> {

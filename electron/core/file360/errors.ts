@@ -15,6 +15,8 @@ export class File360Error extends Error {
     readonly code: string | null = null,
     readonly requestId: string | null = null,
     readonly retryAfterMs: number | null = null,
+    /** The server's own words (an OAuth `error_description`, a service `message`), unprefixed. */
+    readonly detail: string | null = null,
   ) {
     super(message);
   }
@@ -90,5 +92,5 @@ export function errorFromResponse(
   }
   const words = STATUS_WORDS[status] ?? `File 360 answered ${status}`;
   const message = detail ? `${words}: ${detail.slice(0, 300)}` : `${words} (HTTP ${status}).`;
-  return new File360Error('http', message, status, code, requestId, retryAfterMs);
+  return new File360Error('http', message, status, code, requestId, retryAfterMs, detail?.slice(0, 300) ?? null);
 }

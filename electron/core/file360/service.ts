@@ -8,7 +8,9 @@ import type { Connection } from '../sync/engine';
 import { createAccountStore } from './accounts';
 import { createFile360Client, type File360Client } from './client';
 import { createHttp, type Http, type HttpOptions } from './http';
-import { File360Session } from './session';
+import type { AuthServers } from './oauth';
+import { createAuthSupport, type Revocations } from './revocations';
+import { File360Session, type SignIn } from './session';
 
 export interface File360ServiceDeps {
   place(): { server: string; tenant: string } | null;
@@ -30,12 +32,15 @@ const IDLE: SignInState = { state: 'idle', authorizeUrl: null, message: null };
 /** The File 360 side of the app for the server and tenant in the settings. */
 export class File360Service {
   readonly http: Http;
+  private readonly servers: AuthServers;
+  private readonly revocations: Revocations;
   private current: { key: string; session: File360Session; client: File360Client } | null = null;
   private signIn: SignInState = IDLE;
   private reachableNow: boolean | null = null;
 
   constructor(private readonly deps: File360ServiceDeps) {
     this.http = createHttp(deps.http);
+    ({ servers: this.servers, revocations: this.revocations } = createAuthSupport(this.http, { secrets: deps.secrets, clock: deps.clock, logger: deps.logger }));
   }
 
   /** Follows the settings: a new server or tenant means a new (signed-out until restored) session. */
@@ -47,11 +52,15 @@ export class File360Service {
     this.current = null;
     this.reachableNow = null;
     this.setSignIn(IDLE);
+    // Tokens let go of while offline, in an earlier run too, end at their servers as soon as they answer.
+    void this.revocations.drain();
     if (!place || this.deps.data.problem()) return;
     const session = new File360Session(
       {
         http: this.http,
         secrets: this.deps.secrets,
+        revocations: this.revocations,
+        servers: this.servers,
         accounts: createAccountStore(() => this.deps.data.require().db),
         record: (fn) => this.deps.data.transaction(({ audit }) => fn(audit)),
         clock: this.deps.clock,
@@ -92,6 +101,7 @@ export class File360Service {
   reachable(ok: boolean): void {
     if (this.reachableNow === ok) return;
     this.reachableNow = ok;
+    if (ok) void this.revocations.drain();
     this.deps.changed();
   }
 
@@ -105,7 +115,20 @@ export class File360Service {
     await this.follow();
     const session = this.current?.session;
     if (!session) throw new AppError('NO_SERVER', 'Set the File 360 server address and tenant in Settings first.');
-    const { authorizeUrl, done } = await session.beginSignIn();
+    let attempt: SignIn;
+    try {
+      attempt = await session.beginSignIn({
+        hint: (message) => {
+          if (this.current?.session === session && this.signIn.authorizeUrl === authorizeUrl) this.setSignIn({ ...this.signIn, message });
+        },
+      });
+    } catch (error) {
+      // Nothing was opened: the address or tenant is wrong, or File 360 cannot sign anyone in; the words say which.
+      if (!(error instanceof AppError)) throw error;
+      this.setSignIn({ state: 'failed', authorizeUrl: null, message: error.message });
+      return this.signIn;
+    }
+    const { authorizeUrl, done } = attempt;
     this.setSignIn({ state: 'waiting', authorizeUrl, message: null });
     done.then(
       (account) => {
@@ -129,12 +152,13 @@ export class File360Service {
   }
 
   async signOut(): Promise<void> {
-    await this.current?.session.signOut();
-    this.setSignIn(IDLE);
+    const ended = await this.current?.session.signOut();
+    this.setSignIn(ended?.endSessionUrl ? { ...IDLE, endSessionUrl: ended.endSessionUrl } : IDLE);
   }
 
   async close(): Promise<void> {
     this.current?.session.cancelSignIn();
+    this.revocations.close();
     await this.http.close();
   }
 }

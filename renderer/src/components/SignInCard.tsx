@@ -87,10 +87,26 @@ export function SignInCard() {
                 Open the sign-in page again
               </a>
             )}
+            {signIn.message && (
+              <p className="sign-in-hint" data-testid="sign-in-hint">
+                {signIn.message}
+              </p>
+            )}
           </div>
           <button type="button" className="button ghost" onClick={() => void cancel()}>
             Cancel
           </button>
+        </div>
+      )}
+      {signIn.endSessionUrl && (
+        <div className="banner banner-info" data-testid="end-session">
+          <span>
+            You are signed out of this app. Your browser may still be signed in to File 360:{' '}
+            <a href={signIn.endSessionUrl} target="_blank" rel="noopener noreferrer">
+              sign out of File 360 in the browser too
+            </a>
+            .
+          </span>
         </div>
       )}
       {signIn.state === 'failed' && signIn.message && (

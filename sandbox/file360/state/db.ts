@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS auth_codes (
 CREATE TABLE IF NOT EXISTS tokens (
   token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT NOT NULL, client_id TEXT NOT NULL,
   scope TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS token_grants (token_hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS token_grants_by_grant ON token_grants (grant_id);
 CREATE TABLE IF NOT EXISTS idempotency (
   user_id TEXT NOT NULL, scope TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL,
   resource_id TEXT NOT NULL, PRIMARY KEY (user_id, scope, key));

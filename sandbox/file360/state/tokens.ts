@@ -5,9 +5,18 @@ import { sql, type Db } from './db';
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
-  expires_in: number;
-  refresh_token: string;
+  expires_in?: number;
+  refresh_token?: string;
   scope: string;
+}
+
+/** How this server answers where RFC 6749 leaves it the choice. */
+export interface TokenPolicy {
+  accessTtlSeconds: number;
+  /** §6: a refresh answer may carry a new refresh token (the old one then stops) or none (the old one stays). */
+  rotateRefreshTokens: boolean;
+  /** §5.1: `expires_in` is only RECOMMENDED. */
+  sendExpiresIn: boolean;
 }
 
 export interface CodeGrant {
@@ -32,7 +41,7 @@ export class Tokens {
   constructor(
     private readonly db: Db,
     private readonly clock: SandboxClock,
-    private readonly accessTtlSeconds: number,
+    private readonly policy: TokenPolicy,
   ) {}
 
   private now(): number {
@@ -64,23 +73,68 @@ export class Tokens {
     return { userId: row.user_id, clientId: row.client_id, redirectUri: row.redirect_uri, scope: row.scope, challenge: row.challenge };
   }
 
+  /**
+   * Tokens for a new grant (a code exchange): an access token, and a refresh
+   * token only when `offline_access` was granted, as standard servers do for
+   * public clients (OpenID Connect Core §11; RFC 6749 §1.5 leaves it to the server).
+   */
   issue(userId: string, clientId: string, scope: string): TokenResponse {
-    const access = secret('at_');
-    const refresh = secret('rt_');
-    const insert = sql(this.db, 'INSERT INTO tokens (token_hash, kind, user_id, client_id, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      insert.run(digest(access), 'access', userId, clientId, scope, this.now() + this.accessTtlSeconds * 1000);
-      insert.run(digest(refresh), 'refresh', userId, clientId, scope, this.now() + REFRESH_TTL_MS);
+    const grantId = randomBytes(12).toString('hex');
+    return this.db.transaction(() => {
+      const refresh = scope.split(' ').includes('offline_access') ? this.insert('refresh', userId, clientId, scope, grantId) : undefined;
+      return this.answer(this.insert('access', userId, clientId, scope, grantId), refresh, scope);
     })();
-    return { access_token: access, token_type: 'Bearer', expires_in: this.accessTtlSeconds, refresh_token: refresh, scope };
   }
 
-  /** Trades a refresh token for a new pair; the old one stops working at once. */
+  /** RFC 6749 §6: a new access token, and (when rotating) a new refresh token that retires the old one at once. */
   rotate(refreshToken: string, clientId: string): TokenResponse | undefined {
     const row = this.find(refreshToken, 'refresh');
     if (!row || row.revoked === 1 || row.expires_at <= this.now() || row.client_id !== clientId) return undefined;
-    sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE token_hash = ?').run(digest(refreshToken));
-    return this.issue(row.user_id, row.client_id, row.scope);
+    const grantId = this.grantOf(refreshToken) ?? randomBytes(12).toString('hex');
+    return this.db.transaction(() => {
+      let refresh: string | undefined;
+      if (this.policy.rotateRefreshTokens) {
+        sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE token_hash = ?').run(digest(refreshToken));
+        refresh = this.insert('refresh', row.user_id, row.client_id, row.scope, grantId);
+      }
+      return this.answer(this.insert('access', row.user_id, row.client_id, row.scope, grantId), refresh, row.scope);
+    })();
+  }
+
+  /**
+   * RFC 7009 §2.1: the token stops working; a refresh token takes the access
+   * tokens of its grant with it. False for a token this server never issued
+   * to `clientId` (still answered 200 by the endpoint).
+   */
+  revoke(token: string, clientId: string): { userId: string } | undefined {
+    const row = (sql(this.db, 'SELECT kind, user_id, client_id FROM tokens WHERE token_hash = ?').get(digest(token)) as { kind: string; user_id: string; client_id: string } | undefined);
+    if (!row || row.client_id !== clientId) return undefined;
+    const grantId = row.kind === 'refresh' ? this.grantOf(token) : undefined;
+    if (grantId) sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE token_hash IN (SELECT token_hash FROM token_grants WHERE grant_id = ?)').run(grantId);
+    sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE token_hash = ?').run(digest(token));
+    return { userId: row.user_id };
+  }
+
+  private insert(kind: 'access' | 'refresh', userId: string, clientId: string, scope: string, grantId: string): string {
+    const token = secret(kind === 'access' ? 'at_' : 'rt_');
+    const ttl = kind === 'access' ? this.policy.accessTtlSeconds * 1000 : REFRESH_TTL_MS;
+    sql(this.db, 'INSERT INTO tokens (token_hash, kind, user_id, client_id, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(digest(token), kind, userId, clientId, scope, this.now() + ttl);
+    sql(this.db, 'INSERT INTO token_grants (token_hash, grant_id) VALUES (?, ?)').run(digest(token), grantId);
+    return token;
+  }
+
+  private answer(access: string, refresh: string | undefined, scope: string): TokenResponse {
+    return {
+      access_token: access,
+      token_type: 'Bearer',
+      ...(this.policy.sendExpiresIn ? { expires_in: this.policy.accessTtlSeconds } : {}),
+      ...(refresh ? { refresh_token: refresh } : {}),
+      scope,
+    };
+  }
+
+  private grantOf(token: string): string | undefined {
+    return (sql(this.db, 'SELECT grant_id FROM token_grants WHERE token_hash = ?').get(digest(token)) as { grant_id: string } | undefined)?.grant_id;
   }
 
   checkAccess(accessToken: string): AccessCheck {
@@ -88,15 +142,6 @@ export class Tokens {
     if (!row || row.revoked === 1) return { problem: 'unknown' };
     if (row.expires_at <= this.now()) return { problem: 'expired' };
     return { userId: row.user_id };
-  }
-
-  /** Whose token this is (access or refresh, even expired): logout needs only that. */
-  ownerOf(token: string): string | undefined {
-    return (sql(this.db, 'SELECT user_id FROM tokens WHERE token_hash = ?').get(digest(token)) as { user_id: string } | undefined)?.user_id;
-  }
-
-  revokeUser(userId: string): void {
-    sql(this.db, 'UPDATE tokens SET revoked = 1 WHERE user_id = ?').run(userId);
   }
 
   /** Every access token issued so far (only the user's, given one) is expired from now on. */

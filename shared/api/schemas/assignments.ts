@@ -86,6 +86,9 @@ export const SignInState = z.strictObject({
   state: z.enum(['idle', 'waiting', 'signed-in', 'failed']),
   /** The address opened in the browser, so the user can open it by hand. */
   authorizeUrl: z.string().nullable(),
+  /** While waiting: a hint once the browser has been quiet for a while; after failing: what went wrong. */
   message: z.string().nullable(),
+  /** After signing out, where File 360 offers it: its own sign-out page, to end the browser's session too. */
+  endSessionUrl: z.string().optional(),
 });
 export type SignInState = z.infer<typeof SignInState>;
