@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseUrl } from '../../../shared/url';
 import { AppError } from '../errors';
 
 export interface LoopbackResult {
@@ -33,12 +34,13 @@ export async function startLoopbackListener(expectedState: string, timeoutMs: nu
   timer.unref();
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, title: string, text: string) => {
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
       res.end(page(title, text));
     };
-    if (url.pathname !== '/callback' || url.searchParams.get('state') !== expectedState) {
+    // Any local program can send this listener anything; a target that is not a URL (`http://[`) is refused, not thrown on.
+    const url = parseUrl(req.url ?? '/', 'http://127.0.0.1');
+    if (!url || url.pathname !== '/callback' || url.searchParams.get('state') !== expectedState) {
       send(400, 'This link is not for this sign-in', 'Start signing in again from Annotator Companion.');
       return;
     }
@@ -68,7 +70,11 @@ export async function startLoopbackListener(expectedState: string, timeoutMs: nu
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      server.on('error', () => undefined);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
