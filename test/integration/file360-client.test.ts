@@ -99,7 +99,7 @@ describe('pagination', () => {
       const item = { id: `asg-${page}`, name: `A ${page}`, status: 'active', role: 'annotator', permissions: [], manifest_version: 1, file_count: 0, total_size: 0, project: { recipe: 'r', dataset: 'd' } };
       json(res, 200, { _embedded: { collection: [item] }, _links: { self: { href: req.url }, ...next }, page, items_per_page: 1000 });
     });
-    expect((await clientFor(base).assignments()).map((a) => a.id)).toEqual(['asg-1', 'asg-2', 'asg-3']);
+    expect((await clientFor(base).assignments()).items.map((a) => a.id)).toEqual(['asg-1', 'asg-2', 'asg-3']);
   });
 
   it('never follows a next link to another host, which would hand it the bearer token', async () => {
