@@ -25,9 +25,9 @@ export async function fuzz<T>(target: string, arbitrary: fc.Arbitrary<T>, check:
     seed: details.seed,
     ms: Date.now() - started,
     failed: details.failed,
-    counterexample: details.failed ? fc.stringify(details.counterexample) : null,
+    counterexample: details.failed ? fc.stringify(details.counterexample).slice(0, 2000) : null,
     error: details.failed ? String(details.errorInstance) : null,
   };
   fs.writeFileSync(path.join(FUZZ_REPORT_DIR, `${target}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  if (details.failed) throw new Error(`fuzz target ${target} failed after ${details.numRuns} inputs (seed ${details.seed}) on ${report.counterexample}: ${report.error}`);
+  if (details.failed) throw new Error(`fuzz target ${target} failed after ${details.numRuns} inputs (seed ${details.seed}) on ${report.counterexample?.slice(0, 300)}: ${report.error?.slice(0, 300)}`);
 }
