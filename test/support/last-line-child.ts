@@ -1,0 +1,50 @@
+/**
+ * An app in its own process with a Prodigy session running and the shells'
+ * process-level last line installed, which then meets an error nobody handles:
+ *   node --import tsx test/support/last-line-child.ts '{"dataDir":…,"server":…,"tenant":…,"assignmentId":…,"fault":"throw"|"reject"}'
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createCompanion } from '../../electron/core/companion';
+import { resolveConfig } from '../../electron/core/config/config';
+import { installLastLine } from '../../electron/core/platform/last-line';
+import { createLogger } from '../../electron/core/platform/logger';
+import { systemClock } from '../../electron/core/ports';
+import { testPorts } from './ports';
+
+const { dataDir, server, tenant, assignmentId, fault } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
+const ports = testPorts({ clock: systemClock, logger: createLogger({ sinks: [] }) });
+const companion = await createCompanion(
+  resolveConfig({
+    argv: ['--data-dir', dataDir ?? '', '--server', server ?? '', '--tenant', tenant ?? ''],
+    env: { ...process.env, PYTHONPATH: path.resolve('sandbox') },
+    platform: process.platform,
+    homedir: os.homedir(),
+    version: 'child',
+    shell: 'browser',
+  }),
+  ports,
+);
+installLastLine({
+  process,
+  logger: ports.logger,
+  record: (error, origin, fatal) => companion.recordUnexpected(error, origin, fatal),
+  tellFatal: (words) => process.stderr.write(`${words}\n`),
+  stop: () => companion.close(),
+  exit: (code) => process.exit(code),
+  reportDir: process.env.COMPANION_LAST_LINE_DIR,
+});
+const result = await companion.router.call('sessions.start', { assignmentId });
+process.stdout.write(`${JSON.stringify(result)}\n`);
+if (fault === 'throw') {
+  setTimeout(() => {
+    throw new Error('an error no handler knew about');
+  }, 50);
+} else {
+  void Promise.reject(new Error('a rejection nobody awaited'));
+  setTimeout(async () => {
+    const status = await companion.router.call('app.status', {});
+    process.stdout.write(`${JSON.stringify({ still: status.ok, notified: ports.notifier.shown.map((n) => n.title) })}\n`);
+  }, 300);
+}
+setInterval(() => undefined, 60_000);
