@@ -24,8 +24,8 @@ export interface ShellProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startShell(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ShellProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/host/main.mjs'), '--no-open', ...args], {
+export async function startShell(args: string[], env: NodeJS.ProcessEnv = {}, options: { open?: boolean } = {}): Promise<ShellProcess> {
+  const child = spawn(process.execPath, [path.resolve('dist/host/main.mjs'), ...(options.open ? [] : ['--no-open']), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...PRODIGY_ENV, BROWSER: 'true', ...env },
   });
