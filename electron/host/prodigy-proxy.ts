@@ -100,7 +100,8 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
       // SameSite does not tell ports apart, so the cookie alone would let another local page post answers.
       if (!SAFE_METHODS.has(req.method ?? 'GET') && req.headers.origin !== origin) return refuse(res, 403, 'Requests from other pages are refused.');
       if (Number(req.headers['content-length'] ?? 0) > MAX_PROXY_BODY_BYTES) {
-        req.resume();
+        // Closing the connection, not reading the body: the proxy never takes in more than the cap.
+        res.setHeader('Connection', 'close');
         return refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
       }
       const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
@@ -118,6 +119,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         if (!error) return;
         upstream.destroy();
         if (error instanceof TooLarge) {
+          res.setHeader('Connection', 'close');
           if (!res.headersSent) refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
           return;
         }
