@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { installLastLine, LAST_LINE_EXIT_CODE } from '../../electron/core/platform/last-line';
 import { FAST, idle, signedInApp } from '../support/file360-app';
@@ -11,27 +10,11 @@ import { startCompanion } from '../support/companion';
 import { recordingLogger } from '../support/ports';
 import { PRODIGY_ENV } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
+import { isAlive, runningProdigyPid } from '../support/processes';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function livePid(dataDir: string): number {
-  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-  try {
-    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state IN ('starting', 'running') AND pid IS NOT NULL").get()?.pid ?? 0;
-  } finally {
-    db.close();
-  }
-}
 
 /** A synced data folder, then an app of its own process with a session running and the last line installed. */
 async function childWithSession(fault: 'throw' | 'reject') {
@@ -53,7 +36,7 @@ async function childWithSession(fault: 'throw' | 'reject') {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const started = JSON.parse(await next()) as { ok: boolean };
   expect(started).toMatchObject({ ok: true });
-  return { sb, dataDir, child, next, exited, stderr, reports, pid: livePid(dataDir) };
+  return { sb, dataDir, child, next, exited, stderr, reports, pid: runningProdigyPid(dataDir) };
 }
 
 describe('the process-level last line', () => {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignInState } from '../../shared/api/schemas/assignments';
 import { MAX_FRAME_BYTES } from '../../electron/host/server';
@@ -10,6 +9,7 @@ import { fuzz, fuzzRuns } from '../support/fuzz';
 import { startFile360Sandbox } from '../../sandbox/file360';
 import type { sandbox } from '../support/sandbox-file360';
 import { approvingOpener } from '../support/file360-app';
+import { isAlive, runningProdigyPid } from '../support/processes';
 import { closeCodeIn, rawExchange, startShell, statusOnce, upgradeRequest, wsFrame, type ShellProcess } from '../support/shell-process';
 
 /**
@@ -24,23 +24,6 @@ import { closeCodeIn, rawExchange, startShell, statusOnce, upgradeRequest, wsFra
 const BAD_TARGET = (port: number, extra = '') => `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${extra}\r\n`;
 const UPGRADE_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function prodigyPid(dataDir: string): number {
-  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-  try {
-    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running' AND pid IS NOT NULL").get()?.pid ?? 0;
-  } finally {
-    db.close();
-  }
-}
 
 async function pageLoads(shell: ShellProcess): Promise<boolean> {
   const response = await fetch(`${shell.origin}/`);
@@ -127,7 +110,7 @@ describe('the app’s local servers under attack from another local program', ()
       await expect.poll(async () => (await listed()).filter((a) => a.sync.state === 'synced').length, { timeout: 20_000 }).toBe(2);
       const startedSession = await shell.call('sessions.start', { assignmentId: 'asg-support-triage' });
       expect(startedSession, JSON.stringify(startedSession)).toMatchObject({ ok: true, value: { state: 'running' } });
-      const pid = prodigyPid(dataDir);
+      const pid = runningProdigyPid(dataDir);
       expect(isAlive(pid)).toBe(true);
       const opened = (await shell.call('sessions.open', { assignmentId: 'asg-support-triage' })) as { ok: true; value: { url: string | null } };
       const entry = await fetch(opened.value.url ?? '', { redirect: 'manual' });
@@ -203,7 +186,7 @@ describe('the app’s local servers under attack from another local program', ()
 
   it('after all of it, Prodigy is still the app’s own child and stops with it: nothing is orphaned', async () => {
     const { pid } = await ready();
-    expect(prodigyPid(dataDir)).toBe(pid);
+    expect(runningProdigyPid(dataDir)).toBe(pid);
     expect(isAlive(pid)).toBe(true);
     expect(await shell.stop()).toBe(0);
     await expect.poll(() => isAlive(pid), { timeout: 15_000 }).toBe(false);

@@ -3,28 +3,11 @@
  * process-level last line installed, which then meets an error nobody handles:
  *   node --import tsx test/support/last-line-child.ts '{"dataDir":…,"server":…,"tenant":…,"assignmentId":…,"fault":"throw"|"reject"}'
  */
-import os from 'node:os';
-import path from 'node:path';
-import { createCompanion } from '../../electron/core/companion';
-import { resolveConfig } from '../../electron/core/config/config';
 import { installLastLine } from '../../electron/core/platform/last-line';
-import { createLogger } from '../../electron/core/platform/logger';
-import { systemClock } from '../../electron/core/ports';
-import { testPorts } from './ports';
+import { childApp } from './child-app';
 
 const { dataDir, server, tenant, assignmentId, fault } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
-const ports = testPorts({ clock: systemClock, logger: createLogger({ sinks: [] }) });
-const companion = await createCompanion(
-  resolveConfig({
-    argv: ['--data-dir', dataDir ?? '', '--server', server ?? '', '--tenant', tenant ?? ''],
-    env: { ...process.env, PYTHONPATH: path.resolve('sandbox') },
-    platform: process.platform,
-    homedir: os.homedir(),
-    version: 'child',
-    shell: 'browser',
-  }),
-  ports,
-);
+const { companion, ports } = await childApp({ dataDir, server, tenant });
 installLastLine({
   process,
   logger: ports.logger,
