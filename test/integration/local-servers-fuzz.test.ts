@@ -121,7 +121,7 @@ describe('the app’s local servers under attack from another local program', ()
       return { shell, dataDir, pid, proxyPort: Number(proxy.port), prodigyAnswers };
     })());
 
-  it('the sign-in loopback listener answers 400 to `GET http://[` and fuzzed requests, then still takes the real answer', async () => {
+  it('the sign-in loopback listener answers 400 to `GET http://[` and fuzzed requests, then still takes the real answer', { timeout: 30_000 + fuzzRuns(40) * 1000 }, async () => {
     const authorizeUrl = await beginSignIn();
     const loopbackPort = Number(new URL(authorizeUrl.searchParams.get('redirect_uri') ?? '').port);
     expect((await rawExchange(loopbackPort, BAD_TARGET(loopbackPort))).reply.toString()).toMatch(/^HTTP\/1\.1 400/);

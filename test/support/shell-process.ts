@@ -102,9 +102,12 @@ export async function statusOnce(origin: string, token: string): Promise<CallRes
   try {
     return await new Promise<CallResult>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no answer to app.status within 5 s')), 5000);
-      ws.once('message', (data) => {
+      // Events (status, sync progress) may come first; only this call's result counts.
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as ServerFrame;
+        if (frame.type !== 'result' || frame.id !== 1) return;
         clearTimeout(timer);
-        resolve((JSON.parse(String(data)) as Extract<ServerFrame, { type: 'result' }>).result);
+        resolve(frame.result);
       });
       ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.status', input: {} }));
     });
