@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Fails the run if the last-line handler fired in any app process a test started.
+    globalSetup: ['test/global-setup.ts'],
     // Native modules and child processes are happiest in forked workers.
     pool: 'forks',
     testTimeout: 30_000,

@@ -19,7 +19,8 @@ import { systemClock, type Opener } from './core/ports';
 import { bindIpc } from './ipc';
 import { installMenu } from './menu';
 import { createElectronNotifier } from './notifier';
-import { APP_ENTRY, APP_HOST, APP_SCHEME, deepLinkFromArgv, isAllowedNavigation, isPermissionGranted } from './policy';
+import { installLastLine } from './core/platform/last-line';
+import { APP_ENTRY, APP_HOST, APP_SCHEME, deepLinkFromArgv, externalLinkDecision, isAllowedFrameNavigation, isAllowedNavigation, isPermissionGranted, type ExternalLinkDecision } from './policy';
 import { createProdigyWindows } from './prodigy-window';
 import { createTray } from './tray';
 
@@ -145,19 +146,39 @@ function lockDownSessions(): void {
 
 let prodigyWindows: ReturnType<typeof createProdigyWindows> | null = null;
 
+/** Carries out policy.ts's decision about a link that would leave the app; asking waits for the user. */
+async function followExternalLink(contents: Electron.WebContents, decision: ExternalLinkDecision): Promise<void> {
+  if (decision.action === 'deny') return;
+  if (decision.action === 'ask') {
+    const owner = BrowserWindow.fromWebContents(contents);
+    const options = { type: 'question' as const, message: decision.message, detail: decision.detail, buttons: decision.buttons, defaultId: 1, cancelId: 1, noLink: true };
+    const { response } = owner ? await dialog.showMessageBox(owner, options) : await dialog.showMessageBox(options);
+    if (response !== 0) return;
+  }
+  await shell.openExternal(decision.url);
+}
+
 // Every web contents, including any the app never meant to create, gets the same rules.
 app.on('web-contents-created', (_event, contents) => {
-  const allowed = (url: string) => isAllowedNavigation(url, prodigyWindows?.allowedOrigin(contents) ?? null);
+  const ownOrigin = () => prodigyWindows?.allowedOrigin(contents) ?? null;
+  const allowed = (url: string) => isAllowedNavigation(url, ownOrigin());
+  const leave = (url: string) =>
+    void followExternalLink(contents, externalLinkDecision(url, ownOrigin() !== null)).catch((error: unknown) => logger.warn('a link could not be opened', { error }));
   contents.on('will-navigate', (event) => {
-    if (!allowed(event.url)) event.preventDefault();
+    if (allowed(event.url)) return;
+    event.preventDefault();
+    // A Prodigy page's link to elsewhere goes to the browser, after asking; the app's own page never leaves app://.
+    if (ownOrigin() !== null) leave(event.url);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame && !isAllowedFrameNavigation(event.url, ownOrigin())) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
-    if (!allowed(event.url)) event.preventDefault();
+    if (!(event.isMainFrame ? allowed(event.url) : isAllowedFrameNavigation(event.url, ownOrigin()))) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    const safe = safeExternalUrl(url);
-    if (safe) void shell.openExternal(safe);
+    leave(url);
     return { action: 'deny' };
   });
 });
@@ -210,6 +231,15 @@ if (!app.requestSingleInstanceLock()) {
       notifier: createElectronNotifier(show, logger),
     });
     companion = started;
+    // Only for what no handler where it happens knows about; tests fail when the browser shell's twin fires.
+    installLastLine({
+      process,
+      logger,
+      record: (error, origin, fatal) => started.recordUnexpected(error, origin, fatal),
+      tellFatal: (words) => dialog.showErrorBox('Annotator Companion has to close', words),
+      stop: () => started.close(),
+      exit: (code) => app.exit(code),
+    });
     bindIpc(started.router, started.events, () => mainWindow?.webContents ?? null, logger);
     installMenu({ show, dataDir: config.dataDir, devTools: !app.isPackaged });
     const tray = createTray({

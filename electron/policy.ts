@@ -1,3 +1,4 @@
+import { safeExternalUrl } from './core/platform/opener';
 import { parseUrl } from '../shared/url';
 
 /**
@@ -33,6 +34,44 @@ export function isTrustedSender(frame: SenderFrame | null): boolean {
 export function isAllowedNavigation(url: string, ownOrigin: string | null = null): boolean {
   if (ownOrigin === null) return isAppUrl(url);
   return parseUrl(url)?.origin === ownOrigin;
+}
+
+/**
+ * Sub-frames (`will-frame-navigate` with isMainFrame false) are held tighter
+ * than the window: the app's page has none, so none may load; in a Prodigy
+ * window an iframe may show only Prodigy's own pages or an empty document
+ * (about:blank, about:srcdoc), so a task's HTML cannot pull another site into
+ * the window that holds the session.
+ */
+export function isAllowedFrameNavigation(url: string, ownOrigin: string | null = null): boolean {
+  if (ownOrigin === null) return false;
+  if (url === 'about:blank' || url === 'about:srcdoc') return true;
+  return parseUrl(url)?.origin === ownOrigin;
+}
+
+/** What to do with a link that would leave the app: a new window is never opened in Electron. */
+export type ExternalLinkDecision =
+  | { action: 'deny' }
+  | { action: 'open'; url: string }
+  | { action: 'ask'; url: string; message: string; detail: string; buttons: [open: string, cancel: string] };
+
+/**
+ * The app's own page opens web links in the browser as asked. A Prodigy
+ * window shows task content that came from File 360, so its links are
+ * untrusted: the user is asked first, and shown the address that would open.
+ */
+export function externalLinkDecision(raw: string, fromProdigyWindow: boolean): ExternalLinkDecision {
+  const url = safeExternalUrl(raw);
+  if (!url) return { action: 'deny' };
+  if (!fromProdigyWindow) return { action: 'open', url };
+  const host = parseUrl(url)?.host ?? url;
+  return {
+    action: 'ask',
+    url,
+    message: `Open ${host} in your browser?`,
+    detail: `The Prodigy page wants to open this address outside Annotator Companion:\n\n${url.length > 500 ? `${url.slice(0, 500)}…` : url}\n\nOpen it only if you expected this link.`,
+    buttons: ['Open in browser', 'Cancel'],
+  };
 }
 
 export interface PermissionContext {

@@ -1,4 +1,6 @@
 import { BrowserWindow, session, type WebContents } from 'electron';
+import { parseUrl } from '../shared/url';
+import { withProdigyPageHeaders } from './core/platform/prodigy-page';
 import type { SessionViewer } from './core/ports';
 
 /** In memory only: nothing Prodigy's page stores outlives the app. */
@@ -24,6 +26,8 @@ export function createProdigyWindows(): SessionViewer & {
   const prodigySession = session.fromPartition(PRODIGY_PARTITION);
   prodigySession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   prodigySession.setPermissionCheckHandler(() => false);
+  // The same CSP and frame-ancestors the browser shell's proxy adds: Prodigy sends none of its own.
+  prodigySession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withProdigyPageHeaders(details.responseHeaders ?? {}) }));
 
   const byContents = (contents: WebContents | null) => [...open.values()].find((entry) => !entry.window.isDestroyed() && entry.window.webContents === contents);
 
@@ -54,7 +58,7 @@ export function createProdigyWindows(): SessionViewer & {
     allowedOrigin: (contents) => byContents(contents)?.origin ?? null,
     credentials(contents, url) {
       const entry = byContents(contents);
-      return entry && new URL(url).origin === entry.origin ? { user: entry.user, pass: entry.pass } : null;
+      return entry && parseUrl(url)?.origin === entry.origin ? { user: entry.user, pass: entry.pass } : null;
     },
   };
 }

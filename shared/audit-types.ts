@@ -4,6 +4,7 @@
  */
 export const AUDIT_TYPES = [
   'app.started',
+  'app.unexpected_error',
   'audit.verified',
   'audit.verify_failed',
   'audit.pruned',
@@ -46,6 +47,7 @@ export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'app.started': 'App started',
+  'app.unexpected_error': 'Unexpected error in the app',
   'audit.verified': 'Audit log checked: intact',
   'audit.verify_failed': 'Audit log checked: broken',
   'audit.pruned': 'Old audit entries removed',

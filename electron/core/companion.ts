@@ -12,10 +12,12 @@ import { openLocalData } from './db/local-data';
 import { authHandlers } from './file360/auth-handlers';
 import { File360Service } from './file360/service';
 import { acquireInstanceLock } from './platform/instance-lock';
+import { redactText } from './platform/logger';
 import type { Ports } from './ports';
 import { settingsHandlers } from './settings/settings-handlers';
 import { createSettingsService } from './settings/settings-service';
 import { SyncEngine } from './sync/engine';
+import type { FileDeadline } from './sync/downloader';
 import type { RetryOptions } from './sync/run';
 import { syncHandlers } from './sync/sync-handlers';
 import { ProdigyService } from './prodigy/service';
@@ -54,6 +56,8 @@ export interface Companion {
   navigate(route: Route): void;
   /** The computer woke from sleep: timers may have slept through reminders and the end of quiet hours. */
   resumed(): void;
+  /** The process-level last line caught an error (platform/last-line.ts): audit it and tell the user. */
+  recordUnexpected(error: unknown, origin: string, fatal: boolean): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ export interface Companion {
 export interface CompanionTuning {
   http?: Partial<HttpOptions>;
   syncRetry?: RetryOptions;
+  fileDeadline?: FileDeadline;
   prodigy?: Partial<RunTimeouts>;
   /** Hands out ports for Prodigy; tests give a busy one first. */
   pickPort?: () => Promise<number>;
@@ -238,6 +243,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     place,
     reachable: (ok) => reachable(ok),
     retry: tuning.syncRetry,
+    fileDeadline: tuning.fileDeadline,
     // Unsent answers leave in a package before the files go (DESIGN §6).
     beforeWipe: async (id) => {
       await prodigy?.forget(id);
@@ -450,6 +456,17 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     navigate(route) {
       if (uiReady) events.emit('navigate', route);
       else pendingRoute = route;
+    },
+    recordUnexpected(error, origin, fatal) {
+      const message = redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+      notifier.show({
+        title: fatal ? 'Annotator Companion has to close' : 'Something went wrong in the background',
+        body: fatal
+          ? 'An unexpected error stopped the app. Prodigy sessions are stopped and nothing saved is lost; start it again.'
+          : 'An unexpected error interrupted work in the background. The app keeps running; the details are in its log.',
+        route: null,
+      });
+      if (!data.problem()) data.transaction(({ audit }) => audit.append({ type: 'app.unexpected_error', details: { origin, fatal, message } }));
     },
     resumed() {
       if (data.problem()) return;

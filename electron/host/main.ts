@@ -11,6 +11,7 @@ import pkg from '../../package.json';
 import { createCompanion, type Companion } from '../core/companion';
 import { ConfigError, resolveConfig } from '../core/config/config';
 import { openSecretStore } from '../core/credentials/open-secret-store';
+import { installLastLine } from '../core/platform/last-line';
 import { createFileSink, createLogger } from '../core/platform/logger';
 import { createSystemOpener } from '../core/platform/opener';
 import { defaultRendererDir } from '../core/platform/renderer-files';
@@ -50,8 +51,28 @@ async function main(): Promise<void> {
     notifier: { show: (notification) => companion.events.emit('notification', notification) },
   });
 
+  let server: Awaited<ReturnType<typeof startHostServer>> | null = null;
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await server?.close();
+      await companion.close();
+      viewer.closeAll();
+      file.close();
+    })());
+  // Only for what no handler where it happens knows about: tests fail when it fires (test/global-setup.ts).
+  installLastLine({
+    process,
+    logger,
+    record: (error, origin, fatal) => companion.recordUnexpected(error, origin, fatal),
+    tellFatal: (words) => process.stderr.write(`${words}\n`),
+    stop,
+    exit: (code) => process.exit(code),
+    reportDir: process.env.COMPANION_LAST_LINE_DIR || undefined,
+  });
+
   const bundleDir = path.dirname(fileURLToPath(import.meta.url));
-  const server = await startHostServer({
+  server = await startHostServer({
     router: companion.router,
     events: companion.events,
     rendererDir: defaultRendererDir(bundleDir),
@@ -59,25 +80,18 @@ async function main(): Promise<void> {
     port: typeof flags.port === 'string' ? Number.parseInt(flags.port, 10) : 0,
   });
 
-  process.stdout.write(`Annotator Companion is running at ${server.url}\n`);
+  const { url, launchUrl } = server;
+  process.stdout.write(`Annotator Companion is running at ${url}\n`);
   process.stdout.write(`Data folder: ${config.dataDir}. Press Ctrl+C to quit.\n`);
   if (secrets.status.kind === 'memory') process.stdout.write(`Note: ${secrets.status.detail}\n`);
   if (!flags['no-open']) {
-    opener.openExternal(server.url).catch(() => process.stdout.write('Open the address above in your browser.\n'));
+    // Never the address above: an opener's command line is readable by every user of the computer.
+    opener.openExternal(launchUrl()).catch(() => process.stdout.write('Open the address above in your browser.\n'));
   }
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.close();
-    await companion.close();
-    viewer.closeAll();
-    file.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const quit = () => void stop().finally(() => process.exit(0));
+  process.on('SIGINT', quit);
+  process.on('SIGTERM', quit);
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,38 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transform, pipeline } from 'node:stream';
+import { parseUrl } from '../../shared/url';
 import type { Logger, SessionViewer } from '../core/ports';
+import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/platform/prodigy-page';
 import { basicAuthorization } from '../core/prodigy/run';
 
 const ENTRY = '/__companion/enter';
 /** Methods a page from another local origin may not send: Prodigy's answers come in on POST. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/**
+ * The largest request the proxy passes to Prodigy. Its biggest is a batch of
+ * answers (`batch_size` 10 by default); ten image tasks with their images
+ * inlined are a few MiB. A larger body is refused with 413 and never reaches Prodigy.
+ */
+export const MAX_PROXY_BODY_BYTES = 64 * 1024 * 1024;
+
+class TooLarge extends Error {}
+
+/** Counts a request body past the proxy and fails it once it outgrows MAX_PROXY_BODY_BYTES. */
+function bodyLimit(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      callback(seen > limit ? new TooLarge() : null, chunk);
+    },
+  });
+}
 
 interface Proxy {
   server: http.Server;
+  port: number;
   target: URL;
   authorization: string;
   cookie: string;
@@ -36,12 +59,12 @@ function cookieValue(header: string | undefined, name: string): string {
 
 /** Where the entry link may send the tab: a path on the proxy itself, nothing that a browser reads as another host (`//x`, `/\\x`). */
 function localPath(next: string | null, origin: string): string {
-  const url = new URL(next ?? '/', origin);
-  return url.origin === origin ? url.pathname + url.search : '/';
+  const url = parseUrl(next ?? '/', origin);
+  return url?.origin === origin ? url.pathname + url.search : '/';
 }
 
 function refuse(res: http.ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
+  res.writeHead(status, { ...PRODIGY_PAGE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
 }
 
 /**
@@ -55,13 +78,14 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
   const proxies = new Map<string, Proxy>();
 
   async function start(target: URL, authorization: string): Promise<Proxy> {
-    const proxy: Proxy = { server: http.createServer(), target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '' };
+    const proxy: Proxy = { server: http.createServer(), port: 0, target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '' };
     proxy.server.on('request', (req, res) => {
-      const port = (proxy.server.address() as AddressInfo).port;
+      const { port } = proxy;
       const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
       if (!origins.some((origin) => origin === `http://${req.headers.host}`)) return refuse(res, 421, 'Wrong Host.');
       const origin = `http://${req.headers.host}`;
-      const url = new URL(req.url ?? '/', origin);
+      const url = parseUrl(req.url ?? '/', origin);
+      if (!url) return refuse(res, 400, 'That is not an address of this session.');
       if (url.pathname === ENTRY) {
         if (!proxy.entryToken || !same(url.searchParams.get('token') ?? '', proxy.entryToken)) return refuse(res, 403, 'This link has been used. Open the session again from Annotator Companion.');
         proxy.entryToken = '';
@@ -75,22 +99,49 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
       if (!same(cookieValue(req.headers.cookie, cookieName(port)), proxy.cookie)) return refuse(res, 401, 'Open this session from Annotator Companion.');
       // SameSite does not tell ports apart, so the cookie alone would let another local page post answers.
       if (!SAFE_METHODS.has(req.method ?? 'GET') && req.headers.origin !== origin) return refuse(res, 403, 'Requests from other pages are refused.');
+      if (Number(req.headers['content-length'] ?? 0) > MAX_PROXY_BODY_BYTES) {
+        // Closing the connection, not reading the body: the proxy never takes in more than the cap.
+        res.setHeader('Connection', 'close');
+        return refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
+      }
       const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
       const upstream = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
+        { host: target.hostname, port: target.port, method: req.method, path: url.pathname + url.search, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          const given = Object.entries(answer.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const]));
+          res.writeHead(answer.statusCode ?? 502, withProdigyPageHeaders(Object.fromEntries(given)));
+          // pipeline, not pipe: an answer cut off half way ends this response, with its error handled.
+          pipeline(answer, res, (error) => error && logger.info('a Prodigy answer was cut off through the proxy', { error: error.message }));
         },
       );
-      upstream.on('error', (error) => {
-        logger.warn('Prodigy did not answer through the proxy', { error });
-        if (!res.headersSent) refuse(res, 502, 'Prodigy is not answering. Check the session in Annotator Companion.');
+      // Every error of this exchange ends here: Prodigy gone, the tab gone, or a body over the limit.
+      pipeline(req, bodyLimit(MAX_PROXY_BODY_BYTES), upstream, (error) => {
+        if (!error) return;
+        upstream.destroy();
+        if (error instanceof TooLarge) {
+          res.setHeader('Connection', 'close');
+          if (!res.headersSent) refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
+          return;
+        }
+        logger.warn('Prodigy did not answer through the proxy', { error: error.message });
+        if (!res.headersSent && res.writable) refuse(res, 502, 'Prodigy is not answering. Check the session in Annotator Companion.');
         else res.destroy();
       });
-      req.pipe(upstream);
     });
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    // Prodigy's page uses no WebSocket: an upgrade is refused, on a socket that cannot end the process.
+    proxy.server.on('upgrade', (_req, socket) => {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once('error', reject);
+      proxy.server.listen(0, '127.0.0.1', () => {
+        proxy.server.off('error', reject);
+        proxy.server.on('error', (error) => logger.warn('a Prodigy proxy reported an error', { error }));
+        resolve();
+      });
+    });
+    proxy.port = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }
 
@@ -113,8 +164,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         proxies.set(assignmentId, proxy);
       }
       proxy.entryToken = randomBytes(24).toString('base64url');
-      const port = (proxy.server.address() as AddressInfo).port;
-      return `http://127.0.0.1:${port}${ENTRY}?token=${proxy.entryToken}&next=${encodeURIComponent(target.pathname + target.search)}`;
+      return `http://127.0.0.1:${proxy.port}${ENTRY}?token=${proxy.entryToken}&next=${encodeURIComponent(target.pathname + target.search)}`;
     },
     close,
     closeAll: () => [...proxies.keys()].forEach(close),

@@ -1,15 +1,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { ERROR_TEXT } from '../../shared/api/errors';
+import { CONFIRMED_SETTINGS } from '../../shared/api/schemas/settings';
+import { parseUrl } from '../../shared/url';
 import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX, type ServerFrame } from '../../shared/api/wire';
 import type { EventHub } from '../core/api/event-hub';
 import type { Router } from '../core/api/router';
 import type { Logger } from '../core/ports';
 import { SECURITY_HEADERS, contentType, rendererCsp, resolveRendererFile } from '../core/platform/renderer-files';
+import { isSameUser } from './peer';
 
 export interface HostServerOptions {
   router: Router;
@@ -19,6 +23,8 @@ export interface HostServerOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   token?: string;
+  /** How long a launch link stays usable (default LAUNCH_TTL_MS). */
+  launchTtlMs?: number;
 }
 
 export interface HostServer {
@@ -27,6 +33,13 @@ export interface HostServer {
   origin: string;
   port: number;
   token: string;
+  /**
+   * A one-time address for opening the page from a command line (`xdg-open`,
+   * whose arguments other users of the computer can read in /proc): it carries
+   * no token, only a code that trades for it once, within a few minutes, and
+   * on Linux only for a connection of the user who started the app.
+   */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -37,7 +50,39 @@ const CallFrame = z.strictObject({
   input: z.unknown(),
 });
 
-const MAX_FRAME_BYTES = 1024 * 1024;
+/**
+ * The largest call frame the socket takes. The biggest real one is a settings
+ * update or a reviewer's corrected task, a few KiB; a longer frame closes the
+ * socket with 1009 (RFC 6455 §7.4.1) and the page reconnects.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+export const LAUNCH_PATH = '/launch';
+export const LAUNCH_TTL_MS = 2 * 60_000;
+
+/**
+ * Calls the browser shell does not pass on. A page that holds the token could
+ * otherwise make the app run any program (CONFIRMED_SETTINGS): those settings
+ * change only outside a browser tab, by flag, environment or the settings file.
+ */
+export function refusedFromBrowser(method: string, input: unknown): string | null {
+  if (method !== 'settings.update' || !input || typeof input !== 'object') return null;
+  const values = (input as { values?: unknown }).values;
+  if (!values || typeof values !== 'object') return null;
+  if (!CONFIRMED_SETTINGS.some((key) => key in values)) return null;
+  return 'The command that starts Prodigy runs a program on this computer, so it is not changed from a browser tab. Start the app with --prodigy-command "…" or COMPANION_PRODIGY_COMMAND, or set "prodigyCommand" in settings.json in the data folder and restart.';
+}
+
+export type Decoded = { frame: z.infer<typeof CallFrame> } | { close: [code: number, reason: string] };
+
+/** One message from the page: a call frame, or how to close the socket (RFC 6455 §7.4.1 codes). */
+export function decodeCallFrame(data: Buffer, isBinary: boolean): Decoded {
+  if (isBinary) return { close: [1003, 'Text frames only'] };
+  try {
+    return { frame: CallFrame.parse(JSON.parse(data.toString('utf8'))) };
+  } catch {
+    return { close: [1007, 'Malformed frame'] };
+  }
+}
 
 function tokensMatch(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -47,7 +92,17 @@ function tokensMatch(given: string, expected: string): boolean {
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const text = http.STATUS_CODES[status] ?? 'Refused';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  else socket.destroy();
+}
+
+/** The path of a request target, or null when it is not one (`http://[`): such a request is refused, never thrown on. */
+function pathOf(target: string | undefined): string | null {
+  return parseUrl(target ?? '/', 'http://x')?.pathname ?? null;
+}
+
+function plain(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
 }
 
 /**
@@ -62,6 +117,24 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   let allowedOrigins = new Set<string>();
   let csp = rendererCsp();
 
+  // One-time launch codes and when each stops working.
+  const launches = new Map<string, number>();
+  const launchTtl = options.launchTtlMs ?? LAUNCH_TTL_MS;
+
+  async function launch(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+    const code = pathname.slice(LAUNCH_PATH.length + 1);
+    const until = launches.get(code);
+    if (until === undefined || until < Date.now()) {
+      return plain(res, 410, 'This launch link was used already or has expired. Open the address printed where Annotator Companion was started.');
+    }
+    if (!(await isSameUser(req.socket as Socket))) {
+      logger.warn('a launch link was used by another user of this computer; refused');
+      return plain(res, 403, 'This link belongs to another user of this computer.');
+    }
+    launches.delete(code);
+    res.writeHead(303, { ...SECURITY_HEADERS, Location: `/#token=${token}`, 'Cache-Control': 'no-store' }).end();
+  }
+
   const server = http.createServer((req, res) => {
     if (!allowedHosts.has(req.headers.host ?? '')) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('This server only answers to 127.0.0.1 and localhost.');
@@ -71,7 +144,15 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const { pathname } = new URL(req.url ?? '/', 'http://x');
+    const pathname = pathOf(req.url);
+    if (pathname === null) return plain(res, 400, 'That is not an address this server knows.');
+    if (pathname.startsWith(`${LAUNCH_PATH}/`)) {
+      launch(req, res, pathname).catch((error: unknown) => {
+        logger.warn('a launch link could not be answered', { error });
+        if (!res.headersSent) plain(res, 500, 'The launch link could not be checked.');
+      });
+      return;
+    }
     const file = resolveRendererFile(rendererDir, pathname);
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
@@ -87,16 +168,22 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     // A file removed between the lookup and the read (a rebuild) ends this response, not the process.
     else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
+  // After listening, an error (EMFILE on accept, say) costs that connection, not the app.
+  const serverError = (error: Error) => logger.warn('the browser shell’s server reported an error', { error });
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
+  wss.on('error', serverError);
   const clients = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://x');
+    // Node hands the socket over bare: without this, a reset during a refusal would end the process.
+    socket.on('error', () => socket.destroy());
+    const pathname = pathOf(req.url);
+    if (pathname === null) return refuseUpgrade(socket, 400, 'Bad request target');
     if (pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not found');
     if (!allowedHosts.has(req.headers.host ?? '')) return refuseUpgrade(socket, 421, 'Wrong Host');
     if (!allowedOrigins.has(req.headers.origin ?? '')) return refuseUpgrade(socket, 403, 'Foreign Origin');
@@ -107,22 +194,37 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   });
 
   const send = (ws: WebSocket, frame: ServerFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(frame);
+    } catch (error) {
+      logger.error('a frame for the page could not be written', { error, type: frame.type });
+      return;
+    }
+    ws.send(text);
   };
 
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', async (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'Text frames only');
-      let frame: z.infer<typeof CallFrame>;
-      try {
-        frame = CallFrame.parse(JSON.parse(data.toString('utf8')));
-      } catch {
-        return ws.close(1007, 'Malformed frame');
-      }
-      const result = await router.call(frame.method, frame.input);
-      send(ws, { type: 'result', id: frame.id, result });
+    // A protocol error (a frame over MAX_FRAME_BYTES, invalid UTF-8, RSV bits, an unmasked frame, a bad
+    // opcode, a long ping) closes this socket with its code (1009, 1007, 1002); ws has sent the close already.
+    ws.on('error', (error) => logger.info('the page’s socket broke the WebSocket protocol and was closed', { error: error.message }));
+    ws.on('message', (data: Buffer, isBinary) => {
+      const decoded = decodeCallFrame(data, isBinary);
+      if ('close' in decoded) return ws.close(...decoded.close);
+      const { frame } = decoded;
+      const refused = refusedFromBrowser(frame.method, frame.input);
+      if (refused) return send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'SETTING_LOCKED', message: refused } } });
+      router.call(frame.method, frame.input).then(
+        (result) => send(ws, { type: 'result', id: frame.id, result }),
+        (error: unknown) => {
+          // The router never throws by contract; this is the last guard of one call, not of the socket.
+          logger.error('a call from the page failed outside the router', { method: frame.method, error });
+          send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'INTERNAL', message: ERROR_TEXT.INTERNAL } } });
+        },
+      );
     });
   });
 
@@ -132,7 +234,11 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      server.on('error', serverError);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -146,6 +252,13 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     origin,
     port,
     token,
+    launchUrl() {
+      const code = randomBytes(24).toString('base64url');
+      const now = Date.now();
+      for (const [old, until] of launches) if (until < now) launches.delete(old);
+      launches.set(code, now + launchTtl);
+      return `${origin}${LAUNCH_PATH}/${code}`;
+    },
     async close() {
       unsubscribe();
       for (const ws of clients) ws.terminate();

@@ -54,7 +54,14 @@ export function createWebSocketBridge(token: string, onState: (state: Connection
       for (const frame of queue.splice(0)) socket.send(JSON.stringify(frame));
     });
     socket.addEventListener('message', (message) => {
-      const frame = JSON.parse(String(message.data)) as ServerFrame;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(String(message.data)) as ServerFrame;
+      } catch {
+        // The app only sends JSON; anything else is dropped rather than breaking every later frame.
+        console.warn('ignored a frame from the app that is not JSON');
+        return;
+      }
       if (frame.type === 'result') {
         pending.get(frame.id)?.(frame.result);
         pending.delete(frame.id);

@@ -99,7 +99,7 @@ describe('pagination', () => {
       const item = { id: `asg-${page}`, name: `A ${page}`, status: 'active', role: 'annotator', permissions: [], manifest_version: 1, file_count: 0, total_size: 0, project: { recipe: 'r', dataset: 'd' } };
       json(res, 200, { _embedded: { collection: [item] }, _links: { self: { href: req.url }, ...next }, page, items_per_page: 1000 });
     });
-    expect((await clientFor(base).assignments()).map((a) => a.id)).toEqual(['asg-1', 'asg-2', 'asg-3']);
+    expect((await clientFor(base).assignments()).items.map((a) => a.id)).toEqual(['asg-1', 'asg-2', 'asg-3']);
   });
 
   it('never follows a next link to another host, which would hand it the bearer token', async () => {
@@ -107,5 +107,41 @@ describe('pagination', () => {
       json(res, 200, { _embedded: { collection: [] }, _links: { self: { href: req.url }, next: { href: 'https://collector.example/steal?page=2' } } }),
     );
     expect(await clientFor(base).assignments().catch((e: unknown) => e)).toMatchObject({ message: 'File 360 pointed the next page at another server; the app did not follow it.' });
+  });
+});
+
+describe('bodies and pages File 360 should not send (issue 13)', () => {
+  it('a streamed body can be dropped unread without ending the process (Push answering HTML, a redirect for content)', async () => {
+    const base = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('x'.repeat(256 * 1024)));
+    http360 = createHttp({ userAgent: 'test' });
+    const response = await http360.stream({ method: 'GET', url: `${base}/push/v1/stream` });
+    response.body.destroy();
+    // Before, undici's UND_ERR_ABORTED reached no listener: Vitest fails the run on such an uncaught error.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(response.body.destroyed).toBe(true);
+  });
+
+  it('stops at an empty page that still points on, and at a next link that is not an address', async () => {
+    const empty = await serve((req, res) => {
+      const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+      json(res, 200, { _embedded: { collection: [] }, _links: { next: { href: `/file360/v1/assignments?page=${page + 1}` } } });
+    });
+    expect(await clientFor(empty).assignments().catch((e: unknown) => e)).toMatchObject({ message: 'File 360 sent an empty page that still pointed to another; the app stopped following it.' });
+    await http360?.close();
+    server?.close();
+    const broken = await serve((_req, res) => json(res, 200, { _embedded: { collection: [] }, _links: { next: { href: 'http://[' } } }));
+    expect(await clientFor(broken).assignments().catch((e: unknown) => e)).toMatchObject({ message: 'File 360 sent a link to the next page that is not an address.' });
+  });
+
+  it('lists the assignments it can read and names the one it cannot', async () => {
+    const good = { id: 'asg-1', name: 'Fine', status: 'active', role: 'annotator', permissions: [], manifest_version: 1, file_count: 0, total_size: 0, project: { recipe: 'r', dataset: 'd' } };
+    const base = await serve((_req, res) => json(res, 200, { _embedded: { collection: [good, { ...good, id: 'asg-2', name: 'Broken', status: 'paused' }, 'not an object'] }, _links: {} }));
+    expect(await clientFor(base).assignments()).toEqual({
+      items: [expect.objectContaining({ id: 'asg-1' })],
+      unreadable: [
+        { id: 'asg-2', name: 'Broken', reason: expect.stringMatching(/^status: /) },
+        { id: null, name: null, reason: expect.stringMatching(/^item: /) },
+      ],
+    });
   });
 });

@@ -1,7 +1,8 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
+import { MAX_PROXY_BODY_BYTES, createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { recordingLogger } from '../support/ports';
 
 const upstreams: http.Server[] = [];
@@ -107,5 +108,45 @@ describe('the browser shell’s way into a Prodigy session', () => {
     const entry = await proxy.open({ assignmentId: 'asg-3', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' });
     proxy.close('asg-3');
     await expect(get(entry ?? '')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/** What the proxy answers to raw bytes on a fresh connection, until it closes it (or a second passes). */
+function rawReply(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    socket.on('data', (chunk: Buffer) => (text += chunk));
+    socket.on('close', () => (clearTimeout(timer), resolve(text)));
+    socket.on('error', () => resolve(text));
+  });
+}
+
+describe('the proxy keeps Prodigy’s page to itself (issue 13)', () => {
+  it('adds a CSP with frame-ancestors and X-Frame-Options to every answer', async () => {
+    const { base, cookie } = await enter('asg-csp', (await basicAuthServer('u', 'p')).url);
+    const answer = await get(`${base}/project`, { cookie });
+    expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('refuses a body larger than a session sends with 413, before Prodigy sees it, and keeps answering', async () => {
+    const prodigy = await basicAuthServer('u', 'p');
+    const { base, cookie } = await enter('asg-big', prodigy.url);
+    const seen = prodigy.seen.length;
+    const port = Number(new URL(base).port);
+    const reply = await rawReply(port, `POST /give_answers HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nOrigin: ${base}\r\nContent-Length: ${MAX_PROXY_BODY_BYTES + 1}\r\n\r\n{"answers":[`);
+    expect(reply).toMatch(/^HTTP\/1\.1 413/);
+    expect(prodigy.seen.length).toBe(seen);
+    expect((await get(`${base}/project`, { cookie })).status).toBe(200);
+  });
+
+  it('answers 400 to a request target that is not a URL, and keeps answering', async () => {
+    const { base, cookie } = await enter('asg-bad', (await basicAuthServer('u', 'p')).url);
+    const port = Number(new URL(base).port);
+    const reply = await rawReply(port, `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect((await get(`${base}/project`, { cookie })).status).toBe(200);
   });
 });

@@ -143,7 +143,7 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
   it('says at once when Prodigy refuses the credentials the app gave it', async () => {
     const { app } = await syncedApp();
     // Something between the app and Prodigy changing its password: here, env(1) in the command.
-    await app.call('settings.update', { values: { prodigyCommand: 'env PRODIGY_BASIC_AUTH_PASS=changed python3 -m prodigy' } });
+    await app.call('settings.update', { values: { prodigyCommand: 'env PRODIGY_BASIC_AUTH_PASS=changed python3 -m prodigy' }, confirm: { prodigyCommand: 'env PRODIGY_BASIC_AUTH_PASS=changed python3 -m prodigy' } });
     const result = await app.raw('sessions.start', { assignmentId: TRIAGE });
     // Not after the minute-long wait for a Prodigy that never answers: the test's own time limit is far shorter.
     expect(result).toMatchObject({ ok: false, error: { code: 'PRODIGY_FAILED', message: expect.stringContaining('refused the sign-in the app gave it (HTTP 401)') } });
@@ -177,12 +177,12 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
 
   it('says what to install and where to set the command when Prodigy is missing', async () => {
     const { app } = await syncedApp();
-    await app.call('settings.update', { values: { prodigyCommand: 'python3 -m prodigy_is_not_here' } });
+    await app.call('settings.update', { values: { prodigyCommand: 'python3 -m prodigy_is_not_here' }, confirm: { prodigyCommand: 'python3 -m prodigy_is_not_here' } });
     const moduleMissing = await app.raw('sessions.start', { assignmentId: TRIAGE });
     expect(moduleMissing).toMatchObject({ ok: false, error: { code: 'PRODIGY_MISSING', message: expect.stringContaining('Prodigy is not installed for "python3"') } });
     if (!moduleMissing.ok) expect(moduleMissing.error.message).toContain('Settings');
 
-    await app.call('settings.update', { values: { prodigyCommand: 'no-such-python3 -m prodigy' } });
+    await app.call('settings.update', { values: { prodigyCommand: 'no-such-python3 -m prodigy' }, confirm: { prodigyCommand: 'no-such-python3 -m prodigy' } });
     const programMissing = await app.raw('sessions.start', { assignmentId: TRIAGE });
     expect(programMissing).toMatchObject({ ok: false, error: { code: 'PRODIGY_MISSING', message: expect.stringContaining('"no-such-python3" was not found') } });
     expect((await sessionOf(app))?.state).toBe('failed');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepLinkFromArgv, isAllowedNavigation, isAppUrl, isPermissionGranted, isTrustedSender } from '../../electron/policy';
+import { deepLinkFromArgv, externalLinkDecision, isAllowedFrameNavigation, isAllowedNavigation, isAppUrl, isPermissionGranted, isTrustedSender } from '../../electron/policy';
+import { prodigyPageCsp, withProdigyPageHeaders } from '../../electron/core/platform/prodigy-page';
 import { safeExternalUrl } from '../../electron/core/platform/opener';
 import { parseDeepLink, parseHash, routeToHash } from '../../shared/routes';
 
@@ -87,5 +88,37 @@ describe('deep links', () => {
     expect(parseHash(routeToHash(route))).toEqual(route);
     expect(parseHash('#/settings')).toEqual({ section: 'settings' });
     expect(parseHash('#token=abc')).toBeNull();
+  });
+});
+
+describe('links and frames in a Prodigy window (issue 13)', () => {
+  const PRODIGY = 'http://127.0.0.1:8123';
+
+  it('asks before a Prodigy page opens an outside link, showing the address; the app’s own page just opens it', () => {
+    expect(externalLinkDecision('https://docs.example/help?x=1', false)).toEqual({ action: 'open', url: 'https://docs.example/help?x=1' });
+    const asked = externalLinkDecision('https://collector.example/steal?answers=…', true);
+    expect(asked).toMatchObject({ action: 'ask', url: 'https://collector.example/steal?answers=%E2%80%A6', message: 'Open collector.example in your browser?', buttons: ['Open in browser', 'Cancel'] });
+    expect(asked.action === 'ask' && asked.detail).toContain('https://collector.example/steal?answers=%E2%80%A6');
+    for (const raw of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://share/x', 'not a url']) expect(externalLinkDecision(raw, true)).toEqual({ action: 'deny' });
+  });
+
+  it('lets a Prodigy window’s sub-frames load only Prodigy’s own pages or an empty document; the app’s page none', () => {
+    expect(isAllowedFrameNavigation(`${PRODIGY}/instructions`, PRODIGY)).toBe(true);
+    expect(isAllowedFrameNavigation('about:blank', PRODIGY)).toBe(true);
+    expect(isAllowedFrameNavigation('about:srcdoc', PRODIGY)).toBe(true);
+    expect(isAllowedFrameNavigation('https://evil.example/', PRODIGY)).toBe(false);
+    expect(isAllowedFrameNavigation('http://127.0.0.1:8124/', PRODIGY)).toBe(false);
+    expect(isAllowedFrameNavigation('data:text/html,<script>1</script>', PRODIGY)).toBe(false);
+    expect(isAllowedFrameNavigation('app://bundle/index.html', null)).toBe(false);
+  });
+
+  it('puts the CSP with frame-ancestors on Prodigy’s answers, keeping a policy Prodigy sent beside it', () => {
+    const headers = withProdigyPageHeaders({ 'content-type': ['text/html'], 'content-security-policy': ["script-src 'nonce-x'"], 'x-frame-options': ['ALLOW'] });
+    expect(headers['Content-Security-Policy']).toEqual(["script-src 'nonce-x'", prodigyPageCsp()]);
+    expect(prodigyPageCsp()).toContain("frame-ancestors 'none'");
+    expect(prodigyPageCsp()).toContain("connect-src 'self'");
+    expect(headers['X-Frame-Options']).toEqual(['DENY']);
+    expect(headers['x-frame-options']).toBeUndefined();
+    expect(headers['content-type']).toEqual(['text/html']);
   });
 });

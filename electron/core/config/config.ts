@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { ServerUrl, Tenant } from '../../../shared/api/schemas/settings';
+import { SettingsSchema, ServerUrl, Tenant } from '../../../shared/api/schemas/settings';
 import type { Shell } from '../../../shared/api/schemas/app';
 
 export const APP_NAME = 'Annotator Companion';
 
 /** Settings a flag or an environment variable may fix for one run. */
-export type OverridableKey = 'server' | 'tenant';
+export type OverridableKey = 'server' | 'tenant' | 'prodigyCommand';
 
 export interface Override {
   value: string;
@@ -53,6 +53,8 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   server: { type: 'string' },
   tenant: { type: 'string' },
+  // The way to set the program the app runs without going through a window (settings.update refuses it from the browser shell).
+  'prodigy-command': { type: 'string' },
   'sandbox-workspace': { type: 'boolean' },
 } as const;
 
@@ -60,11 +62,19 @@ const ENV_NAMES: Record<OverridableKey | 'dataDir', string> = {
   dataDir: 'COMPANION_DATA_DIR',
   server: 'COMPANION_SERVER',
   tenant: 'COMPANION_TENANT',
+  prodigyCommand: 'COMPANION_PRODIGY_COMMAND',
+};
+
+const FLAG_NAMES: Record<OverridableKey, Exclude<keyof typeof FLAGS, 'sandbox-workspace'>> = {
+  server: 'server',
+  tenant: 'tenant',
+  prodigyCommand: 'prodigy-command',
 };
 
 const VALIDATORS: Record<OverridableKey, z.ZodType<string>> = {
   server: ServerUrl,
   tenant: Tenant,
+  prodigyCommand: SettingsSchema.shape.prodigyCommand,
 };
 
 /**
@@ -77,12 +87,12 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
   const flag = (name: Exclude<keyof typeof FLAGS, 'sandbox-workspace'>) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
 
   const overrides: CompanionConfig['overrides'] = {};
-  for (const key of ['server', 'tenant'] as const) {
-    const fromFlag = flag(key);
+  for (const key of ['server', 'tenant', 'prodigyCommand'] as const) {
+    const fromFlag = flag(FLAG_NAMES[key]);
     const fromEnv = input.env[ENV_NAMES[key]] || undefined;
     const override: Override | undefined =
       fromFlag !== undefined
-        ? { value: fromFlag, source: 'flag', name: `--${key}` }
+        ? { value: fromFlag, source: 'flag', name: `--${FLAG_NAMES[key]}` }
         : fromEnv !== undefined
           ? { value: fromEnv, source: 'env', name: ENV_NAMES[key] }
           : undefined;
@@ -91,7 +101,7 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
     if (!checked.success) {
       throw new ConfigError(`${override.name} is not valid: ${checked.error.issues[0]?.message ?? 'invalid value'}.`);
     }
-    overrides[key] = override;
+    overrides[key] = { ...override, value: checked.data };
   }
 
   const dataDirRaw = flag('data-dir') ?? (input.env[ENV_NAMES.dataDir] || undefined);

@@ -73,6 +73,12 @@ function lineError(name: string, line: number, what: string): Error {
 }
 
 function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // A value nested too deep to write (found by test/unit/untrusted-parsers.fuzz.test.ts) is still named, not thrown on.
+    text = Array.isArray(value) ? 'an array nested too deeply to show' : 'a value too deeply nested to show';
+  }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -1,12 +1,40 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { REMOTE_ID } from '../../../shared/ids';
+import { parseUrl } from '../../../shared/url';
 import { File360Error } from './errors';
 import type { Http, StreamResponse } from './http';
 import type { File360Session } from './session';
 import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
 
 const PAGE_SIZE = 1000;
-/** A runaway `next` chain is a server bug; stop rather than loop forever. */
+/** 10 000 pages of 1000 items is far beyond any assignment; a longer `next` chain is a server bug. */
 const MAX_PAGES = 10_000;
+/** Each item is checked on its own (collect), so one that cannot be read is named instead of failing the page. */
+const Page = Collection(z.unknown());
+
+/** An item of a collection that did not pass its schema: what it was, and why, in words. */
+export interface Unreadable {
+  /** Its `id`, when it had a usable one. */
+  id: string | null;
+  name: string | null;
+  reason: string;
+}
+
+/** A whole collection: the items that passed their schema, and those that did not. */
+export interface Listing<T> {
+  items: T[];
+  unreadable: Unreadable[];
+}
+
+function unreadable(raw: unknown, error: z.ZodError): Unreadable {
+  const fields = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const issue = error.issues[0];
+  return {
+    id: typeof fields.id === 'string' && REMOTE_ID.test(fields.id) ? fields.id : null,
+    name: typeof fields.name === 'string' ? fields.name.slice(0, 200) : null,
+    reason: `${issue?.path.join('.') || 'item'}: ${issue?.message ?? 'not understood'}`,
+  };
+}
 
 export interface ContentRequest {
   fileId: string;
@@ -42,7 +70,8 @@ export type EscalationAction =
  */
 export interface File360Client {
   me(): Promise<Me>;
-  assignments(): Promise<Assignment[]>;
+  /** Every assignment shared with the user; one File 360 describes in a form the app cannot read is listed apart, with why. */
+  assignments(): Promise<Listing<Assignment>>;
   manifest(assignmentId: string, signal?: AbortSignal): Promise<ManifestItem[]>;
   content(request: ContentRequest): Promise<StreamResponse>;
   createUpload(assignmentId: string, key: string, upload: NewUpload): Promise<UploadState>;
@@ -67,21 +96,39 @@ export function createFile360Client(session: File360Session, http: Http): File36
       http.json({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, retry: 'idempotent', signal }, schema),
     );
 
-  /** Follows `_links.next` to the end, on this server only: the bearer token must never go elsewhere. */
-  async function collect<T extends z.ZodType>(first: string, item: T, signal?: AbortSignal): Promise<Array<z.output<T>>> {
-    const schema = Collection(item);
-    const items: Array<z.output<T>> = [];
-    let url: string | undefined = first;
-    for (let page = 0; url; page += 1) {
-      if (page >= MAX_PAGES) throw new File360Error('invalid-response', 'File 360 kept sending more pages than any assignment can have.');
-      const body: z.output<typeof schema> = await get(url, schema, signal);
-      items.push(...(body._embedded.collection as Array<z.output<T>>));
-      const next = body._links.next?.href;
-      url = next ? new URL(next, `${api}/`).href : undefined;
-      if (url && new URL(url).origin !== origin) {
-        throw new File360Error('invalid-response', 'File 360 pointed the next page at another server; the app did not follow it.');
+  /**
+   * Follows `_links.next` to the end, on this server only (the bearer token must
+   * never go elsewhere), and stops at once, with words, at a link it has
+   * already followed or an empty page that still points on: either would loop.
+   */
+  async function collect<T extends z.ZodType>(first: string, item: T, signal?: AbortSignal): Promise<Listing<z.output<T>>> {
+    const listing: Listing<z.output<T>> = { items: [], unreadable: [] };
+    const seen = new Set<string>();
+    for (let url: string | undefined = first; url; ) {
+      if (seen.size >= MAX_PAGES) throw new File360Error('invalid-response', 'File 360 kept sending more pages than any assignment can have.');
+      seen.add(url);
+      const body: z.output<typeof Page> = await get(url, Page, signal);
+      for (const raw of body._embedded.collection) {
+        const checked = item.safeParse(raw);
+        if (checked.success) listing.items.push(checked.data as z.output<T>);
+        else listing.unreadable.push(unreadable(raw, checked.error));
       }
+      const href = body._links.next?.href;
+      if (href === undefined) break;
+      const next = parseUrl(href, `${api}/`);
+      if (!next) throw new File360Error('invalid-response', 'File 360 sent a link to the next page that is not an address.');
+      if (next.origin !== origin) throw new File360Error('invalid-response', 'File 360 pointed the next page at another server; the app did not follow it.');
+      if (seen.has(next.href)) throw new File360Error('invalid-response', 'File 360 pointed the next page back at a page it had already sent; the app stopped following it.');
+      if (body._embedded.collection.length === 0) throw new File360Error('invalid-response', 'File 360 sent an empty page that still pointed to another; the app stopped following it.');
+      url = next.href;
     }
+    return listing;
+  }
+
+  /** A collection where one unreadable item fails the whole answer, naming it. */
+  async function collectAll<T extends z.ZodType>(first: string, item: T, signal?: AbortSignal): Promise<Array<z.output<T>>> {
+    const { items, unreadable: [bad] } = await collect(first, item, signal);
+    if (bad) throw new File360Error('invalid-response', `File 360 sent an answer this app does not understand (${bad.id ? `${bad.id}: ` : ''}${bad.reason}).`);
     return items;
   }
 
@@ -111,7 +158,7 @@ export function createFile360Client(session: File360Session, http: Http): File36
     escalations: (query) => {
       const params = new URLSearchParams({ page: '1', 'items-per-page': String(PAGE_SIZE) });
       for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
-      return collect(`${api}/escalations?${params}`, Escalation);
+      return collectAll(`${api}/escalations?${params}`, Escalation);
     },
     escalation: (escalationId) => get(`${api}/escalations/${id(escalationId)}`, Escalation),
     actOnEscalation: (escalationId, action) => send('POST', `${api}/escalations/${id(escalationId)}`, Escalation, JSON.stringify(action)),
@@ -124,7 +171,7 @@ export function createFile360Client(session: File360Session, http: Http): File36
     },
     me: () => get(`${api}/me`, Me),
     assignments: () => collect(`${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
-    manifest: (id, signal) => collect(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),
+    manifest: (id, signal) => collectAll(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),
     content({ fileId, version, resume, signal }) {
       const url = `${api}/files/${encodeURIComponent(fileId)}/content?version=${version}`;
       return session.authorized((token) => {

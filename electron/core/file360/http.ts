@@ -16,7 +16,19 @@ export interface HttpOptions {
   maxDelayMs?: number;
   /** A Retry-After longer than this is not waited out; the caller gets the error. */
   maxRetryAfterMs?: number;
+  /** Largest JSON answer read into memory (default JSON_BODY_LIMIT). */
+  maxJsonBytes?: number;
 }
+
+/**
+ * What one answer may hold in memory. A JSON page is at most 1000 items
+ * (CONTRACTS §A.3); at a generous 16 KiB an item that is 16 MiB, and parsed it
+ * costs a few times that, well inside the app's memory budget (DESIGN §8). An
+ * error body is only read for its message. Content is never buffered: its cap
+ * is the manifest's size for the file, checked as the bytes stream (sync/downloader.ts).
+ */
+export const JSON_BODY_LIMIT = 16 * 1024 * 1024;
+export const ERROR_BODY_LIMIT = 64 * 1024;
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
@@ -63,9 +75,36 @@ function isRetryable(mode: HttpRequest['retry'], error: unknown): boolean {
   return UNSENT.has(error.code ?? '') || error.status === 429 || error.status === 503;
 }
 
-async function readAll(body: Readable): Promise<string> {
+function mebibytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/**
+ * Reads a body into memory, at most `limit` bytes: past that it stops reading
+ * and throws, or with `truncate` keeps what it has (an error body is only read
+ * for its words).
+ */
+async function readAll(response: StreamResponse, limit: number, truncate = false): Promise<string> {
+  const tooLarge = () => new File360Error('invalid-response', `File 360 sent an answer larger than ${mebibytes(limit)}; the app stopped reading it.`, response.status);
+  const announced = Number(response.headers['content-length']);
+  if (!truncate && Number.isFinite(announced) && announced > limit) {
+    response.body.destroy();
+    throw tooLarge();
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of response.body) {
+    const bytes = chunk as Buffer;
+    const room = limit - size;
+    if (bytes.length > room) {
+      if (!truncate) throw tooLarge();
+      chunks.push(bytes.subarray(0, room));
+      break;
+    }
+    chunks.push(bytes);
+    size += bytes.length;
+  }
+  // Leaving the loop early destroys the body; its error, if any, goes to the listener send() attached.
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -106,11 +145,15 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       throw networkError(error);
     }
+    // Whoever holds the body may drop it (destroy, or simply stop reading): an error it emits then
+    // must not become an uncaught exception. Readers still see errors through for-await and pipeline.
+    response.body.on('error', () => undefined);
+    const answer: StreamResponse = { status: response.statusCode, headers: response.headers, body: response.body };
     if (response.statusCode >= 400) {
-      const text = await readAll(response.body).catch(() => '');
+      const text = await readAll(answer, ERROR_BODY_LIMIT, true).catch(() => '');
       throw errorFromResponse(response.statusCode, response.headers, text, Date.now());
     }
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    return answer;
   }
 
   return {
@@ -123,7 +166,7 @@ export function createHttp(options: HttpOptions): Http {
         const response = await send(req);
         let text: string;
         try {
-          text = await readAll(response.body);
+          text = await readAll(response, options.maxJsonBytes ?? JSON_BODY_LIMIT);
         } catch (error) {
           throw networkError(error);
         }

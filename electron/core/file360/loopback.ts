@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseUrl } from '../../../shared/url';
 import { AppError } from '../errors';
 
 /** What the browser tab shows once the app knows how the sign-in ended. */
@@ -47,12 +48,13 @@ export async function startLoopbackListener(expectedState: string): Promise<Loop
   let waitingTab: ((page: LoopbackPage) => void) | null = null;
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, title: string, text: string, ok = false) => {
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
       res.end(page(title, text, ok));
     };
-    if (url.pathname !== '/callback' || url.searchParams.get('state') !== expectedState) {
+    // Any local program can send this listener anything; a target that is not a URL (`http://[`) is refused, not thrown on.
+    const url = parseUrl(req.url ?? '/', 'http://127.0.0.1');
+    if (!url || url.pathname !== '/callback' || url.searchParams.get('state') !== expectedState) {
       send(400, 'This link is not for this sign-in', 'Start signing in again from Annotator Companion.');
       return;
     }
@@ -76,7 +78,10 @@ export async function startLoopbackListener(expectedState: string): Promise<Loop
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // A socket error after the listen must not end the process; the wait ends with words instead.
   server.on('error', (error) => settle.reject(new AppError('SIGN_IN_FAILED', `The app stopped listening for your browser (${error.message}). Sign in again.`)));

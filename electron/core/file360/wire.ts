@@ -1,10 +1,13 @@
 /**
  * File 360's responses as this app relies on them (CONTRACTS §A). Everything a
  * server sends is checked here before the app uses it; unknown fields are
- * ignored so a newer server does not break an older app.
+ * ignored so a newer server does not break an older app. Fields the contract
+ * leaves open are kept, but only as BoundedJson: whatever passes here can be
+ * stored and sent on without overflowing the stack.
  */
 import { z } from 'zod';
 import { REMOTE_ID } from '../../../shared/ids';
+import { BoundedJson } from '../platform/bounded-json';
 
 /** The same rule the app's API applies: an id it could not list or link to is refused here, at the boundary. */
 const Id = z.string().regex(REMOTE_ID);
@@ -51,7 +54,7 @@ export const Assignment = z.object({
       low_confidence_threshold: z.number().optional(),
       annotations_per_task: z.number().optional(),
     })
-    .passthrough(),
+    .catchall(BoundedJson),
   reviewer_groups: z.array(z.string()).default([]),
 });
 export type Assignment = z.infer<typeof Assignment>;
@@ -92,21 +95,21 @@ export const EscalationVersion = z
   .object({
     answer: z.string(),
     label: z.string().optional(),
-    spans: z.array(z.unknown()).optional(),
-    accept: z.array(z.unknown()).optional(),
+    spans: z.array(BoundedJson).optional(),
+    accept: z.array(BoundedJson).optional(),
     session_id: z.string(),
   })
-  .passthrough();
+  .catchall(BoundedJson);
 
 export const EscalationDecision = z
   .object({
     outcome: z.enum(['approved', 'corrected', 'rejected']),
-    corrected_task: z.record(z.string(), z.unknown()).optional().nullable(),
+    corrected_task: z.record(z.string(), BoundedJson).optional().nullable(),
     comment: z.string().optional().nullable(),
     actor: Person,
     time: Time,
   })
-  .passthrough();
+  .catchall(BoundedJson);
 
 /** CONTRACTS §A.8, shaped like an OpenText Workflow task. */
 export const Escalation = z
@@ -121,11 +124,11 @@ export const Escalation = z
       .object({
         input_hash: ProdigyHash,
         task_hash: ProdigyHash.optional().nullable(),
-        task: z.record(z.string(), z.unknown()),
+        task: z.record(z.string(), BoundedJson),
         versions: z.array(EscalationVersion).default([]),
         file_ids: z.array(z.string()).default([]),
       })
-      .passthrough(),
+      .catchall(BoundedJson),
     created: Time,
     updated: Time,
     created_by: Person.optional(),
@@ -133,7 +136,7 @@ export const Escalation = z
     decision: EscalationDecision.optional().nullable(),
     due_date: Time.optional().nullable(),
   })
-  .passthrough();
+  .catchall(BoundedJson);
 export type Escalation = z.infer<typeof Escalation>;
 
 export const AuditAccepted = z.object({ accepted: z.number().int().min(0) });
@@ -150,15 +153,15 @@ export const AuditRecord = z
     agent_id: Id.optional().nullable(),
     assignment_id: Id.optional().nullable(),
     file_id: Id.optional().nullable(),
-    details: z.record(z.string(), z.unknown()).default({}),
+    details: z.record(z.string(), BoundedJson).default({}),
   })
-  .passthrough();
+  .catchall(BoundedJson);
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
 export function Collection<T extends z.ZodType>(item: T) {
   return z.object({
     _embedded: z.object({ collection: z.array(item) }),
-    _links: z.object({ next: z.object({ href: z.string() }).optional() }).passthrough(),
+    _links: z.object({ next: z.object({ href: z.string() }).optional() }).catchall(BoundedJson),
     total: z.number().int().optional(),
   });
 }
@@ -168,7 +171,7 @@ export const ServiceError = z.object({
   status: z.number().optional(),
   code: z.string(),
   message: z.string().optional(),
-  details: z.unknown().optional(),
+  details: BoundedJson.optional(),
   id: z.string().optional(),
 });
 
@@ -176,7 +179,7 @@ export const ServiceError = z.object({
 export const GatewayError = z.object({
   fault: z.object({
     faultstring: z.string().optional(),
-    detail: z.object({ errorcode: z.string().optional() }).passthrough().optional(),
+    detail: z.object({ errorcode: z.string().optional() }).catchall(BoundedJson).optional(),
   }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUrl } from '../../../shared/url';
 import { File360Error } from '../file360/errors';
 import type { Http, HttpRequest, StreamResponse } from '../file360/http';
 import type { File360Session } from '../file360/session';
@@ -66,7 +67,8 @@ export function createPushApi(session: PushSession, http: Http) {
     async notifications(url: string, signal?: AbortSignal): Promise<NotificationsPage> {
       const page = await call({ method: 'GET', url, retry: 'idempotent', signal }, Page);
       const href = page._links.next?.href;
-      const next = href ? new URL(href, `${base}/`) : null;
+      const next = href ? parseUrl(href, `${base}/`) : null;
+      if (href && !next) throw new File360Error('invalid-response', 'Push sent a link to the next page that is not an address.');
       if (next && next.origin !== origin) throw new File360Error('invalid-response', 'Push pointed the next page at another server; the app did not follow it.');
       return { items: page._embedded.collection, next: next?.href ?? null };
     },

@@ -3,6 +3,7 @@
  * Unknown fields are ignored so a newer server does not break an older app.
  */
 import { z } from 'zod';
+import { BoundedJson } from '../platform/bounded-json';
 
 export const DeviceCreated = z.object({ id: z.string().min(1).max(200) });
 
@@ -24,7 +25,7 @@ export const WireNotification = z.object({
   collapse_key: z.string().nullish(),
   created: z.string().min(1).max(64),
   expires: z.string().max(64).nullish(),
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: z.record(z.string(), BoundedJson).default({}),
 });
 
 export const PublishBody = z.object({
@@ -35,7 +36,7 @@ export const PublishBody = z.object({
   type: z.string().min(1),
   title: z.string().optional(),
   summary: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: z.record(z.string(), BoundedJson).optional(),
   collapse_key: z.string().optional(),
   ttl_seconds: z.number().int().positive().optional(),
 });

@@ -1,4 +1,6 @@
+import { CONFIRMED_SETTINGS } from '../../../shared/api/schemas/settings';
 import type { Handlers } from '../api/router';
+import { AppError } from '../errors';
 import type { LocalData } from '../db/local-data';
 import type { Clock } from '../ports';
 import type { SettingsService } from './settings-service';
@@ -14,9 +16,15 @@ export interface SettingsHandlerDeps {
 export function settingsHandlers({ settings, data, clock, changed }: SettingsHandlerDeps) {
   return {
     'settings.get': () => settings.view(),
-    'settings.update': ({ values }) => {
+    'settings.update': ({ values, confirm }) => {
       const plan = settings.plan(values, clock.now());
       if (plan.changes.length === 0) return settings.view();
+      for (const key of CONFIRMED_SETTINGS) {
+        const change = plan.changes.find((candidate) => candidate.key === key);
+        if (change && confirm?.[key] !== change.to) {
+          throw new AppError('CONFIRMATION_REQUIRED', 'The command that starts Prodigy is a program this app runs: type the new command a second time, exactly, to confirm it.');
+        }
+      }
       // Settings decide where data goes, so a change is only saved together with its audit entries.
       data.transaction(({ audit }) => {
         for (const change of plan.changes) {

@@ -40,9 +40,28 @@ function partialSize(file: string, expected: number): number {
   }
 }
 
-function rangeStart(contentRange: string | string[] | undefined): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(String(contentRange ?? ''));
-  return match ? Number(match[1]) : null;
+/** The one Content-Range a resumed download accepts: from where the partial ends to the end of the file (RFC 9110 §14.4). */
+function isRangeAsked(contentRange: string | string[] | undefined, from: number, size: number): boolean {
+  return String(contentRange ?? '').trim() === `bytes ${from}-${size - 1}/${size}`;
+}
+
+/**
+ * How long one file may take in all, beside the idle timeout (which a body
+ * drip-fed a byte at a time never trips): two minutes, plus the rest of the
+ * file at 32 KiB/s, a poor hotel Wi-Fi. 1 GiB gets about nine hours.
+ */
+export interface FileDeadline {
+  baseMs: number;
+  minBytesPerSecond: number;
+}
+export const DEFAULT_FILE_DEADLINE: FileDeadline = { baseMs: 120_000, minBytesPerSecond: 32 * 1024 };
+
+function deadlineMs(deadline: FileDeadline, bytes: number): number {
+  return deadline.baseMs + Math.ceil((bytes / deadline.minBytesPerSecond) * 1000);
+}
+
+function minutes(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 /**
@@ -75,6 +94,7 @@ export async function downloadFile(
   signal: AbortSignal,
   /** How many bytes of this file are on disk so far (a retry may report fewer than before). */
   progress: (bytesOfFile: number) => void,
+  deadline: FileDeadline = DEFAULT_FILE_DEADLINE,
 ): Promise<{ size: number; mtimeMs: number }> {
   const etag = target.etag ?? `"sha256:${target.sha256}"`;
   let have = partialSize(target.partialPath, target.size);
@@ -83,14 +103,30 @@ export async function downloadFile(
     // A finished partial from a run that stopped before its rename: only the check is left to do.
     await hashExisting(target.partialPath, hash);
   } else {
-    const response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag } : undefined, signal });
-    if (response.status === 206 && rangeStart(response.headers['content-range']) === have) {
+    const limitMs = deadlineMs(deadline, target.size - have);
+    const overdue = AbortSignal.timeout(limitMs);
+    const stopped = AbortSignal.any([signal, overdue]);
+    const tooSlow = () =>
+      new ContentError(`The file took longer than its ${minutes(limitMs)} limit to arrive; what arrived is kept and the next sync continues it.`);
+    let response;
+    try {
+      response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag } : undefined, signal: stopped });
+    } catch (error) {
+      if (overdue.aborted && !signal.aborted) throw tooSlow();
+      throw error;
+    }
+    if (response.status === 206 && have > 0 && isRangeAsked(response.headers['content-range'], have, target.size)) {
       await hashExisting(target.partialPath, hash);
     } else if (response.status === 200) {
       have = 0; // The server sent the whole file (its copy changed, or it ignores ranges).
     } else {
+      // The body was given an error listener where it was created (file360/http.ts), so dropping it is safe.
       response.body.destroy();
-      throw new ContentError(`File 360 answered ${response.status} with a range the app did not ask for.`);
+      throw new ContentError(
+        response.status === 206
+          ? `File 360 sent a part of the file the app did not ask for (${String(response.headers['content-range'] ?? 'no Content-Range')}).`
+          : `File 360 answered ${response.status} instead of the file's bytes.`,
+      );
     }
     progress(have);
 
@@ -107,9 +143,10 @@ export async function downloadFile(
     // flush: the bytes are on the disk before the file can get its real name.
     const out = fs.createWriteStream(target.partialPath, { flags: have > 0 ? 'a' : 'w', mode: 0o600, flush: true });
     try {
-      await pipeline(response.body, tap, out, { signal });
+      await pipeline(response.body, tap, out, { signal: stopped });
     } catch (error) {
       if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOSPC' || signal.aborted) throw error;
+      if (overdue.aborted) throw tooSlow();
       throw error instanceof File360Error ? error : new File360Error('network', `The download of a file was interrupted (${(error as Error).message}).`, null, (error as NodeJS.ErrnoException).code ?? null);
     }
     if (received !== target.size) {

@@ -5,13 +5,14 @@ import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
 import { prepared } from '../db/statements';
 import { AppError } from '../errors';
-import type { File360Client } from '../file360/client';
+import type { File360Client, Unreadable } from '../file360/client';
 import { File360Error } from '../file360/errors';
 import type { Clock, Logger, Notifier } from '../ports';
+import type { FileDeadline } from './downloader';
 import { assignmentLayout } from './layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { createSyncStore, type AssignmentRow, type Owner, type SyncStore } from './store';
+import { assignmentRow, createSyncStore, type AssignmentRow, type Owner, type SyncStore } from './store';
 
 export type { WipeReason };
 
@@ -41,6 +42,7 @@ export interface SyncEngineDeps {
   /** An assignment's sync ended and its audit entries (downloads, removals) are written. */
   synced?(assignmentId: string): void;
   retry?: RetryOptions;
+  fileDeadline?: FileDeadline;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,6 +80,9 @@ export class SyncEngine {
   private cancelExpiryTimer: (() => void) | null = null;
   private cancelScheduleTimer: (() => void) | null = null;
   private closed = false;
+  /** Assignments the last list from File 360 could not read, with why: kept as they were, shown with the reason. */
+  private unreadable = new Map<string, string>();
+  private readonly toldUnreadable = new Set<string>();
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.store = createSyncStore(() => deps.data.require().db);
@@ -140,6 +145,7 @@ export class SyncEngine {
 
   private summary(row: AssignmentRow): AssignmentSummary {
     const counts = this.store.counts(row.id);
+    const unreadable = row.wiped_at ? undefined : this.unreadable.get(row.id);
     const problems = counts.error.files + counts.rejected.files;
     const sharer = row.sharer ? (JSON.parse(row.sharer) as { display_name?: string }).display_name ?? null : null;
     return {
@@ -154,9 +160,9 @@ export class SyncEngine {
       fileCount: row.file_count,
       totalSize: row.total_size,
       sync: {
-        state: this.syncState(row, problems, counts.done.files),
+        state: unreadable && !this.running.has(row.id) ? 'problem' : this.syncState(row, problems, counts.done.files),
         lastSyncedAt: row.last_synced_at,
-        error: row.sync_error,
+        error: unreadable ? `File 360 sent this assignment in a form the app cannot read (${unreadable}); what was synced before is kept.` : row.sync_error,
         filesOnDisk: counts.done.files,
         bytesOnDisk: counts.done.bytes,
         problems,
@@ -194,16 +200,31 @@ export class SyncEngine {
     }
   }
 
-  /** Fetches the assignment list; removes what is no longer shared, and brings back what is shared again. */
+  /**
+   * Fetches the assignment list; removes what is no longer shared, and brings
+   * back what is shared again. An assignment File 360 describes in a form the
+   * app cannot read fails alone: the others are stored, it is not wiped, and
+   * the user is told which one and why.
+   */
   async refresh(): Promise<void> {
     const { client, owner } = this.requireConnection();
-    const listed = await this.online(() => client.assignments());
+    const { items, unreadable } = await this.online(() => client.assignments());
     const now = this.deps.clock.now();
+    const rows = items.flatMap((assignment) => {
+      try {
+        return [{ assignment, row: assignmentRow(owner, assignment, now.toISOString()) }];
+      } catch (error) {
+        unreadable.push({ id: assignment.id, name: assignment.name, reason: `it could not be stored (${(error as Error).message})` });
+        return [];
+      }
+    });
+    const listed = rows.map(({ assignment }) => assignment);
+    this.noteUnreadable(unreadable);
     const gone: Array<[string, WipeReason]> = [];
     this.deps.data.transaction(({ audit }) => {
-      for (const assignment of listed) {
+      for (const { assignment, row } of rows) {
         const before = this.store.assignment(assignment.id);
-        this.store.upsertAssignment(owner, assignment, now.toISOString());
+        this.store.upsertRow(row);
         // Re-shared, extended or reinstated: its files may come back.
         const live = assignment.status === 'active' && (parseTime(assignment.expiration ?? null) ?? Infinity) > now.getTime();
         if (before?.wiped_at && live) {
@@ -212,7 +233,8 @@ export class SyncEngine {
         }
       }
     });
-    const listedIds = new Set(listed.map((a) => a.id));
+    // One that could not be read is still shared: keeping its files is the safe side.
+    const listedIds = new Set([...listed.map((a) => a.id), ...unreadable.flatMap((u) => (u.id ? [u.id] : []))]);
     for (const row of this.store.assignments(owner)) {
       if (row.wiped_at || row.user_id !== owner.userId) continue;
       if (!listedIds.has(row.id)) gone.push([row.id, 'removed']);
@@ -222,6 +244,22 @@ export class SyncEngine {
     await this.checkExpiry();
     this.deps.events.emit('assignments.changed', {});
     this.deps.refreshed?.();
+  }
+
+  /** Remembers which assignments the last list could not read, and tells the user once about each one not kept here already. */
+  private noteUnreadable(unreadable: readonly Unreadable[]): void {
+    this.unreadable = new Map(unreadable.flatMap((u) => (u.id ? [[u.id, u.reason] as const] : [])));
+    for (const u of unreadable) {
+      this.deps.logger.warn('File 360 listed an assignment the app cannot read', { assignmentId: u.id, reason: u.reason });
+      const key = u.id ?? u.name ?? u.reason;
+      if ((u.id && this.store.assignment(u.id)) || this.toldUnreadable.has(key)) continue;
+      this.toldUnreadable.add(key);
+      this.deps.notifier.show({
+        title: 'An assignment could not be read',
+        body: `File 360 shared ${u.name ? `“${u.name}”` : u.id ? `assignment ${u.id}` : 'an assignment'} in a form this app cannot read (${u.reason}). The other assignments are listed as usual; ask the person who shared it.`.slice(0, 1000),
+        route: { section: 'assignments' },
+      });
+    }
   }
 
   /**
@@ -308,6 +346,7 @@ export class SyncEngine {
             logger: this.deps.logger,
             concurrency: this.deps.settings().syncConcurrency,
             retry: this.deps.retry ?? DEFAULT_RETRY,
+            fileDeadline: this.deps.fileDeadline,
             now: () => this.deps.clock.now(),
             onProgress: (tracker) => {
               entry.tracker = tracker;

@@ -8,7 +8,7 @@ import { File360Error } from '../file360/errors';
 import { syncDirectory } from '../platform/atomic-file';
 import type { Logger } from '../ports';
 import { WriteBatch } from './batch';
-import { ChecksumError, ContentError, alreadyDownloaded, downloadFile } from './downloader';
+import { ChecksumError, ContentError, alreadyDownloaded, downloadFile, type FileDeadline } from './downloader';
 import { assignmentLayout, partialName } from './layout';
 import { planSync, type Work } from './plan';
 import { ProgressTracker } from './progress';
@@ -28,6 +28,8 @@ export interface RunDeps {
   logger: Logger;
   concurrency: number;
   retry: RetryOptions;
+  /** Each file's overall time limit (default DEFAULT_FILE_DEADLINE). */
+  fileDeadline?: FileDeadline;
   now: () => Date;
   /** Called (throttled by the caller) whenever the numbers move. */
   onProgress(tracker: ProgressTracker): void;
@@ -159,10 +161,16 @@ export async function runSync(
           (await alreadyDownloaded(target)) ??
           (await perFile.execute(
             () =>
-              downloadFile(deps.client, target, stopped, (bytes) => {
-                tracker.file(row.id, bytes);
-                deps.onProgress(tracker);
-              }),
+              downloadFile(
+                deps.client,
+                target,
+                stopped,
+                (bytes) => {
+                  tracker.file(row.id, bytes);
+                  deps.onProgress(tracker);
+                },
+                deps.fileDeadline,
+              ),
             stopped,
           ));
         tracker.fileDone(row.id, written.size);

@@ -51,6 +51,36 @@ export interface Owner {
   userId: string;
 }
 
+export type AssignmentColumns = Omit<AssignmentRow, 'synced_manifest_version' | 'last_synced_at' | 'sync_error' | 'wiped_at' | 'wipe_reason'>;
+
+/**
+ * An assignment from File 360 as the columns it is stored in. Serialising
+ * happens here, before any transaction opens, so an assignment that cannot be
+ * stored fails alone (the caller names it) instead of rolling back the others.
+ */
+export function assignmentRow(owner: Owner, a: WireAssignment, now: string): AssignmentColumns {
+  return {
+    id: a.id,
+    server: owner.server,
+    tenant: owner.tenant,
+    user_id: owner.userId,
+    name: a.name,
+    status: a.status,
+    role: a.role,
+    permissions: JSON.stringify(a.permissions),
+    sharer: a.sharer ? JSON.stringify(a.sharer) : null,
+    sharing_date: a.sharing_date ?? null,
+    due_date: a.due_date ?? null,
+    expiration: a.expiration ?? null,
+    manifest_version: a.manifest_version,
+    file_count: a.file_count,
+    total_size: a.total_size,
+    project: JSON.stringify(a.project),
+    reviewer_groups: JSON.stringify(a.reviewer_groups),
+    updated_at: now,
+  };
+}
+
 /** Reads and writes of the sync tables. Callers decide the transactions. */
 export function createSyncStore(db: () => Database.Database) {
   const q = <P extends unknown[], R>(sql: string) => prepared<P, R>(db(), sql);
@@ -68,6 +98,11 @@ export function createSyncStore(db: () => Database.Database) {
 
     /** Stores what File 360 says about an assignment; sync bookkeeping and wipe marks are kept. */
     upsertAssignment(owner: Owner, a: WireAssignment, now: string): void {
+      this.upsertRow(assignmentRow(owner, a, now));
+    },
+
+    /** The same, for a row already made by `assignmentRow`. */
+    upsertRow(row: AssignmentColumns): void {
       q(
         `INSERT INTO assignments (id, server, tenant, user_id, name, status, role, permissions, sharer, sharing_date, due_date,
            expiration, manifest_version, file_count, total_size, project, reviewer_groups, updated_at)
@@ -78,26 +113,7 @@ export function createSyncStore(db: () => Database.Database) {
            due_date = excluded.due_date, expiration = excluded.expiration, manifest_version = excluded.manifest_version,
            file_count = excluded.file_count, total_size = excluded.total_size, project = excluded.project,
            reviewer_groups = excluded.reviewer_groups, updated_at = excluded.updated_at`,
-      ).run({
-        id: a.id,
-        server: owner.server,
-        tenant: owner.tenant,
-        user_id: owner.userId,
-        name: a.name,
-        status: a.status,
-        role: a.role,
-        permissions: JSON.stringify(a.permissions),
-        sharer: a.sharer ? JSON.stringify(a.sharer) : null,
-        sharing_date: a.sharing_date ?? null,
-        due_date: a.due_date ?? null,
-        expiration: a.expiration ?? null,
-        manifest_version: a.manifest_version,
-        file_count: a.file_count,
-        total_size: a.total_size,
-        project: JSON.stringify(a.project),
-        reviewer_groups: JSON.stringify(a.reviewer_groups),
-        updated_at: now,
-      });
+      ).run(row);
     },
 
     files(assignmentId: string): FileRow[] {

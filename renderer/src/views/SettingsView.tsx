@@ -82,6 +82,9 @@ export function SettingsView() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Partial<Record<SettingKey, string>>>({});
   const [saving, setSaving] = useState(false);
+  // The command that starts Prodigy is a program the app runs: typed twice to change it, and never from a browser tab.
+  const [confirmCommand, setConfirmCommand] = useState('');
+  const commandFromBrowser = info?.shell === 'browser';
 
   useEffect(() => {
     client.call('settings.get').then(
@@ -104,9 +107,11 @@ export function SettingsView() {
     setErrors({});
     try {
       const values = Object.fromEntries(changedKeys.map((key) => [key, fromDraft(key, draft[key])]));
-      const next = await client.call('settings.update', { values: values as Partial<Settings> });
+      const confirm = changedKeys.includes('prodigyCommand') ? { prodigyCommand: confirmCommand.trim() } : undefined;
+      const next = await client.call('settings.update', { values: values as Partial<Settings>, ...(confirm ? { confirm } : {}) });
       setView(next);
       setDraft(toDraft(next.values));
+      setConfirmCommand('');
       toast('success', 'Settings saved.');
     } catch (error) {
       if (error instanceof ApiError && error.code === 'INVALID_INPUT' && error.issues.length > 0) {
@@ -116,6 +121,8 @@ export function SettingsView() {
           if (key) byField[key] = issue.message.replace(/^Invalid input: /, '');
         }
         setErrors(byField);
+      } else if (error instanceof ApiError && error.code === 'CONFIRMATION_REQUIRED') {
+        setErrors({ prodigyCommand: error.message });
       } else {
         toast('error', errorMessage(error));
       }
@@ -180,12 +187,34 @@ export function SettingsView() {
           <Field
             id="prodigyCommand"
             label="Command that starts Prodigy"
-            help="As you would type it in a terminal, for example python3 -m prodigy, or the full path of a virtual environment's python."
+            help={
+              commandFromBrowser
+                ? `It runs a program on this computer, so it is not changed from a browser tab: start the app with --prodigy-command "…", or set "prodigyCommand" in ${view.file} and restart.`
+                : "As you would type it in a terminal, for example python3 -m prodigy, or the full path of a virtual environment's python."
+            }
             view={view}
             error={errors.prodigyCommand}
           >
-            {text('prodigyCommand', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+            {(locked, describedBy) => text('prodigyCommand', 'text', { autoComplete: 'off', spellCheck: 'false' })(locked || commandFromBrowser, describedBy)}
           </Field>
+          {!commandFromBrowser && changedKeys.includes('prodigyCommand') && (
+            <div className="field">
+              <label htmlFor="prodigyCommandConfirm">Type the new command again</label>
+              <input
+                id="prodigyCommandConfirm"
+                type="text"
+                value={confirmCommand}
+                disabled={saving}
+                autoComplete="off"
+                spellCheck={false}
+                aria-describedby="prodigyCommandConfirm-help"
+                onChange={(event) => setConfirmCommand(event.target.value)}
+              />
+              <p className="help" id="prodigyCommandConfirm-help">
+                The app runs this program to start Prodigy, so a change is only saved when both are the same.
+              </p>
+            </div>
+          )}
         </fieldset>
         <fieldset>
           <legend>Exports and reviews</legend>

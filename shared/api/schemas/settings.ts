@@ -96,6 +96,11 @@ export const SettingsView = z.strictObject({
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
+/** Settings that make the app run a program: a change needs the new value typed twice (`confirm`). */
+export const CONFIRMED_SETTINGS = ['prodigyCommand'] as const satisfies readonly SettingKey[];
+
 export const SettingsUpdate = z.strictObject({
   values: SettingsSchema.partial(),
+  /** The new value of each setting in CONFIRMED_SETTINGS being changed, typed again. */
+  confirm: z.strictObject({ prodigyCommand: z.string().trim().max(500).optional() }).optional(),
 });
