@@ -48,7 +48,8 @@ export async function hostileFile360(sb: File360Sandbox): Promise<HostileFile360
   let switches: HostileSwitches = {};
   const seen: HostileFile360['seen'] = [];
   let base = '';
-  const rewrite = (text: string) => text.split(sb.url).join(base);
+  // The sandbox's own address, also URL-encoded as in a redirect's `iss` parameter (RFC 9207), becomes this server's.
+  const rewrite = (text: string) => text.split(sb.url).join(base).split(encodeURIComponent(sb.url)).join(encodeURIComponent(base));
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', sb.url);
