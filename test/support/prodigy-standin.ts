@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import Database from 'better-sqlite3';
 
 export { freePort } from '../../electron/core/prodigy/process';
@@ -164,6 +165,11 @@ export async function call<T = Record<string, unknown>>(proc: ProdigyProcess, ur
 
 export function basicAuth(user: string, pass: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
+/** Output as a person reads it: wasabi's colour codes removed, its 80-column wrapping undone. */
+export function plain(text: string): string {
+  return stripVTControlCharacters(text);
 }
 
 export function writeJsonl(file: string, rows: unknown[]): string {
