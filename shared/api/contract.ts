@@ -23,6 +23,7 @@ import { ExportResult, ExportView } from './schemas/exports';
 import { LineageExport, LineageInput, LineageView } from './schemas/lineage';
 import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
 import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
+import { ProdigyInfo } from './schemas/prodigy';
 import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
 
@@ -63,6 +64,8 @@ export const methods = {
   'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
   'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
   'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
+  'prodigy.info': method(NoInput, ProdigyInfo, 'Which Prodigy the command in Settings runs (prodigy stats), whether it is supported, and which of your own Prodigy settings sessions use'),
+  'prodigy.check': method(NoInput, ProdigyInfo, 'Ask Prodigy for its version again (after installing or upgrading it)'),
   'exports.run': method(AssignmentIdInput, ExportResult, 'Export the assignment’s answers (db-out) into a package, find disputes, and queue both'),
   'exports.list': method(AssignmentIdInput, z.array(ExportView), 'An assignment’s exports, newest first, with their upload state'),
   'lineage.get': method(LineageInput, LineageView, 'Where an assignment’s packages came from and what became of them: sources → sessions → packages → escalations → decisions'),

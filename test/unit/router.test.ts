@@ -36,6 +36,8 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'sessions.stop': { assignmentId: 'asg-1' },
   'sessions.open': { assignmentId: 'asg-1' },
   'sessions.log': { assignmentId: 'asg-1' },
+  'prodigy.info': {},
+  'prodigy.check': {},
   'exports.run': { id: 'asg-1' },
   'exports.list': { id: 'asg-1' },
   'lineage.get': { assignmentId: 'asg-1' },

@@ -27,6 +27,8 @@ export interface CompanionConfig {
   sandboxWorkspace: boolean;
   /** The environment child processes (Prodigy) inherit. */
   env: NodeJS.ProcessEnv;
+  /** The user's home folder (their own ~/.prodigy is there). */
+  homedir: string;
 }
 
 export class ConfigError extends Error {
@@ -106,5 +108,6 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
     overrides,
     sandboxWorkspace: flags['sandbox-workspace'] === true,
     env: input.env,
+    homedir: input.homedir,
   };
 }
