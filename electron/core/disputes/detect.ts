@@ -38,6 +38,8 @@ interface Question {
   latest: Map<string, Answered>;
 }
 
+type Vote = string | number;
+
 /**
  * Finds the questions a reviewer should look at: flagged, disagreed on, scored
  * low by the model, or skipped. Pure and O(n) in the number of examples; the
@@ -71,8 +73,9 @@ function groupQuestions(examples: readonly Example[], fallbackView: string): Que
     const example = examples[index] as Example;
     const viewId = underlyingView(example, fallbackView);
     const manual = MANUAL_VIEWS.has(viewId);
-    // Manual answers to one input differ in their task hash, so the input is the question;
-    // binary answers share the task hash of the proposal they judged (as Prodigy's review groups them).
+    // Manual answers are grouped by input: every annotator of an incoming task keeps its _task_hash,
+    // so what they did is compared by content. Binary answers judge the proposal their
+    // _task_hash names (CONTRACTS §C, as Prodigy's review groups them).
     const map = manual ? byInput : byTask;
     const hash = manual ? example._input_hash : example._task_hash;
     let question = map.get(hash);
@@ -94,10 +97,13 @@ function reasonsOf(question: Question, threshold: number | null): Reason[] {
   let flagged = false;
   let ignored = false;
   let disagreement = false;
-  let firstVote: string | number | undefined;
+  let firstVote: Vote | undefined;
+  // One session cannot disagree with itself: content is only compared when there are two.
+  const compare = question.latest.size > 1;
   for (const { example } of question.latest.values()) {
     if (example.flagged === true) flagged = true;
     if (example.answer === 'ignore') ignored = true;
+    if (!compare) continue;
     const vote = voteOf(example, question.manual);
     if (vote === undefined) continue;
     if (firstVote === undefined) firstVote = vote;
@@ -140,11 +146,40 @@ function summarize(question: Question): Omit<QuestionSummary, 'reasons'> {
 }
 
 /** What a session voted for; undefined when its answer is not a vote. */
-function voteOf(example: Example, manual: boolean): string | number | undefined {
+function voteOf(example: Example, manual: boolean): Vote | undefined {
   if (example.answer === 'ignore') return undefined;
   // Rejecting a manual task says "can't annotate this", not a competing annotation.
-  if (manual) return example.answer === 'accept' ? example._task_hash : undefined;
+  if (manual) return example.answer === 'accept' ? annotationKey(example) : undefined;
   return example.answer;
+}
+
+/** A span as what it marks: offsets and label for text, label and corners for an image box. */
+function spanKey(span: unknown): unknown {
+  if (!span || typeof span !== 'object') return span;
+  const { start, end, label, points } = span as Record<string, unknown>;
+  if (Array.isArray(points)) return { label, points: points.map((point) => (Array.isArray(point) ? point.map((v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)) : point)) };
+  return { start, end, label };
+}
+
+function relationKey(relation: unknown): unknown {
+  if (!relation || typeof relation !== 'object') return relation;
+  const { head, child, label } = relation as Record<string, unknown>;
+  return { head, child, label };
+}
+
+/** Sorted by their JSON, so the order annotators happened to mark things in does not count. */
+function asSet(items: unknown, key: (item: unknown) => unknown): string[] | undefined {
+  return Array.isArray(items) ? items.map((item) => JSON.stringify(key(item))).sort() : undefined;
+}
+
+/**
+ * What an annotator did, compared by content as Prodigy's review tells
+ * versions apart: spans (start, end, label; boxes by label and points), the
+ * `accept` list and relations, each as a set. Token offsets and colours a
+ * front end adds are not part of it.
+ */
+export function annotationKey(example: Example): string {
+  return JSON.stringify([asSet(example.spans, spanKey), asSet(example.accept, (item) => item), asSet(example.relations, relationKey)]);
 }
 
 /**
@@ -153,7 +188,7 @@ function voteOf(example: Example, manual: boolean): string | number | undefined 
  * `answers` must be in input order.
  */
 function representativeOf(answers: Answered[], manual: boolean): Answered {
-  const counts = new Map<string | number, { first: Answered; count: number }>();
+  const counts = new Map<Vote, { first: Answered; count: number }>();
   let best: { first: Answered; count: number } | undefined;
   for (const answer of answers) {
     const vote = voteOf(answer.example, manual);
@@ -178,6 +213,7 @@ function versionOf({ example, session }: Answered): DisputeVersion {
   if (typeof example.label === 'string') version.label = example.label;
   if (Array.isArray(example.spans)) version.spans = example.spans;
   if (Array.isArray(example.accept)) version.accept = example.accept;
+  if (Array.isArray(example.relations)) version.relations = example.relations;
   if (example.flagged === true) version.flagged = true;
   return version;
 }
