@@ -40,6 +40,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'prodigy.check': {},
   'exports.run': { id: 'asg-1' },
   'exports.list': { id: 'asg-1' },
+  'exports.agreement': { id: 'asg-1' },
   'lineage.get': { assignmentId: 'asg-1' },
   'lineage.export': { assignmentId: 'asg-1' },
   'escalations.list': { assignmentId: 'asg-1' },

@@ -63,6 +63,22 @@ export function summarizeQuestions(examples: readonly Example[], options: Detect
   return groupQuestions(examples, options.viewId || 'classification').map((question) => ({ ...summarize(question), reasons: reasonsOf(question, threshold) }));
 }
 
+/** One question with each session's latest answer to it, in the order questions first appear. */
+export interface AnsweredQuestion {
+  key: string;
+  viewId: string;
+  answers: Array<{ session: string; example: Example }>;
+}
+
+/** The grouping the dispute scan uses (manual by input, binary by task), for other measures of the same answers. */
+export function latestAnswers(examples: readonly Example[], viewId?: string | null): AnsweredQuestion[] {
+  return groupQuestions(examples, viewId || 'classification').map((question) => {
+    const answers = [...question.latest.values()].sort((a, b) => a.index - b.index);
+    const first = (answers[0] as Answered).example;
+    return { key: question.manual ? `input:${first._input_hash}` : `task:${first._task_hash}`, viewId: question.viewId, answers: answers.map(({ session, example }) => ({ session, example })) };
+  });
+}
+
 function groupQuestions(examples: readonly Example[], fallbackView: string): Question[] {
   // Two maps keyed by the number itself: no string key to build per example.
   const byInput = new Map<number, Question>();
