@@ -75,6 +75,21 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
     expect((await app.call('audit.list', { type: 'session.started' })).entries[0]?.details).toMatchObject({ tasks: 16, session: 'support_intents_batch7-u-ana' });
   });
 
+  it('keeps the user’s own Prodigy settings (batch size, theme) and leaves out those the app decides', async () => {
+    const userHome = tempDir();
+    fs.writeFileSync(path.join(userHome, 'prodigy.json'), JSON.stringify({ batch_size: 4, custom_theme: { cardMaxWidth: 900 }, port: 1, instant_submit: false, feed_overlap: true }));
+    const { app, dataDir } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_HOME: userHome, PRODIGY_CONFIG_OVERRIDES: '{"show_stats": true}' } });
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    const project = (await (await (await openSession(app, TRIAGE)).call('/project')).json()) as Record<string, unknown>;
+    expect(project).toMatchObject({ batch_size: 4, custom_theme: { cardMaxWidth: 900 }, show_stats: true, instant_submit: true, feed_overlap: false });
+    const written = JSON.parse(fs.readFileSync(path.join(dataDir, 'prodigy', TRIAGE, 'prodigy.json'), 'utf8')) as Record<string, unknown>;
+    expect(written).not.toHaveProperty('port');
+    const log = (await app.call('sessions.log', { assignmentId: TRIAGE })).lines.map((line) => line.text);
+    expect(log).toContain(`Using your Prodigy settings from ${path.join(userHome, 'prodigy.json')}: batch_size, custom_theme, show_stats.`);
+    expect(log).toContain('Left out of your Prodigy settings, because the app decides them: feed_overlap, instant_submit, port.');
+    expect(fs.readdirSync(userHome)).toEqual(['prodigy.json']); // nothing of the session lands in the user's own Prodigy home
+  });
+
   it('keeps one running session per assignment', async () => {
     const { app } = await syncedApp();
     const [a, b] = await Promise.all([app.call('sessions.start', { assignmentId: TRIAGE }), app.call('sessions.start', { assignmentId: TRIAGE })]);
