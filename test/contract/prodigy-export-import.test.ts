@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { dbIn, dbOut } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
@@ -10,6 +9,7 @@ import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { annotate, openSession } from '../support/prodigy';
 import { PRODIGY_UNDER_TEST, useProdigyUnderTest } from '../support/prodigy-under-test';
 import { sandbox } from '../support/sandbox-file360';
+import { datasetExamples } from '../support/prodigy-standin';
 import { tempDir } from '../support/tmp';
 import { zipMembers } from '../support/zip';
 
@@ -26,17 +26,6 @@ async function app(env: NodeJS.ProcessEnv = PRODIGY_UNDER_TEST.env) {
   return { sb, app: started, dataDir, home: prodigyHome(dataDir, TRIAGE) };
 }
 
-function examplesOf(home: string, dataset: string): Array<Record<string, unknown>> {
-  const db = new Database(path.join(home, 'prodigy.db'), { readonly: true });
-  try {
-    return db
-      .prepare<[string], { content: string }>('SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ? ORDER BY l.id')
-      .all(dataset)
-      .map((row) => JSON.parse(row.content) as Record<string, unknown>);
-  } finally {
-    db.close();
-  }
-}
 
 describe(`exports and imports through ${PRODIGY_UNDER_TEST.real ? `a real Prodigy (${PRODIGY_UNDER_TEST.command})` : 'the Prodigy stand-in'}'s CLI`, () => {
   it('says “nothing annotated yet” when Prodigy’s database exists but the dataset does not: Prodigy says so on stdout', async () => {
@@ -99,7 +88,7 @@ describe(`exports and imports through ${PRODIGY_UNDER_TEST.real ? `a real Prodig
     await annotate(await openSession(started, TRIAGE), [{ answer: 'accept', accept: ['billing'] }, { answer: 'accept', accept: ['bug_report'] }, { answer: 'accept', accept: ['other'] }]);
     await until(() => started.call('sessions.list'), (list) => list.find((s) => s.assignmentId === TRIAGE)?.progress?.answered === 3, 10_000);
     // A second annotator's answers to the same tasks, as another laptop's export would bring them (db-in).
-    const ben = examplesOf(home, `${DATASET}-u-ana`).map((example, i) => ({
+    const ben = datasetExamples(home, `${DATASET}-u-ana`).map((example, i) => ({
       ...example,
       accept: i === 1 ? ['feature_request'] : example.accept,
       _session_id: `${DATASET}-u-ben`,

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { dbIn } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
@@ -11,24 +10,13 @@ import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
+import { datasetExamples } from '../support/prodigy-standin';
 import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
 const TRIAGE = 'asg-support-triage';
 const DATASET = 'support_intents_batch7';
 
-/** Ana's answers from Prodigy's database, to give a second annotator the same tasks. */
-function answersOf(home: string, dataset: string): Array<Record<string, unknown>> {
-  const db = new Database(path.join(home, 'prodigy.db'), { readonly: true });
-  try {
-    return db
-      .prepare<[string], { content: string }>('SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ? ORDER BY l.id')
-      .all(dataset)
-      .map((row) => JSON.parse(row.content) as Record<string, unknown>);
-  } finally {
-    db.close();
-  }
-}
 
 describe('agreement between annotators and which Prodigy runs, as the user sees them', () => {
   it('shows agreement per label on the assignment page, the items that pull it down one click from their escalation, and Prodigy’s version in Settings', { timeout: 60_000 }, async (ctx) => {
@@ -45,7 +33,7 @@ describe('agreement between annotators and which Prodigy runs, as the user sees 
     await app.call('sessions.stop', { assignmentId: TRIAGE });
     // Ben's answers to the same six tickets (from his laptop's export), two of them different.
     const home = prodigyHome(dataDir, TRIAGE);
-    const ben = answersOf(home, `${DATASET}-u-ana`).map((example, i) => ({
+    const ben = datasetExamples(home, `${DATASET}-u-ana`).map((example, i) => ({
       ...example,
       accept: i === 1 ? ['feature_request'] : i === 4 ? ['account_access'] : example.accept,
       _session_id: `${DATASET}-u-ben`,

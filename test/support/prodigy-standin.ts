@@ -201,3 +201,13 @@ export function readDb<T>(home: string, read: (db: Database.Database) => T): T {
     db.close();
   }
 }
+
+/** The examples linked to one dataset in Prodigy's database, in the order they were added. */
+export function datasetExamples(home: string, dataset: string): Array<Record<string, unknown>> {
+  return readDb(home, (db) =>
+    db
+      .prepare<[string], { content: string }>('SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ? ORDER BY l.id')
+      .all(dataset)
+      .map((row) => JSON.parse(row.content) as Record<string, unknown>),
+  );
+}
