@@ -113,17 +113,15 @@ function reasonsOf(question: Question, threshold: number | null): Reason[] {
   let flagged = false;
   let ignored = false;
   let disagreement = false;
-  let firstVote: Vote | undefined;
+  let first: Example | undefined;
   // One session cannot disagree with itself: content is only compared when there are two.
   const compare = question.latest.size > 1;
   for (const { example } of question.latest.values()) {
     if (example.flagged === true) flagged = true;
     if (example.answer === 'ignore') ignored = true;
-    if (!compare) continue;
-    const vote = voteOf(example, question.manual);
-    if (vote === undefined) continue;
-    if (firstVote === undefined) firstVote = vote;
-    else if (vote !== firstVote) disagreement = true;
+    if (!compare || disagreement || voteOf(example, false) === undefined || (question.manual && example.answer !== 'accept')) continue;
+    if (first === undefined) first = example;
+    else if (question.manual ? !sameAnnotation(first, example) : example.answer !== first.answer) disagreement = true;
   }
   const reasons: Reason[] = [];
   if (flagged) reasons.push('flagged');
@@ -169,23 +167,54 @@ function voteOf(example: Example, manual: boolean): Vote | undefined {
   return example.answer;
 }
 
-/** A span as what it marks: offsets and label for text, label and corners for an image box. */
-function spanKey(span: unknown): unknown {
-  if (!span || typeof span !== 'object') return span;
+/** Element by element, in the order given: how agreeing annotators usually store the same spans or choices. */
+function sameInOrder(a: unknown, b: unknown, same: (x: unknown, y: unknown) => boolean): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (!same(a[i], b[i])) return false;
+  return true;
+}
+
+function sameSpan(x: unknown, y: unknown): boolean {
+  if (!x || !y || typeof x !== 'object' || typeof y !== 'object') return x === y;
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  return a.start === b.start && a.end === b.end && a.label === b.label && a.points === undefined && b.points === undefined;
+}
+
+/**
+ * Whether two sessions annotated the same thing. Compared in order first,
+ * without building anything (the scan runs this for every shared answer);
+ * only when that fails, as sets, by annotationKey.
+ */
+function sameAnnotation(a: Example, b: Example): boolean {
+  if (sameInOrder(a.spans, b.spans, sameSpan) && sameInOrder(a.accept, b.accept, (x, y) => x === y) && a.relations === undefined && b.relations === undefined) return true;
+  return annotationKey(a) === annotationKey(b);
+}
+
+/** A span as what it marks: offsets and label for text, label and corners (to 0.1 px) for an image box. */
+function spanKey(span: unknown): string {
+  if (!span || typeof span !== 'object') return String(span);
   const { start, end, label, points } = span as Record<string, unknown>;
-  if (Array.isArray(points)) return { label, points: points.map((point) => (Array.isArray(point) ? point.map((v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)) : point)) };
-  return { start, end, label };
+  if (Array.isArray(points)) {
+    const corners = points.map((point) => (Array.isArray(point) ? point.map((v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : String(v))).join(',') : String(point)));
+    return `${String(label)}@${corners.join(';')}`;
+  }
+  // Offsets first: a label cannot be mistaken for them, whatever characters it has.
+  return `${String(start)}-${String(end)}:${String(label)}`;
 }
 
-function relationKey(relation: unknown): unknown {
-  if (!relation || typeof relation !== 'object') return relation;
+function relationKey(relation: unknown): string {
+  if (!relation || typeof relation !== 'object') return String(relation);
   const { head, child, label } = relation as Record<string, unknown>;
-  return { head, child, label };
+  return `${String(head)}>${String(child)}:${String(label)}`;
 }
 
-/** Sorted by their JSON, so the order annotators happened to mark things in does not count. */
-function asSet(items: unknown, key: (item: unknown) => unknown): string[] | undefined {
-  return Array.isArray(items) ? items.map((item) => JSON.stringify(key(item))).sort() : undefined;
+/** Sorted, so the order annotators happened to mark things in does not count. Runs for every answer of a shared question: kept to strings. */
+function setKey(items: unknown, key: (item: unknown) => string): string {
+  if (!Array.isArray(items)) return '-';
+  if (items.length < 2) return items.length === 0 ? '' : key(items[0]);
+  return items.map(key).sort().join('\u0001');
 }
 
 /**
@@ -195,7 +224,7 @@ function asSet(items: unknown, key: (item: unknown) => unknown): string[] | unde
  * front end adds are not part of it.
  */
 export function annotationKey(example: Example): string {
-  return JSON.stringify([asSet(example.spans, spanKey), asSet(example.accept, (item) => item), asSet(example.relations, relationKey)]);
+  return `${setKey(example.spans, spanKey)}\u0002${setKey(example.accept, String)}\u0002${setKey(example.relations, relationKey)}`;
 }
 
 /**
