@@ -435,7 +435,8 @@ describe('Prodigy stand-in: each recipe’s own arguments, refused as Prodigy re
     const folder = path.join(home, 'images');
     fs.mkdirSync(folder);
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>';
-    fs.writeFileSync(path.join(folder, 'b.svg'), svg);
+    // Two different images: the same bytes would be the same input, served once.
+    fs.writeFileSync(path.join(folder, 'b.svg'), svg.replace('4"/>', '5"/>'));
     fs.writeFileSync(path.join(folder, 'a.svg'), svg);
     fs.writeFileSync(path.join(folder, 'notes.txt'), 'not an image');
     const jsonl = writeJsonl(path.join(home, 'images.jsonl'), [{ image: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` }]);
