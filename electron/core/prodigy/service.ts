@@ -88,6 +88,8 @@ interface SessionRow {
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
 /** `prodigy stats` imports all of Prodigy; a slow laptop may take a while, a hung one must not hold up a start. */
 const VERSION_TIMEOUT_MS = 60_000;
+/** How long a session that is ready waits for that answer before it is recorded without a version. */
+const VERSION_WAIT_MS = 3000;
 const PORT_ATTEMPTS = 4;
 const PROGRESS_POLL_MS = 1500;
 
@@ -289,7 +291,8 @@ export class ProdigyService {
     if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
     const user = readUserConfig(this.deps.env, this.deps.homedir);
     this.writeConfig(home, user, instructions);
-    const { version } = await this.checkVersion(commandSetting, false);
+    // Asked while Prodigy starts, not before: `stats` imports all of Prodigy too, and the user is waiting.
+    const versionCheck = this.checkVersion(commandSetting, false);
 
     const sessionName = sessionNameFor(row.user_id);
     const argv = [...command, ...recipeArgs(project, source.file)];
@@ -315,13 +318,13 @@ export class ProdigyService {
       const rowId = Number(
         prepared(
           this.db(),
-          `INSERT INTO prodigy_sessions (assignment_id, port, prodigy_home, dataset, session_name, state, started_at, total, prodigy_version)
-           VALUES (?, ?, ?, ?, ?, 'starting', ?, ?, ?)`,
-        ).run(row.id, port, home, project.dataset, sessionName, startedAt, source.tasks, version).lastInsertRowid,
+          `INSERT INTO prodigy_sessions (assignment_id, port, prodigy_home, dataset, session_name, state, started_at, total)
+           VALUES (?, ?, ?, ?, ?, 'starting', ?, ?)`,
+        ).run(row.id, port, home, project.dataset, sessionName, startedAt, source.tasks).lastInsertRowid,
       );
       const run = new ProdigyRun({ argv, env, home, port, auth }, () => this.deps.clock.now());
       this.logs.set(row.id, run.log);
-      this.noteSettings(run.log, user, version);
+      this.noteSettings(run.log, user);
       const sessionDataset = `${project.dataset}-${sessionName}`;
       const live: Live = {
         rowId,
@@ -332,7 +335,7 @@ export class ProdigyService {
         total: source.tasks,
         skipped: source.skipped,
         opened,
-        version,
+        version: null,
         counts: new AnswerCountWatch(home, sessionDataset, source.tasks),
         startedAt,
         poll: null,
@@ -357,18 +360,20 @@ export class ProdigyService {
         this.changed(row.id);
         throw isPortTaken(error) ? new AppError('PRODIGY_FAILED', `Prodigy could not find a free port after ${PORT_ATTEMPTS} tries.`) : error;
       }
+      live.version = await Promise.race([versionCheck.then((checked) => checked.version), new Promise<null>((resolve) => setTimeout(() => resolve(null), VERSION_WAIT_MS).unref())]);
+      prepared(this.db(), 'UPDATE prodigy_sessions SET prodigy_version = ? WHERE id = ?').run(live.version, rowId);
+      if (live.version && isSupported(live.version) === false) run.log.add('app', versionWords(live.version, null));
       this.running(row, live);
       return this.view(row);
     }
   }
 
-  /** What the session takes from the user's own Prodigy settings, and a Prodigy too old, said at the top of its log. */
-  private noteSettings(log: BoundedLog, user: UserConfig, version: string | null): void {
+  /** What the session takes from the user's own Prodigy settings, said at the top of its log. */
+  private noteSettings(log: BoundedLog, user: UserConfig): void {
     const kept = Object.keys(user.kept);
     if (kept.length > 0) log.add('app', `Using your Prodigy settings from ${user.file}: ${kept.sort().join(', ')}.`);
     if (user.ignored.length > 0) log.add('app', `Left out of your Prodigy settings, because the app decides them: ${user.ignored.join(', ')}.`);
     for (const problem of user.problems) log.add('app', problem);
-    if (version && isSupported(version) === false) log.add('app', versionWords(version, null));
   }
 
   /** Task files that cannot be read stop the start, and whoever can fix them in File 360 is told. */
