@@ -53,7 +53,10 @@ async function serveAndStop(args: string[], home: string): Promise<Captured> {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const closed = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/project`).then((r) => (void r.body?.cancel(), r.ok), () => false);

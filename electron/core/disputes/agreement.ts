@@ -1,5 +1,5 @@
 import type { Agreement, AgreementMeasures } from '../../../shared/api/schemas/agreement';
-import { latestAnswers, type AnsweredQuestion } from './detect';
+import { MANUAL_VIEWS, latestAnswers, type AnsweredQuestion } from './detect';
 import type { Example } from './types';
 
 /**
@@ -191,7 +191,7 @@ export function measureAgreement(examples: readonly Example[], options: { viewId
   for (const question of all) views.set(question.viewId, (views.get(question.viewId) ?? 0) + 1);
   const view = [...views].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'classification';
   const questions = all.filter((question) => question.viewId === view);
-  const manual = view === 'choice' || SPAN_VIEWS.has(view) || view.endsWith('_manual') || view === 'relations' || view === 'text_input';
+  const manual = MANUAL_VIEWS.has(view);
   const answered = questions.map((question) => ({ ...question, answers: counted(question, manual) }));
   const shared = answered.filter((question) => question.answers.length >= 2);
   if (shared.length === 0) return none('No item was answered by two annotators or more, so there is no agreement to measure yet.');
