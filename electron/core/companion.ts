@@ -270,6 +270,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     place,
     viewer,
     env: config.env,
+    homedir: config.homedir,
     timeouts: tuning.prodigy,
     pickPort: tuning.pickPort,
     failed: (id, failure) =>

@@ -3,8 +3,8 @@
 import sys
 
 from . import __version__, commands, recipes
-from .errors import UserError
-from .output import err, say, use_utf8
+from .errors import UsageError, UserError
+from .output import err, fail, say, use_utf8
 
 COMMANDS = {"db-out": commands.db_out, "db-in": commands.db_in, "stats": commands.stats, "drop": commands.drop}
 
@@ -14,11 +14,11 @@ Usage: python3 -m prodigy RECIPE|COMMAND [ARGS]
 
 Recipes (serve the annotation app):
   textcat.manual DATASET SOURCE --label A,B [--exclusive]
-  ner.manual     DATASET [MODEL] SOURCE --label A,B
-  spans.manual   DATASET [MODEL] SOURCE --label A,B
-  image.manual   DATASET SOURCE --label A,B
-  mark           DATASET SOURCE [--label A] [--view-id ID]
-  review         DATASET IN_SET1,IN_SET2 [--view-id ID] [--auto-accept] [--show-skipped]
+  ner.manual     DATASET SPACY_MODEL SOURCE --label A,B     (SPACY_MODEL: blank:en, …)
+  spans.manual   DATASET SPACY_MODEL SOURCE --label A,B
+  image.manual   DATASET SOURCE --label A,B [--loader images|jsonl]
+  mark           DATASET SOURCE --view-id ID [--label A]
+  review         DATASET IN_SET1,IN_SET2 --view-id ID [--auto-accept] [--show-skipped]
   (-F recipe.py is accepted and ignored)
 
 Commands:
@@ -27,7 +27,7 @@ Commands:
   stats  [DATASET] [-l] [-ls]
   drop   DATASET
 
-See sandbox/README.md ("Prodigy") for the environment variables and test switches."""
+See sandbox/prodigy/README.md for every rule and where it comes from."""
 
 
 def main(argv: list[str]) -> int:
@@ -46,9 +46,16 @@ def main(argv: list[str]) -> int:
             from . import server  # the web server only when serving
 
             return server.serve(name, rest)
-        raise UserError(f"Can't find recipe or command '{name}'. Run python3 -m prodigy --help for the list.")
+        raise UserError(f"Can't find recipe or command: {name}", text="Run python3 -m prodigy --help for the list.")
+    except UsageError as error:
+        err(error.usage)
+        err(error.message)
+        return 2
     except UserError as error:
-        err(str(error))
+        try:
+            fail(str(error), error.text, exits=error.code)
+        except SystemExit as done:
+            return int(done.code or 0)
         return error.code
     except KeyboardInterrupt:
         return 130

@@ -1,9 +1,12 @@
-"""Database commands: db-out, db-in, stats, drop.
+"""Database commands: db-out, db-in, stats, drop (prodi.gy/docs/recipes, "Database").
 
     db-out DATASET [OUT_DIR] [--answer X] [--flagged-only] [--dry]
     db-in  DATASET FILE [--answer accept] [--overwrite] [--rehash] [--dry]
     stats  [DATASET] [-l] [-ls]
     drop   DATASET
+
+Messages are wasabi lines on stdout (output.py). Without OUT_DIR, db-out prints its JSONL on
+stdout too, so a message there lands in the same stream as the data.
 """
 
 import argparse
@@ -15,18 +18,19 @@ from pathlib import Path
 
 from . import __version__, config as config_module, hashing
 from .db import DB_NAME, Database, timestamp_session_name
-from .errors import UserError
+from .errors import UsageError, UserError
 from .loaders import read_jsonl
-from .output import say
+from .output import good, log, say
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        raise UserError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+        raise UsageError(self.format_usage().strip(), f"{self.prog}: error: {message}")
 
 
 def _open() -> tuple[dict, Database]:
     config = config_module.load()
+    log("DB", f"Initializing database {DB_NAME}")
     return config, Database(config_module.db_path(config))
 
 
@@ -56,7 +60,7 @@ def db_out(argv: list[str]) -> int:
     if args.flagged_only:
         examples = [eg for eg in examples if eg.get("flagged") is True]
     if args.dry:
-        say(f"Would export {len(examples)} annotations from '{args.dataset}' (dry run)")
+        good(f"Would export {len(examples)} annotations from '{args.dataset}' (dry run)")
         return 0
     text = "".join(_line(eg) + "\n" for eg in examples)
     if args.out_dir is None:
@@ -70,7 +74,7 @@ def db_out(argv: list[str]) -> int:
         out_file.write_text(text, encoding="utf-8")
     except OSError as error:
         raise UserError(f"Can't write to {args.out_dir}: {error.strerror}")
-    say(f"Exported {len(examples)} annotations from '{args.dataset}' to {out_file}")
+    good(f"Exported {len(examples)} annotations from '{args.dataset}' to {out_file}")
     return 0
 
 
@@ -93,14 +97,15 @@ def db_in(argv: list[str]) -> int:
             answered += 1
         examples.append(example)
     if args.dry:
-        say(f"Would import {len(examples)} annotations to '{args.dataset}' (dry run)")
+        good(f"Would import {len(examples)} annotations to '{args.dataset}' (dry run)")
         return 0
     _, db = _open()
     session = timestamp_session_name()
     db.add_dataset(args.dataset)
     db.add_dataset(session, session=True)
     db.add_examples(examples, [args.dataset, session])
-    say(f"Imported {len(examples)} annotations to '{args.dataset}' (session {session}) in database {DB_NAME}")
+    # wasabi wraps a message's text into one paragraph, so the detail lines are printed as lines.
+    good(f"Imported {len(examples)} annotations to '{args.dataset}' (session {session}) in database {DB_NAME}")
     if answered:
         say(f"Added '{args.answer}' answer to {answered} annotations")
     say(f"Session ID: {session}")
@@ -114,7 +119,7 @@ def drop(argv: list[str]) -> int:
     _, db = _open()
     if not db.drop_dataset(args.dataset):
         raise _missing(args.dataset)
-    say(f"Removed '{args.dataset}' from database {DB_NAME}")
+    good(f"Removed '{args.dataset}' from database {DB_NAME}")
     return 0
 
 

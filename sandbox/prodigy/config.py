@@ -22,12 +22,13 @@ DEFAULTS = {
     "feed_overlap": False,
     "annotations_per_task": None,
     "allow_work_stealing": True,
-    # Real Prodigy hides the flag button unless this is true; the stand-in shows it unless it is false.
-    "show_flag": True,
+    # prodi.gy/docs/install#config: the flag button only shows when this is true.
+    "show_flag": False,
     "instructions": None,
+    # prodi.gy/docs/install#config: answers go to the server in batches of batch_size,
+    # unless instant_submit sends each at once.
     "batch_size": 10,
-    "labels": None,
-    "view_id": None,
+    "instant_submit": False,
 }
 
 # Never sent to the browser: database settings and anything that looks like a secret.
@@ -118,7 +119,7 @@ def validate(config: dict) -> dict:
     config["batch_size"] = _int(config.get("batch_size"), "batch_size", 1)
     if not isinstance(config.get("host"), str) or not config["host"].strip():
         raise UserError("Config validation error: 'host' must be a non-empty string")
-    for key in ("feed_overlap", "allow_work_stealing", "show_flag"):
+    for key in ("feed_overlap", "allow_work_stealing", "show_flag", "instant_submit"):
         if not isinstance(config.get(key), bool):
             raise UserError(f"Config validation error: '{key}' must be true or false")
     per_task = config.get("annotations_per_task")
@@ -134,11 +135,6 @@ def validate(config: dict) -> dict:
         raise UserError(f"Config validation error: the Prodigy sandbox only supports 'db': 'sqlite' (got {config.get('db')!r})")
     if config.get("db_settings") is not None and not isinstance(config["db_settings"], dict):
         raise UserError("Config validation error: 'db_settings' must be an object")
-    labels = config.get("labels")
-    if isinstance(labels, str):
-        config["labels"] = [label.strip() for label in labels.split(",") if label.strip()]
-    elif labels is not None and not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
-        raise UserError("Config validation error: 'labels' must be a list of strings")
     if config.get("instructions") is not None and not isinstance(config["instructions"], str):
         raise UserError("Config validation error: 'instructions' must be the path of an HTML file")
     return config

@@ -44,14 +44,11 @@ class Controller:
         log("CONTROLLER", f"Using `{self.router.mode_name()}` router.")
         for session_id in preregistered:
             log("STREAM", f"Created queue for {session_id}")
-        # (session id, question) -> example id, so a re-answer replaces the earlier one.
-        self.existing: dict = {}
         # Questions the dataset already has an answer to, from any session.
         self.answered_keys: set = set()
-        for example_id, example in db.examples(recipe.dataset):
+        for _, example in db.examples(recipe.dataset):
             session_id = example.get("_session_id") or example.get("_annotator_id") or ""
             key = question_key(example, recipe.view_id)
-            self.existing[(session_id, key)] = example_id
             self.answered_keys.add(key)
             if key in self.index:
                 self.router.mark_answered(self.index[key], session_id)
@@ -89,6 +86,7 @@ class Controller:
             "version": __version__,
             "instructions": self.instructions,
             "batch_size": self.config["batch_size"],
+            "instant_submit": self.config["instant_submit"],
             "total": len(self.tasks),
         })
         return shown
@@ -130,14 +128,11 @@ class Controller:
             return {"progress": self.progress(session_id)}
 
     def save(self, example: dict, datasets: list[str]) -> None:
-        """Stores one answer (replacing the session's earlier answer to the same question)."""
+        """Stores one answer. Every answer the page sends is added, as Prodigy's Database.add_examples
+        does (prodi.gy/docs/api-database); changing one's mind happens in the page, before it sends."""
         session_id = example.get("_session_id") or ""
         key = question_key(example, self.recipe.view_id)
-        existing = self.existing.get((session_id, key))
-        if existing is not None:
-            self.db.replace_example(existing, example, datasets)
-        else:
-            self.existing[(session_id, key)] = self.db.add_examples([example], datasets)[0]
+        self.db.add_examples([example], datasets)
         if key in self.index:
             self.router.mark_answered(self.index[key], session_id)
         self.saved += 1
@@ -161,10 +156,11 @@ class Controller:
                 raise HTTPError(400, f"{where}.accept must be a list of option ids")
         if view in SPAN_VIEWS and is_manual(view):
             example["spans"] = self._spans(example.get("spans", []), example, where, view)
+        # The hashes the task was served with stay: they were set when it entered the stream, and
+        # annotating does not change them (CONTRACTS §C). Only an answer without them gets them.
         if not hashing.is_hash(example.get("_input_hash")):
             example["_input_hash"] = hashing.input_hash(example)
-        if is_manual(view) or not hashing.is_hash(example.get("_task_hash")):
-            # The annotation is the answer: its task hash tells annotators who disagree apart.
+        if not hashing.is_hash(example.get("_task_hash")):
             example["_task_hash"] = hashing.task_hash(example, example["_input_hash"])
         if example.get("flagged") is True:
             example["flagged"] = True

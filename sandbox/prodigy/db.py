@@ -158,27 +158,6 @@ class Database:
                 raise
             return ids
 
-    def replace_example(self, example_id: int, example: dict, datasets: list[str]) -> None:
-        """A re-answer: new content for the same row, linked to any dataset it was not in yet."""
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.conn.execute(
-                    "UPDATE example SET input_hash = ?, task_hash = ?, content = ? WHERE id = ?",
-                    (example.get("_input_hash"), example.get("_task_hash"), dumps(example), example_id),
-                )
-                for name in dict.fromkeys(datasets):
-                    dataset_id = self.dataset_id(name)
-                    linked = self.conn.execute(
-                        "SELECT 1 FROM link WHERE example_id = ? AND dataset_id = ?", (example_id, dataset_id)
-                    ).fetchone()
-                    if dataset_id is not None and not linked:
-                        self.conn.execute("INSERT INTO link (example_id, dataset_id) VALUES (?, ?)", (example_id, dataset_id))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-
 
 def timestamp_session_name() -> str:
     """The name of a run's own session dataset, as Prodigy names it: local time, YYYY-MM-DD_HH-MM-SS."""

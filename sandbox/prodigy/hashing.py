@@ -2,23 +2,30 @@
 
 Real Prodigy hashes with MurmurHash3; so does this (x86, 32-bit, seed 0, written out
 because mmh3 is not in the standard library), over canonical JSON of the fields below.
+The keys are Prodigy's defaults for `prodigy.set_hashes` (prodi.gy/docs/api-components,
+"set_hashes": `input_keys` text, image, html, input; `task_keys` spans, label, options),
+plus `arcs`, as CONTRACTS §C lists them.
 
-* Input hash: the input fields present (text, image, html, input, audio, video, options);
-  a task with none of them is hashed over all its plain fields except meta and the
-  annotation. `options` counts as input so that every choice answer to one question
-  shares an input hash (Prodigy's review recipe hashes the same way).
-* Task hash: the input hash plus the question and its annotation (label, spans, accept,
-  relations). Spans and accept are compared as sets, so two annotators who marked the
-  same spans in a different order get the same task hash, and two who disagree do not.
+* Input hash: the input fields present; a task with none of them is hashed over all its
+  plain fields except meta and Prodigy's own.
+* Task hash: the input hash plus the task's *pre-set* spans, label, options and arcs. It is
+  set when the task enters the stream and never recomputed when someone annotates it
+  (prodi.gy/docs/api-loaders, "Hashing": the task hash identifies the question asked;
+  support.prodi.gy/t/difference-between-input-hash-and-task-hash/3220). Two annotators who
+  mark different spans on one incoming task therefore share its task hash.
+* Annotation hash: what an annotator did (spans as start/end/label or a box's label and
+  points, `accept` as a set, relations, a binary answer's label). Only the review recipe
+  tells versions apart this way (prodi.gy/docs/review: versions are grouped by content).
 """
 
 import hashlib
 import json
 
-INPUT_KEYS = ("text", "image", "html", "input", "audio", "video", "options")
-TASK_KEYS = ("label", "spans", "accept", "relations")
+INPUT_KEYS = ("text", "image", "html", "input")
+TASK_KEYS = ("spans", "label", "options", "arcs")
+ANNOTATION_KEYS = ("spans", "accept", "relations", "label")
 # Never part of a fallback input hash: metadata, the annotation and Prodigy's own fields.
-_NOT_INPUT = set(TASK_KEYS) | {
+_NOT_INPUT = set(TASK_KEYS) | set(ANNOTATION_KEYS) | {
     "meta", "answer", "flagged", "tokens", "versions", "sessions", "view_id", "config",
     "score", "priority", "rank", "model", "source",
 }
@@ -94,20 +101,31 @@ def input_hash(task: dict) -> int:
     return _hash(fields)
 
 
+def _reduced(key: str, value):
+    if key == "spans":
+        return _as_set(value, _SPAN_KEYS)
+    if key == "relations":
+        return _as_set(value, _RELATION_KEYS)
+    if key == "accept" and isinstance(value, list):
+        return sorted(value, key=canonical)
+    return value
+
+
 def task_hash(task: dict, input_hash_value: int) -> int:
     question = {"_input_hash": input_hash_value}
     for key in TASK_KEYS:
-        if key not in task:
-            continue
-        value = task[key]
-        if key == "spans":
-            value = _as_set(value, _SPAN_KEYS)
-        elif key == "relations":
-            value = _as_set(value, _RELATION_KEYS)
-        elif key == "accept" and isinstance(value, list):
-            value = sorted(value, key=canonical)
-        question[key] = value
+        if key in task:
+            question[key] = _reduced(key, task[key])
     return _hash(question)
+
+
+def annotation_hash(example: dict) -> int:
+    """What the annotator did, for telling review versions apart; order of spans or choices aside."""
+    content = {"_input_hash": example.get("_input_hash")}
+    for key in ANNOTATION_KEYS:
+        if key in example:
+            content[key] = _reduced(key, example[key])
+    return _hash(content)
 
 
 def is_hash(value) -> bool:

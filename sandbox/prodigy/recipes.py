@@ -1,24 +1,33 @@
 """The recipes the stand-in serves: their arguments, their tasks and their interface.
 
-    textcat.manual DATASET SOURCE --label A,B [--exclusive]
-    ner.manual     DATASET [MODEL] SOURCE --label A,B     (MODEL, e.g. blank:en, is accepted and ignored)
-    spans.manual   DATASET [MODEL] SOURCE --label A,B
-    image.manual   DATASET SOURCE --label A,B
-    mark           DATASET SOURCE [--label A] [--view-id ID]
-    review         DATASET IN_SET1,IN_SET2 [--label A,B] [--view-id ID] [--auto-accept] [--show-skipped]
+Argument shapes follow Prodigy's recipe docs (prodi.gy/docs/recipes, CONTRACTS §C):
 
-`-F recipe.py` is accepted anywhere and ignored: the stand-in cannot run custom recipes.
+    textcat.manual DATASET SOURCE --label A,B [--exclusive] [--loader jsonl]
+    ner.manual     DATASET SPACY_MODEL SOURCE --label A,B [--patterns F] [--loader jsonl]
+    spans.manual   DATASET SPACY_MODEL SOURCE --label A,B [--loader jsonl]
+    image.manual   DATASET SOURCE --label A,B [--loader images|jsonl]
+    mark           DATASET SOURCE --view-id ID [--label A] [--loader jsonl]
+    review         DATASET IN_SET1,IN_SET2 [--view-id ID] [--label A,B] [--auto-accept] [--show-skipped]
+
+A command line argparse cannot read (a missing positional, an unknown option) is reported the
+way argparse does: usage and `error: …` on stderr, exit 2, before anything starts. A model that
+spaCy cannot load fails as spaCy does (E050, a traceback on stderr, exit 1). Everything else a
+recipe refuses is a wasabi `✘` line on stdout, exit 1. `-F recipe.py` is accepted and ignored.
 """
 
 import argparse
+import base64
+import mimetypes
 import re
+import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import hashing
 from .db import DB_NAME, Database
-from .errors import UserError
+from .errors import UsageError, UserError
 from .loaders import parse_labels, read_jsonl
-from .output import log
+from .output import err, log
 
 # Interfaces where the annotator makes the annotation (not just accept/reject a question).
 MANUAL_VIEWS = {
@@ -26,10 +35,13 @@ MANUAL_VIEWS = {
     "text_input", "audio_manual", "video_manual",
 }
 SPAN_VIEWS = {"ner_manual", "spans_manual", "image_manual", "ner", "spans", "relations", "pos_manual"}
-TEXT_RECIPES = {"ner.manual", "spans.manual"}
+MODEL_RECIPES = {"ner.manual", "spans.manual"}
 RECIPE_NAMES = ("textcat.manual", "ner.manual", "spans.manual", "image.manual", "mark", "review")
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".tif", ".tiff"}
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+# spaCy's `blank:LANG` (spacy.io/api/top-level#spacy.blank): a language code, nothing to load.
+_BLANK = re.compile(r"^blank:[a-z]{2,3}$")
 
 
 @dataclass
@@ -46,7 +58,7 @@ class Recipe:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        raise UserError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+        raise UsageError(self.format_usage().strip(), f"{self.prog}: error: {message}")
 
 
 def underlying_view(task: dict, default_view: str) -> str:
@@ -62,8 +74,8 @@ def is_manual(view_id: str) -> bool:
 
 
 def question_key(task: dict, default_view: str):
-    """What makes two answers answers to the same question: the input for manual interfaces
-    (the annotation is the answer, so its task hash changes), the task hash for binary ones."""
+    """What makes two tasks the same question in a stream: the input for manual interfaces (the
+    annotator makes the annotation), the task hash for binary ones (prodi.gy/docs/review)."""
     if is_manual(underlying_view(task, default_view)):
         return ("input", task.get("_input_hash"))
     return ("task", task.get("_task_hash"))
@@ -78,51 +90,91 @@ def tokenize(text: str) -> list[dict]:
     return tokens
 
 
-def _parse(name: str, argv: list[str]) -> argparse.Namespace:
+def _parser(name: str) -> _Parser:
     parser = _Parser(prog=f"prodigy {name}", allow_abbrev=False, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dataset", help="dataset to save the answers to")
-    parser.add_argument("source", nargs="*", help="JSONL file of tasks (review: comma-separated input datasets)")
+    if name in MODEL_RECIPES:
+        parser.add_argument("spacy_model", help="spaCy pipeline for tokenization, e.g. blank:en")
+    parser.add_argument("source", help="JSONL file of tasks (image.manual: a folder of images; review: input datasets)")
     parser.add_argument("--label", "-l", help="comma-separated labels, or a file with one label per line")
     parser.add_argument("-F", dest="recipe_file", action="append", help="custom recipe file (accepted and ignored)")
-    parser.add_argument("--view-id", "-v", dest="view_id", help="interface for mark and review")
-    parser.add_argument("--exclusive", "-E", action="store_true", help="textcat.manual: one choice only")
-    parser.add_argument("--auto-accept", "-A", action="store_true", help="review: save unanimous answers without asking")
-    parser.add_argument("--show-skipped", "-S", action="store_true", help="review: include ignored (and rejected manual) answers")
-    parser.add_argument("--loader", "-lo", help="source loader (only jsonl)")
-    return parser.parse_intermixed_args(argv)
+    parser.add_argument("--loader", "-lo", help="how to read the source")
+    if name in ("mark", "review"):
+        parser.add_argument("--view-id", "-v", dest="view_id", help="annotation interface")
+    if name == "textcat.manual":
+        parser.add_argument("--exclusive", "-E", action="store_true", help="one choice only")
+    if name == "ner.manual":
+        parser.add_argument("--patterns", "-pt", help="match patterns (accepted and ignored)")
+    if name == "review":
+        parser.add_argument("--auto-accept", "-A", action="store_true", help="save unanimous answers without asking")
+        parser.add_argument("--show-skipped", "-S", action="store_true", help="include ignored (and rejected manual) answers")
+    return parser
 
 
-def _source(name: str, args: argparse.Namespace) -> str:
-    allowed = (1, 2) if name in TEXT_RECIPES else (1,)
-    if len(args.source) not in allowed:
-        shape = "DATASET [MODEL] SOURCE" if name in TEXT_RECIPES else ("DATASET IN_SETS" if name == "review" else "DATASET SOURCE")
-        got = "no source" if not args.source else f"{len(args.source)} positional arguments after the dataset"
-        raise UserError(f"prodigy {name}: expected {shape}, got {got}")
-    return args.source[-1]
+def _check_model(name: str) -> None:
+    """What spacy.load accepts: `blank:LANG`, or a pipeline folder (one with a config.cfg). Installed
+    pipeline packages cannot exist here; anything else fails with spaCy's E050
+    (github.com/explosion/spaCy, spacy/errors.py, E050), raised as an OSError."""
+    if _BLANK.match(name) or (Path(name).expanduser() / "config.cfg").is_file():
+        return
+    try:
+        raise OSError(f"[E050] Can't find model '{name}'. It doesn't seem to be a Python package or a valid path to a data directory.")
+    except OSError:
+        err("Traceback (most recent call last):")
+        err('  File "<prodigy>", line 1, in <module>')
+        err(traceback.format_exc().strip().splitlines()[-1])
+    raise SystemExit(1)
 
 
-def _labels(args: argparse.Namespace, config: dict, required: bool, name: str) -> list[str]:
-    labels = parse_labels(args.label) or config.get("labels") or []
+def _labels(args: argparse.Namespace, required: bool, name: str) -> list[str]:
+    labels = parse_labels(args.label) or []
     if required and not labels:
-        raise UserError(f"prodigy {name} needs labels: pass --label A,B (or set \"labels\" in prodigy.json)")
+        raise UserError(f"No labels given for {name}", text="Pass them with --label A,B (or the path of a text file with one label per line).")
     return list(labels)
 
 
-def _load(source: str, name: str) -> list[dict]:
+def _loader(name: str, args: argparse.Namespace) -> str:
+    # image.manual reads a folder of images unless told otherwise (prodi.gy/docs/recipes#image-manual).
+    loader = (args.loader or ("images" if name == "image.manual" else "jsonl")).lower()
+    allowed = ("images", "jsonl") if name == "image.manual" else ("jsonl",)
+    if loader not in allowed:
+        raise UserError(f"The sandbox can't read --loader {args.loader} for {name}", text=f"It reads: {', '.join(allowed)}.")
+    return loader
+
+
+def _images(folder: str) -> list[dict]:
+    """The `images` loader: every image file in a folder, inline as a data URI, named in meta."""
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        what = "a file, not a folder of images" if path.exists() else "not there"
+        raise UserError(f"Can't read images from {folder}: it is {what}", text="Use a folder of images, or a JSONL file of tasks with --loader jsonl.")
+    tasks = []
+    for file in sorted(path.iterdir()):
+        if file.suffix.lower() in IMAGE_SUFFIXES and file.is_file():
+            mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            data = base64.b64encode(file.read_bytes()).decode("ascii")
+            tasks.append({"image": f"data:{mime};base64,{data}", "path": str(file), "meta": {"file": file.name}})
+    return tasks
+
+
+def _load(source: str, name: str, loader: str) -> list[dict]:
+    if loader == "images":
+        return _images(source)
     tasks = []
     for number, task in read_jsonl(source):
-        if name in TEXT_RECIPES and not isinstance(task.get("text"), str):
-            raise UserError(f"Invalid task on line {number} of {source}: {name} needs a \"text\" string")
+        if name in MODEL_RECIPES and not isinstance(task.get("text"), str):
+            raise UserError(f"Invalid task on line {number} of {source}", text=f'{name} needs a "text" string in every task.')
         if name == "image.manual" and not isinstance(task.get("image"), str):
-            raise UserError(f"Invalid task on line {number} of {source}: image.manual needs an \"image\" (data: URI or URL)")
+            raise UserError(f"Invalid task on line {number} of {source}", text='image.manual needs an "image" (data: URI or URL) in every task.')
         if name in ("textcat.manual", "mark") and not any(key in task for key in ("text", "image", "html")):
-            raise UserError(f"Invalid task on line {number} of {source}: a task needs \"text\", \"image\" or \"html\"")
+            raise UserError(f"Invalid task on line {number} of {source}", text='A task needs "text", "image" or "html".')
         tasks.append(task)
     return tasks
 
 
 def _finish(tasks: list[dict], view_id: str) -> list[dict]:
-    """Adds `_view_id` and the hashes a task lacks, and drops repeated questions (first one wins)."""
+    """Adds `_view_id` and the hashes a task lacks as it enters the stream, and drops repeated
+    questions (first one wins). Nothing here runs again when the task is answered."""
     seen = set()
     prepared = []
     for task in tasks:
@@ -137,22 +189,22 @@ def _finish(tasks: list[dict], view_id: str) -> list[dict]:
 
 
 def build(name: str, argv: list[str], config: dict, db: Database) -> Recipe:
-    args = _parse(name, argv)
+    args = _parser(name).parse_intermixed_args(argv)
     if args.recipe_file:
         log("RECIPE", f"Ignoring -F {', '.join(args.recipe_file)}: the sandbox has no custom recipes")
-    if args.loader and args.loader.lower() != "jsonl":
-        raise UserError(f"prodigy {name}: the sandbox only reads JSONL sources (got --loader {args.loader})")
     log("RECIPE", f"Calling recipe '{name}'")
     if name == "review":
         return _review(args, config, db)
+    if name in MODEL_RECIPES:
+        _check_model(args.spacy_model)
+    loader = _loader(name, args)
 
-    source = _source(name, args)
     extra = {}
     if name == "textcat.manual":
-        labels = _labels(args, config, True, name)
-        tasks = _load(source, name)
+        labels = _labels(args, True, name)
+        tasks = _load(args.source, name, loader)
         if len(labels) == 1:
-            # Like Prodigy: one label is a yes/no question on the classification interface.
+            # prodi.gy/docs/recipes#textcat-manual: one label is a yes/no question (classification).
             view_id = "classification"
             for task in tasks:
                 task.setdefault("label", labels[0])
@@ -162,21 +214,23 @@ def build(name: str, argv: list[str], config: dict, db: Database) -> Recipe:
             for task in tasks:
                 task.setdefault("options", options)
             extra["choice_style"] = "single" if args.exclusive else "multiple"
-    elif name in TEXT_RECIPES:
-        labels = _labels(args, config, True, name)
-        tasks = _load(source, name)
+    elif name in MODEL_RECIPES:
+        labels = _labels(args, True, name)
+        tasks = _load(args.source, name, loader)
         view_id = "ner_manual" if name == "ner.manual" else "spans_manual"
         for task in tasks:
             if not isinstance(task.get("tokens"), list):
                 task["tokens"] = tokenize(task["text"])
     elif name == "image.manual":
-        labels = _labels(args, config, True, name)
-        tasks = _load(source, name)
+        labels = _labels(args, True, name)
+        tasks = _load(args.source, name, loader)
         view_id = "image_manual"
     else:  # mark
-        labels = _labels(args, config, False, name)
-        tasks = _load(source, name)
-        view_id = args.view_id or config.get("view_id") or "classification"
+        if not args.view_id:
+            raise UserError("No --view-id given for mark", text="mark shows the tasks in the interface you name, e.g. --view-id classification, choice or html.")
+        labels = _labels(args, False, name)
+        tasks = _load(args.source, name, loader)
+        view_id = args.view_id
         for task in tasks:
             if view_id == "choice" and "options" not in task and labels:
                 task["options"] = [{"id": label, "text": label} for label in labels]
@@ -185,7 +239,7 @@ def build(name: str, argv: list[str], config: dict, db: Database) -> Recipe:
             elif len(labels) == 1 and not is_manual(view_id):
                 task.setdefault("label", labels[0])
         if view_id == "choice":
-            extra["choice_style"] = "single" if args.exclusive else "multiple"
+            extra["choice_style"] = "multiple"
     return Recipe(name, args.dataset, view_id, _finish(tasks, view_id), labels, extra)
 
 
@@ -195,12 +249,14 @@ _PER_ANNOTATOR = ("_session_id", "_annotator_id", "_timestamp", "flagged", "vers
 
 
 def _review(args: argparse.Namespace, config: dict, db: Database) -> Recipe:
-    """Groups the input datasets' answers into questions with versions, as Prodigy's review sees them:
-    binary tasks by `_task_hash` (versions differ by answer), manual tasks by `_input_hash` (versions
-    differ by `_task_hash`). `ignore` answers are not votes, nor are `reject` answers to manual tasks."""
-    in_sets = [name.strip() for name in _source("review", args).split(",") if name.strip()]
+    """Groups the input datasets' answers into questions with versions, as Prodigy's review sees them
+    (prodi.gy/docs/review): binary tasks by `_task_hash` (versions differ by answer), manual tasks by
+    `_input_hash`, where versions differ by what was annotated (spans, `accept`, relations), re-hashed
+    from the content: the stored `_task_hash` is the same for every annotator of a task. `ignore`
+    answers are not votes, nor are `reject` answers to manual tasks."""
+    in_sets = [name.strip() for name in args.source.split(",") if name.strip()]
     if not in_sets:
-        raise UserError("prodigy review: give the input datasets as a comma-separated list")
+        raise UserError("No input datasets given for review", text="Give them as a comma-separated list: review OUT IN1,IN2.")
     for name in in_sets:
         if db.dataset_id(name) is None:
             raise UserError(f"Can't find '{name}' in database {DB_NAME}")
@@ -213,15 +269,16 @@ def _review(args: argparse.Namespace, config: dict, db: Database) -> Recipe:
             answer = example.get("answer")
             if not args.show_skipped and (answer == "ignore" or (manual and answer == "reject")):
                 continue
-            # Rehash, so answers imported with other hashes still meet their peers.
+            # Rehashed, so answers imported with other hashes still meet their peers.
             input_hash = hashing.input_hash(example)
             task_hash = hashing.task_hash(example, input_hash)
             group = groups.setdefault(("input", input_hash) if manual else ("task", task_hash), {"view": view, "versions": {}})
-            version = group["versions"].get((task_hash, answer))
+            content_key = hashing.annotation_hash({**example, "_input_hash": input_hash}) if manual else task_hash
+            version = group["versions"].get((content_key, answer))
             if version is None:
                 content = {key: value for key, value in example.items() if key not in _PER_ANNOTATOR}
                 content.update({"_input_hash": input_hash, "_task_hash": task_hash})
-                version = group["versions"][(task_hash, answer)] = {"content": content, "sessions": []}
+                version = group["versions"][(content_key, answer)] = {"content": content, "sessions": []}
             session = example.get("_session_id") or example.get("_annotator_id") or set_name
             if session not in version["sessions"]:
                 version["sessions"].append(session)
@@ -242,7 +299,7 @@ def _review(args: argparse.Namespace, config: dict, db: Database) -> Recipe:
             tasks.append(task)
 
     view_ids = {group["view"] for group in groups.values()}
-    labels = parse_labels(args.label) or config.get("labels") or _labels_in(tasks + auto)
+    labels = parse_labels(args.label) or _labels_in(tasks + auto)
     return Recipe("review", args.dataset, "review", _finish(tasks, "review"), list(labels),
                   {"review_view_ids": sorted(view_ids)}, _finish(auto, "review"))
 

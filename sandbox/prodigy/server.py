@@ -27,7 +27,7 @@ from .controller import Controller
 from .db import DB_NAME, Database, timestamp_session_name
 from .errors import HTTPError, UserError
 from .loaders import strict_json
-from .output import err, log, say
+from .output import err, good, log, say
 
 PAGE_FILE = Path(__file__).with_name("app.html")
 MAX_BODY = 256 * 1024 * 1024  # answers may carry data: URI images
@@ -369,7 +369,7 @@ def _shutdown(httpd: Server | None, controller: Controller) -> int:
         err(f"INFO:     Finished server process [{os.getpid()}]")
     # Taking the lock waits for an answer being saved right now, and keeps later ones out.
     with controller.lock:
-        say(f"✔ Saved {controller.saved} annotations to database {DB_NAME}")
+        good(f"Saved {controller.saved} annotations to database {DB_NAME}")
         say(f"Dataset: {controller.recipe.dataset}")
         say(f"Session ID: {controller.run_session}")
         controller.db.close()

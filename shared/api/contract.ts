@@ -19,10 +19,12 @@ import { AuditFacets, AuditListInput, AuditPage, AuditVerification, TimelineInpu
 import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/sessions';
 import { NoInput } from './schemas/common';
 import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
+import { AgreementView } from './schemas/agreement';
 import { ExportResult, ExportView } from './schemas/exports';
 import { LineageExport, LineageInput, LineageView } from './schemas/lineage';
 import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
 import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
+import { ProdigyInfo } from './schemas/prodigy';
 import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
 
@@ -63,8 +65,11 @@ export const methods = {
   'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
   'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
   'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
+  'prodigy.info': method(NoInput, ProdigyInfo, 'Which Prodigy the command in Settings runs (prodigy stats), whether it is supported, and which of your own Prodigy settings sessions use'),
+  'prodigy.check': method(NoInput, ProdigyInfo, 'Ask Prodigy for its version again (after installing or upgrading it)'),
   'exports.run': method(AssignmentIdInput, ExportResult, 'Export the assignment’s answers (db-out) into a package, find disputes, and queue both'),
   'exports.list': method(AssignmentIdInput, z.array(ExportView), 'An assignment’s exports, newest first, with their upload state'),
+  'exports.agreement': method(AssignmentIdInput, AgreementView.nullable(), 'Inter-annotator agreement in the latest export (as Prodigy’s metric.iaa.* define it), per label, with the items that pull it down'),
   'lineage.get': method(LineageInput, LineageView, 'Where an assignment’s packages came from and what became of them: sources → sessions → packages → escalations → decisions'),
   'lineage.export': method(LineageInput, LineageExport, 'The assignment’s lineage as a W3C PROV-JSON document, with a file name to save it under'),
   'escalations.list': method(EscalationListInput, z.array(EscalationView), 'Items this computer escalated, with the decisions that came back'),

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'PRODIGY_FAILED',
   'SOURCE_INVALID',
   'SESSION_NOT_RUNNING',
+  'RECIPE_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -66,6 +67,7 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   PRODIGY_FAILED: 'Prodigy did not start.',
   SOURCE_INVALID: 'Some of the assignment’s task files cannot be read.',
   SESSION_NOT_RUNNING: 'That assignment has no running Prodigy session.',
+  RECIPE_UNSUPPORTED: 'This assignment asks for a Prodigy recipe the app cannot run.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,30 +1,14 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { sandbox, signIn } from '../support/sandbox-file360';
 import { catchUp } from '../support/sandbox-push';
 import { tempDir } from '../support/tmp';
+import { zipMembers } from '../support/zip';
 
 const TRIAGE = 'asg-support-triage';
-const run = promisify(execFile);
-
-/** Every member of a zip with its sha256, read by Python's zipfile: another implementation than the one that wrote it. */
-async function zipMembers(file: string): Promise<Record<string, { sha256: string; text: string | null }>> {
-  const script = `import zipfile, sys, json, hashlib
-z = zipfile.ZipFile(sys.argv[1])
-assert z.testzip() is None
-out = {}
-for n in z.namelist():
-    b = z.read(n)
-    out[n] = {"sha256": hashlib.sha256(b).hexdigest(), "text": b.decode("utf-8") if n.endswith((".json", ".jsonl", ".md")) else None}
-print(json.dumps(out))`;
-  const { stdout } = await run('python3', ['-c', script, file]);
-  return JSON.parse(stdout) as Record<string, { sha256: string; text: string | null }>;
-}
 
 async function annotatedApp(answers: Parameters<typeof annotate>[1]) {
   const sb = await sandbox();
@@ -56,7 +40,7 @@ describe('exporting answers: a package and escalations, queued together and sent
     expect(Object.keys(members).sort()).toEqual(['annotations.jsonl', 'instructions/guidelines.md', 'manifest.json']);
     const manifest = JSON.parse(members['manifest.json']?.text ?? '{}') as Record<string, unknown> & { members: Array<{ path: string; sha256: string }> };
     expect(manifest).toMatchObject({
-      format: 1,
+      format: 2,
       assignment_id: TRIAGE,
       dataset: 'support_intents_batch7',
       counts: { total: 3, accept: 1, reject: 1, ignore: 1, flagged: 1 },

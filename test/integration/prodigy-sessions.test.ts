@@ -48,7 +48,9 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
 
     const home = path.join(dataDir, 'prodigy', TRIAGE);
     const config = JSON.parse(fs.readFileSync(path.join(home, 'prodigy.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ labels: expect.arrayContaining(['billing']), show_flag: true, instructions: path.join(home, 'instructions.html') });
+    // Labels go on the command line (--label), as the recipe takes them; prodigy.json has no such setting.
+    expect(config).toMatchObject({ show_flag: true, instant_submit: true, instructions: path.join(home, 'instructions.html') });
+    expect(config).not.toHaveProperty('labels');
     expect(JSON.stringify(config)).not.toMatch(/pass/i);
 
     const session = await openSession(app, TRIAGE);
@@ -71,6 +73,21 @@ describe('a Prodigy session, started by the app with the real stand-in (python3 
     const log = (await app.call('sessions.log', { assignmentId: TRIAGE })).lines.map((line) => line.text).join('\n');
     expect(log).toContain('Saved 3 annotations to database SQLite');
     expect((await app.call('audit.list', { type: 'session.started' })).entries[0]?.details).toMatchObject({ tasks: 16, session: 'support_intents_batch7-u-ana' });
+  });
+
+  it('keeps the user’s own Prodigy settings (batch size, theme) and leaves out those the app decides', async () => {
+    const userHome = tempDir();
+    fs.writeFileSync(path.join(userHome, 'prodigy.json'), JSON.stringify({ batch_size: 4, custom_theme: { cardMaxWidth: 900 }, port: 1, instant_submit: false, feed_overlap: true }));
+    const { app, dataDir } = await syncedApp({ env: { ...PRODIGY_ENV, PRODIGY_HOME: userHome, PRODIGY_CONFIG_OVERRIDES: '{"show_stats": true}' } });
+    await app.call('sessions.start', { assignmentId: TRIAGE });
+    const project = (await (await (await openSession(app, TRIAGE)).call('/project')).json()) as Record<string, unknown>;
+    expect(project).toMatchObject({ batch_size: 4, custom_theme: { cardMaxWidth: 900 }, show_stats: true, instant_submit: true, feed_overlap: false });
+    const written = JSON.parse(fs.readFileSync(path.join(dataDir, 'prodigy', TRIAGE, 'prodigy.json'), 'utf8')) as Record<string, unknown>;
+    expect(written).not.toHaveProperty('port');
+    const log = (await app.call('sessions.log', { assignmentId: TRIAGE })).lines.map((line) => line.text);
+    expect(log).toContain(`Using your Prodigy settings from ${path.join(userHome, 'prodigy.json')}: batch_size, custom_theme, show_stats.`);
+    expect(log).toContain('Left out of your Prodigy settings, because the app decides them: feed_overlap, instant_submit, port.');
+    expect(fs.readdirSync(userHome)).toEqual(['prodigy.json']); // nothing of the session lands in the user's own Prodigy home
   });
 
   it('keeps one running session per assignment', async () => {

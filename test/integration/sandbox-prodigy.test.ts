@@ -9,6 +9,7 @@ import {
   call,
   freePort,
   parseJsonl,
+  plain,
   readDb,
   runProdigy,
   startProdigy,
@@ -83,8 +84,11 @@ const questions = (proc: ProdigyProcess, sessionId: string | null, headers: Reco
 const answer = (proc: ProdigyProcess, sessionId: string | null, answers: unknown[], headers: Record<string, string> = {}) =>
   call<{ progress: number | null }>(proc, '/give_answers', { answers, session_id: sessionId }, headers);
 
+/** Non-empty lines, without wasabi's colour codes. */
 function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line !== '');
+  return plain(text)
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 async function dbOut(home: string, dataset: string, ...args: string[]): Promise<Example[]> {
@@ -100,7 +104,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
   it('prints the banner on stdout before the port answers, then serves once bound', async () => {
     const home = tempDir();
     const port = await freePort();
-    const proc = startProdigy(['ner.manual', 'news', source(home), '--label', 'PERSON,LOC'], { home, port, env: { PRODIGY_SANDBOX_SLOW_START: '1' } });
+    const proc = startProdigy(['ner.manual', 'news', 'blank:en', source(home), '--label', 'PERSON,LOC'], { home, port, env: { PRODIGY_SANDBOX_SLOW_START: '1' } });
     await proc.waitFor(/start annotating!\n/);
     expect(lines(proc.stdout())).toEqual([
       'Added dataset news to database SQLite.',
@@ -111,7 +115,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     await expect(fetch(`${proc.url}/project`)).rejects.toThrow();
     await proc.ready();
     const project = await call(proc, '/project');
-    expect(project.body).toMatchObject({ dataset: 'news', recipe_name: 'ner.manual', view_id: 'ner_manual', labels: ['PERSON', 'LOC'], version: '1.18.4-sandbox', instructions: null, batch_size: 10 });
+    expect(project.body).toMatchObject({ dataset: 'news', recipe_name: 'ner.manual', view_id: 'ner_manual', labels: ['PERSON', 'LOC'], version: '1.18.4-sandbox', instructions: null, batch_size: 10, instant_submit: false, show_flag: false });
     expect((await call(proc, '/version')).body).toMatchObject({ name: 'prodigy', version: '1.18.4-sandbox' });
   });
 
@@ -158,7 +162,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     const [one, two] = first.body.tasks as [Task, Task];
     expect((await answer(proc, 'news-ana', [{ ...one, answer: 'accept', accept: ['POSITIVE'], flagged: true }])).body).toEqual({ progress: 1 / 3 });
     expect((await answer(proc, 'news-ana', [{ ...two, answer: 'reject', accept: [], flagged: false }])).body).toEqual({ progress: 2 / 3 });
-    // Changing one's mind replaces the earlier answer.
+    // A second answer to the same task is stored beside the first, as Prodigy's database adds every example.
     expect((await answer(proc, 'news-ana', [{ ...one, answer: 'accept', accept: ['NEGATIVE'] }])).body).toEqual({ progress: 2 / 3 });
 
     const second = await questions(proc, 'news-ana');
@@ -176,7 +180,9 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     const runSession = sessionLine?.[1] ?? '';
 
     const exported = await dbOut(home, 'news');
-    expect(exported).toHaveLength(3);
+    expect(exported.map((eg) => eg.text)).toEqual([TEXTS[0], TEXTS[1], TEXTS[0], TEXTS[2]]);
+    expect(exported[0]).toMatchObject({ accept: ['POSITIVE'], flagged: true });
+    // The last answer of each text, as a reader taking each session's latest would see it.
     const byText = new Map(exported.map((eg) => [eg.text, eg]));
     const now = Date.now() / 1000;
     for (const eg of exported) {
@@ -198,11 +204,11 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
         .all() as Array<{ name: string; n: number }>,
     }));
     expect(datasets.map((row) => [row.name, row.session])).toEqual([['news', 0], [runSession, 1], ['news-ana', 1]]);
-    expect(Object.fromEntries(links.map((row) => [row.name, row.n]))).toEqual({ news: 3, 'news-ana': 3, [runSession]: 3 });
+    expect(Object.fromEntries(links.map((row) => [row.name, row.n]))).toEqual({ news: 4, 'news-ana': 4, [runSession]: 4 });
     expect((await dbOut(home, 'news-ana')).map((eg) => eg.text)).toEqual(exported.map((eg) => eg.text));
   });
 
-  it('stores flags, and spans whose task hash tells disagreeing annotators apart', async () => {
+  it('keeps the task hash a task was served with, whatever spans each annotator marks, and stores flags', async () => {
     const home = tempDir();
     const proc = await serve(['ner.manual', 'people', 'blank:en', source(home, 1), '--label', 'PERSON,LOC'], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"feed_overlap": true}' } });
     const ana = (await questions(proc, 'people-ana')).body.tasks[0] as Task;
@@ -210,6 +216,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     const cy = (await questions(proc, 'people-cy')).body.tasks[0] as Task;
     expect(ana._view_id).toBe('ner_manual');
     expect(ana.tokens?.map((token) => token.text)).toEqual(['Ana', 'met', 'Ben', 'in', 'Berlin', '.']);
+    expect(new Set([ana._task_hash, ben._task_hash, cy._task_hash]).size).toBe(1);
     const anaSpan = { start: 0, end: 3, label: 'PERSON', token_start: 0, token_end: 0 };
     const berlin = { start: 15, end: 21, label: 'LOC', token_start: 4, token_end: 4 };
     expect((await answer(proc, 'people-ana', [{ ...ana, answer: 'accept', spans: [anaSpan, berlin], flagged: true }])).status).toBe(200);
@@ -223,9 +230,10 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     const [a, b, c] = (await dbOut(home, 'people')) as [Example, Example, Example];
     expect(a).toMatchObject({ flagged: true, spans: [anaSpan, berlin], _session_id: 'people-ana', tokens: ana.tokens });
     expect(b).not.toHaveProperty('flagged');
-    expect(new Set([a._input_hash, b._input_hash, c._input_hash]).size).toBe(1);
-    expect(a._task_hash).toBe(b._task_hash); // the same spans, in another order
-    expect(c._task_hash).not.toBe(a._task_hash); // a disagreement
+    expect(c.spans).toEqual([berlin]);
+    // Annotating changed neither hash: the disagreement is in the spans, not in _task_hash (CONTRACTS §C).
+    expect(new Set([a._input_hash, b._input_hash, c._input_hash])).toEqual(new Set([ana._input_hash]));
+    expect(new Set([a._task_hash, b._task_hash, c._task_hash])).toEqual(new Set([ana._task_hash]));
     expect((await dbOut(home, 'people', '--flagged-only')).map((eg) => eg._session_id)).toEqual(['people-ana']);
   });
 
@@ -248,6 +256,8 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     await answer(again, 'news-ana', [{ ...rest.body.tasks[0], answer: 'accept', accept: [] }]);
     expect(await again.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(lines(again.stdout()).slice(-3, -1)).toEqual(['✔ Saved 1 annotations to database SQLite', 'Dataset: news']);
+    // In colour, as wasabi prints whenever ANSI_COLORS_DISABLED is not set, terminal or not.
+    expect(again.stdout()).toContain('\x1b[38;5;2m✔ Saved 1 annotations to database SQLite\x1b[0m\n');
     expect(lines(again.stdout()).at(-1)).toMatch(/^Session ID: \d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/);
   });
 
@@ -257,7 +267,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const result = await runProdigy(['mark', 'news', source(home)], { home, port, env: { PRODIGY_HOST: '127.0.0.1' } });
+      const result = await runProdigy(['mark', 'news', source(home), '--view-id', 'classification'], { home, port, env: { PRODIGY_HOST: '127.0.0.1' } });
       expect(result.code).toBe(1);
       expect(lines(result.stdout)).toContain(`✨  Starting the web server at http://127.0.0.1:${port} ...`);
       expect(lines(result.stderr)).toEqual([`ERROR: [Errno 98] error while attempting to bind on address ('127.0.0.1', ${port}): address already in use`]);
@@ -265,7 +275,7 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
     const port2 = await freePort();
-    const forced = await runProdigy(['mark', 'news', source(home)], { home, port: port2, env: { PRODIGY_SANDBOX_BIND_FAIL: '1' } });
+    const forced = await runProdigy(['mark', 'news', source(home), '--view-id', 'classification'], { home, port: port2, env: { PRODIGY_SANDBOX_BIND_FAIL: '1' } });
     expect(forced.code).toBe(1);
     expect(lines(forced.stderr)).toEqual([`ERROR: [Errno 98] error while attempting to bind on address ('localhost', ${port2}): address already in use`]);
   });
@@ -275,20 +285,21 @@ describe('Prodigy stand-in: starting and stopping like Prodigy', () => {
     const broken = path.join(home, 'broken.jsonl');
     fs.writeFileSync(broken, '{"text": "fine"}\n\n{"text": "oops",}\n');
     const badSource = await runProdigy(['textcat.manual', 'news', broken, '--label', 'A,B'], { home, port: await freePort() });
+    // Prodigy's own refusals are wasabi ✘ lines on stdout, not stderr.
     expect(badSource.code).toBe(1);
-    expect(badSource.stdout).toBe('');
-    expect(badSource.stderr).toContain(`Invalid JSON on line 3 of ${broken}`);
+    expect(badSource.stderr).toBe('');
+    expect(plain(badSource.stdout)).toContain(`✘ Invalid JSON on line 3 of ${broken}`);
 
-    const missing = await runProdigy(['mark', 'news', path.join(home, 'nope.jsonl')], { home, port: await freePort() });
+    const missing = await runProdigy(['mark', 'news', path.join(home, 'nope.jsonl'), '--view-id', 'classification'], { home, port: await freePort() });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("Can't find source file");
+    expect(plain(missing.stdout)).toContain("✘ Can't find source file");
 
-    const conflicting = await runProdigy(['mark', 'news', source(home)], { home, port: await freePort(), env: { PRODIGY_CONFIG_OVERRIDES: '{"feed_overlap": true, "annotations_per_task": 2}' } });
+    const conflicting = await runProdigy(['mark', 'news', source(home), '--view-id', 'classification'], { home, port: await freePort(), env: { PRODIGY_CONFIG_OVERRIDES: '{"feed_overlap": true, "annotations_per_task": 2}' } });
     expect(conflicting.code).toBe(1);
-    expect(conflicting.stdout).toBe('');
-    expect(conflicting.stderr).toMatch(/^Config validation error: 'feed_overlap' can't be true when 'annotations_per_task' is set/);
+    expect(conflicting.stderr).toBe('');
+    expect(lines(conflicting.stdout)[0]).toMatch(/^✘ Config validation error: 'feed_overlap' can't be true when/);
 
-    const proc = await serve(['mark', 'news', source(home)], { home });
+    const proc = await serve(['mark', 'news', source(home), '--view-id', 'classification'], { home });
     const malformed = await call(proc, '/give_answers', '{"answers": [', {});
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ error: expect.stringContaining('Malformed JSON body') });
@@ -302,7 +313,7 @@ describe('Prodigy stand-in: several annotators', () => {
   it('gives each task to one session without overlap, and every task to every session with feed_overlap', async () => {
     const home = tempDir();
     const src = source(home, 4);
-    const single = await serve(['mark', 'solo', src, '--label', 'NEWS'], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"batch_size": 2}' } });
+    const single = await serve(['mark', 'solo', src, '--label', 'NEWS', '--view-id', 'classification'], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"batch_size": 2}' } });
     const a = (await questions(single, 'solo-a')).body.tasks;
     const b = (await questions(single, 'solo-b')).body.tasks;
     expect(a.map((task) => task.text)).toEqual(TEXTS.slice(0, 2));
@@ -318,7 +329,7 @@ describe('Prodigy stand-in: several annotators', () => {
     const soloOut = await dbOut(home, 'solo');
     expect(soloOut.map((eg) => [eg.text, eg.label, eg._session_id])).toEqual(TEXTS.slice(2, 4).map((text) => [text, 'NEWS', 'solo-b']));
 
-    const overlap = await serve(['mark', 'all', src], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"feed_overlap": true}' } });
+    const overlap = await serve(['mark', 'all', src, '--view-id', 'classification'], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"feed_overlap": true}' } });
     for (const session of ['all-a', 'all-b']) {
       const tasks = (await questions(overlap, session)).body.tasks;
       expect(tasks.map((task) => task.text)).toEqual(TEXTS.slice(0, 4));
@@ -394,6 +405,78 @@ describe('Prodigy stand-in: several annotators', () => {
   });
 });
 
+describe('Prodigy stand-in: each recipe’s own arguments, refused as Prodigy refuses them', () => {
+  it('ner.manual and spans.manual need a spaCy model before the source', async () => {
+    const home = tempDir();
+    const src = source(home, 1);
+    // The source where the model goes: argparse (radicli) misses the source, says so on stderr, exits 2.
+    const noModel = await runProdigy(['ner.manual', 'news', src, '--label', 'PERSON'], { home, port: await freePort() });
+    expect(noModel.code).toBe(2);
+    expect(noModel.stdout).toBe('');
+    expect(noModel.stderr).toContain('prodigy ner.manual: error: the following arguments are required: source');
+    // A model spaCy cannot load: its E050, as a traceback.
+    const unknown = await runProdigy(['spans.manual', 'news', 'en_core_web_sm', src, '--label', 'PERSON'], { home, port: await freePort() });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^Traceback/);
+    expect(unknown.stderr).toContain("OSError: [E050] Can't find model 'en_core_web_sm'");
+    // blank:LANG and a pipeline folder load.
+    const pipeline = path.join(home, 'my_pipeline');
+    fs.mkdirSync(pipeline);
+    fs.writeFileSync(path.join(pipeline, 'config.cfg'), '[nlp]\nlang = "en"\n');
+    for (const model of ['blank:en', pipeline]) {
+      const proc = await serve(['spans.manual', 'news', model, src, '--label', 'PERSON'], { home });
+      expect((await call(proc, '/project')).body).toMatchObject({ view_id: 'spans_manual' });
+      await proc.stop();
+    }
+  });
+
+  it('image.manual reads a folder of images, or a JSONL file only with --loader jsonl', async () => {
+    const home = tempDir();
+    const folder = path.join(home, 'images');
+    fs.mkdirSync(folder);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>';
+    // Two different images: the same bytes would be the same input, served once.
+    fs.writeFileSync(path.join(folder, 'b.svg'), svg.replace('4"/>', '5"/>'));
+    fs.writeFileSync(path.join(folder, 'a.svg'), svg);
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not an image');
+    const jsonl = writeJsonl(path.join(home, 'images.jsonl'), [{ image: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` }]);
+
+    const refused = await runProdigy(['image.manual', 'pics', jsonl, '--label', 'SUN'], { home, port: await freePort() });
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stdout).join(' ')).toContain(`✘ Can't read images from ${jsonl}: it is a file, not a folder of images`);
+
+    const fromFolder = await serve(['image.manual', 'pics', folder, '--label', 'SUN'], { home });
+    const tasks = (await questions(fromFolder, 'pics-ana')).body.tasks;
+    expect(tasks.map((task) => task.meta)).toEqual([{ file: 'a.svg' }, { file: 'b.svg' }]);
+    expect(tasks[0]?.image).toMatch(/^data:image\/svg\+xml;base64,/);
+    await fromFolder.stop();
+    const fromJsonl = await serve(['image.manual', 'pics2', jsonl, '--label', 'SUN', '--loader', 'jsonl'], { home });
+    expect((await questions(fromJsonl, 'pics2-ana')).body.tasks).toHaveLength(1);
+  });
+
+  it('mark takes its interface from --view-id, never from prodigy.json', async () => {
+    const home = tempDir();
+    fs.writeFileSync(path.join(home, 'prodigy.json'), JSON.stringify({ view_id: 'choice', labels: ['FROM_CONFIG'] }));
+    const withoutView = await runProdigy(['mark', 'news', source(home)], { home, port: await freePort() });
+    expect(withoutView.code).toBe(1);
+    expect(lines(withoutView.stdout)[0]).toBe('✘ No --view-id given for mark');
+    const proc = await serve(['mark', 'news', source(home), '--view-id', 'html'], { home });
+    expect((await call(proc, '/project')).body).toMatchObject({ view_id: 'html', labels: [] });
+  });
+
+  it('prints PRODIGY_LOGGING lines on stdout, so they end up in a db-out printed there', async () => {
+    const home = tempDir();
+    expect((await runProdigy(['db-in', 'set', writeJsonl(path.join(home, 'in.jsonl'), [{ text: 'x' }])], { home })).code).toBe(0);
+    const logged = await runProdigy(['db-out', 'set'], { home, env: { PRODIGY_LOGGING: 'basic' } });
+    expect(logged.code).toBe(0);
+    expect(lines(logged.stdout)[0]).toMatch(/^\d{2}:\d{2}:\d{2}: DB: Initializing database SQLite$/);
+    // Written to OUT_DIR, the data stays clean whatever is printed.
+    const outDir = path.join(home, 'out');
+    await runProdigy(['db-out', 'set', outDir], { home, env: { PRODIGY_LOGGING: 'basic' } });
+    expect(parseJsonl(fs.readFileSync(path.join(outDir, 'set.jsonl'), 'utf8'))).toHaveLength(1);
+  });
+});
+
 describe('Prodigy stand-in: database commands', () => {
   it('db-out prints compact JSONL, writes OUT_DIR/DATASET.jsonl, filters by answer and flag, and refuses unknown datasets', async () => {
     const home = tempDir();
@@ -415,13 +498,18 @@ describe('Prodigy stand-in: database commands', () => {
     const written = await runProdigy(['db-out', 'set', outDir, '--answer', 'reject'], { home });
     expect(written.code).toBe(0);
     const outFile = path.join(outDir, 'set.jsonl');
-    expect(written.stdout.trim()).toBe(`Exported 1 annotations from 'set' to ${outFile}`);
+    expect(lines(written.stdout).join(' ')).toBe(`✔ Exported 1 annotations from 'set' to ${outFile}`);
     expect(parseJsonl<Example>(fs.readFileSync(outFile, 'utf8')).map((eg) => eg.text)).toEqual(['two']);
 
+    // On stdout, where the JSONL would be, framed by empty lines, in red: wasabi's msg.fail(…, exits=1).
     const unknown = await runProdigy(['db-out', 'nope'], { home });
     expect(unknown.code).toBe(1);
-    expect(unknown.stdout).toBe('');
-    expect(unknown.stderr.trim()).toBe("Can't find 'nope' in database SQLite");
+    expect(unknown.stderr).toBe('');
+    expect(unknown.stdout).toBe("\n\x1b[38;5;1m✘ Can't find 'nope' in database SQLite\x1b[0m\n\n");
+    const uncoloured = await runProdigy(['db-out', 'nope'], { home, env: { ANSI_COLORS_DISABLED: '1' } });
+    expect(uncoloured.stdout).toBe("\n✘ Can't find 'nope' in database SQLite\n\n");
+    // NO_COLOR is not something wasabi reads: the colour stays.
+    expect((await runProdigy(['db-out', 'nope'], { home, env: { NO_COLOR: '1' } })).stdout).toContain('\x1b[38;5;1m');
   });
 
   it('db-in adds hashes and answers where missing, keeps those present, and a round trip keeps every field', async () => {
@@ -439,8 +527,9 @@ describe('Prodigy stand-in: database commands', () => {
     const file = writeJsonl(path.join(home, 'rich.jsonl'), rich);
     const imported = await runProdigy(['db-in', 'first', file], { home });
     expect(imported.code).toBe(0);
-    const [importedLine, addedLine, sessionLine] = lines(imported.stdout);
-    expect(importedLine).toMatch(/^Imported 4 annotations to 'first' \(session \d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\) in database SQLite$/);
+    const [importedLine, wrapped, addedLine, sessionLine] = lines(imported.stdout);
+    // wasabi wraps a message at 80 columns.
+    expect(`${importedLine} ${wrapped}`).toMatch(/^✔ Imported 4 annotations to 'first' \(session \d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\) in database SQLite$/);
     expect(addedLine).toBe("Added 'accept' answer to 1 annotations");
     expect(sessionLine).toMatch(/^Session ID: \d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/);
 
@@ -460,8 +549,8 @@ describe('Prodigy stand-in: database commands', () => {
     fs.writeFileSync(broken, '{"text": "a"}\n{"text": "b"}\n[1, 2]\n');
     const refused = await runProdigy(['db-in', 'third', broken], { home });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`line 3 of ${broken}`);
-    expect((await runProdigy(['db-out', 'third'], { home })).stderr.trim()).toBe("Can't find 'third' in database SQLite");
+    expect(plain(refused.stdout)).toContain(`line 3 of ${broken}`);
+    expect(lines((await runProdigy(['db-out', 'third'], { home })).stdout)).toEqual(["✘ Can't find 'third' in database SQLite"]);
   });
 
   it('stats -l lists datasets and drop removes one', async () => {
@@ -475,11 +564,11 @@ describe('Prodigy stand-in: database commands', () => {
     expect(listed.stdout).toMatch(/Total Datasets\s+2/);
 
     const dropped = await runProdigy(['drop', 'alpha'], { home });
-    expect([dropped.code, dropped.stdout.trim()]).toEqual([0, "Removed 'alpha' from database SQLite"]);
+    expect([dropped.code, lines(dropped.stdout)]).toEqual([0, ["✔ Removed 'alpha' from database SQLite"]]);
     expect(lines((await runProdigy(['stats', '-l'], { home })).stdout).at(-1)).toBe('beta');
     expect((await dbOut(home, 'beta')).map((eg) => eg.text)).toEqual(['x']);
     const again = await runProdigy(['drop', 'alpha'], { home });
-    expect([again.code, again.stderr.trim()]).toEqual([1, "Can't find 'alpha' in database SQLite"]);
+    expect([again.code, lines(again.stdout)]).toEqual([1, ["✘ Can't find 'alpha' in database SQLite"]]);
   });
 });
 
@@ -491,17 +580,17 @@ describe('Prodigy stand-in: configuration', () => {
     const [homePort, cwdPort, envPort] = [await freePort(), await freePort(), await freePort()];
     const instructions = path.join(home, 'guide.html');
     fs.writeFileSync(instructions, '<h2>Mark every person</h2>');
-    fs.writeFileSync(path.join(home, 'prodigy.json'), JSON.stringify({ port: homePort, batch_size: 5, instructions, labels: ['FROM_HOME'] }));
+    fs.writeFileSync(path.join(home, 'prodigy.json'), JSON.stringify({ port: homePort, batch_size: 5, instructions, show_flag: true }));
     fs.writeFileSync(path.join(cwd, 'prodigy.json'), JSON.stringify({ port: cwdPort, batch_size: 3 }));
     const src = source(home, 6);
 
-    const all = startProdigy(['ner.manual', 'cfg', src], { home, cwd, port: envPort, env: { PRODIGY_CONFIG_OVERRIDES: '{"batch_size": 2, "port": 1}' } });
+    const all = startProdigy(['ner.manual', 'cfg', 'blank:en', src, '--label', 'PERSON'], { home, cwd, port: envPort, env: { PRODIGY_CONFIG_OVERRIDES: '{"batch_size": 2, "port": 1}' } });
     await all.ready();
-    expect((await call(all, '/project')).body).toMatchObject({ batch_size: 2, labels: ['FROM_HOME'], instructions: '<h2>Mark every person</h2>' });
+    expect((await call(all, '/project')).body).toMatchObject({ batch_size: 2, show_flag: true, instructions: '<h2>Mark every person</h2>' });
     expect((await questions(all, 'cfg-a')).body.tasks).toHaveLength(2);
     await all.stop();
 
-    const files = startProdigy(['ner.manual', 'cfg', src, '--label', 'PERSON'], { home, cwd, port: cwdPort, env: { PRODIGY_PORT: undefined } });
+    const files = startProdigy(['ner.manual', 'cfg', 'blank:en', src, '--label', 'PERSON'], { home, cwd, port: cwdPort, env: { PRODIGY_PORT: undefined } });
     await files.ready();
     expect(files.stdout()).toContain(`http://localhost:${cwdPort} ...`);
     expect((await call(files, '/project')).body).toMatchObject({ batch_size: 3, labels: ['PERSON'] });
@@ -525,11 +614,11 @@ describe('Prodigy stand-in: the annotation page in Chromium', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('lets a person mark spans, flag, accept and reject with mouse and keys, behind Basic auth', async (ctx) => {
+  it('lets a person mark spans, flag, undo, accept and reject with mouse and keys, behind Basic auth', async (ctx) => {
     if (!browser) return ctx.skip(reason);
     const home = tempDir();
-    const env = { PRODIGY_BASIC_AUTH_USER: 'ana', PRODIGY_BASIC_AUTH_PASS: 'secret', PRODIGY_ALLOWED_SESSIONS: 'ana' };
-    const proc = await serve(['ner.manual', 'news', source(home, 2), '--label', 'PERSON,LOC'], { home, env }, basicAuth('ana', 'secret'));
+    const env = { PRODIGY_BASIC_AUTH_USER: 'ana', PRODIGY_BASIC_AUTH_PASS: 'secret', PRODIGY_ALLOWED_SESSIONS: 'ana', PRODIGY_CONFIG_OVERRIDES: '{"show_flag": true}' };
+    const proc = await serve(['ner.manual', 'news', 'blank:en', source(home, 2), '--label', 'PERSON,LOC'], { home, env }, basicAuth('ana', 'secret'));
     const context = await browser.newContext({ httpCredentials: { username: 'ana', password: 'secret' } });
     const page = await context.newPage();
     const problems = watchForErrors(page);
@@ -550,10 +639,20 @@ describe('Prodigy stand-in: the annotation page in Chromium', () => {
       await page.keyboard.press('f');
       expect(await page.getByRole('button', { name: 'Flag' }).getAttribute('aria-pressed')).toBe('true');
       await page.getByRole('button', { name: 'Accept', exact: true }).click();
-      await expect.poll(() => page.getByTestId('progress').textContent()).toBe('1 of 2 annotated');
       await expect.poll(() => page.getByTestId('task-text').textContent()).toBe(TEXTS[1]);
+      // The answer is in the page, not yet on the server: a batch is 10.
+      expect(await page.getByTestId('progress').textContent()).toBe('0 of 2 annotated');
+      expect(await page.getByTestId('unsaved').textContent()).toContain('1 answer not saved yet');
       expect(await page.getByRole('button', { name: 'Flag' }).getAttribute('aria-pressed')).toBe('false');
+      // Undo brings it back, span and flag included; it is answered again.
+      await page.keyboard.press('Backspace');
+      await expect.poll(() => page.getByTestId('task-text').textContent()).toBe(TEXTS[0]);
+      expect(await page.getByRole('button', { name: 'Remove “Berlin”' }).count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Flag' }).getAttribute('aria-pressed')).toBe('true');
+      await page.keyboard.press('a');
+      await expect.poll(() => page.getByTestId('task-text').textContent()).toBe(TEXTS[1]);
 
+      // The last task: the queue runs out, so the page sends what it holds before asking for more.
       await page.keyboard.press('x');
       await expect.poll(() => page.getByTestId('done').isVisible()).toBe(true);
       expect(await page.getByRole('heading', { name: 'No tasks available.' }).isVisible()).toBe(true);
@@ -572,10 +671,10 @@ describe('Prodigy stand-in: the annotation page in Chromium', () => {
   it('lets a person pick choices, draw a box on an image, and ignore with the space bar', async (ctx) => {
     if (!browser) return ctx.skip(reason);
     const home = tempDir();
-    const choice = await serve(['textcat.manual', 'mood', source(home, 2), '--label', 'HAPPY,SAD,ANGRY'], { home });
+    const choice = await serve(['textcat.manual', 'mood', source(home, 2), '--label', 'HAPPY,SAD,ANGRY'], { home, env: { PRODIGY_CONFIG_OVERRIDES: '{"instant_submit": true}' } });
     const image = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#8cf"/></svg>').toString('base64')}`;
     const imageSource = writeJsonl(path.join(home, 'images.jsonl'), [{ image, meta: { file: 'sky.svg' } }]);
-    const images = await serve(['image.manual', 'pics', imageSource, '--label', 'CLOUD,SUN'], { home });
+    const images = await serve(['image.manual', 'pics', imageSource, '--label', 'CLOUD,SUN', '--loader', 'jsonl'], { home });
     const page = await browser.newPage();
     const problems = watchForErrors(page);
     try {
@@ -620,5 +719,43 @@ describe('Prodigy stand-in: the annotation page in Chromium', () => {
     expect(drawn?.width).toBeCloseTo(80, -1);
     expect(drawn?.height).toBeCloseTo(60, -1);
     expect(drawn?.points).toHaveLength(4);
+  });
+
+  it('keeps answers in the page until a batch is full or the person saves; a stop loses those it holds, unless instant_submit', async (ctx) => {
+    if (!browser) return ctx.skip(reason);
+    const annotateThree = async (proc: ProdigyProcess, save: boolean) => {
+      const page = await browser!.newPage();
+      try {
+        await page.goto(`${proc.url}/?session=ana`);
+        for (const label of ['HAPPY', 'SAD', 'HAPPY']) {
+          const text = await page.getByTestId('task-text').textContent();
+          await page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label }).click();
+          await page.getByRole('button', { name: 'Accept', exact: true }).click();
+          await expect.poll(() => page.getByTestId('task-text').textContent()).not.toBe(text);
+        }
+        if (save) {
+          await page.keyboard.press('Control+s');
+          await expect.poll(() => page.getByTestId('progress').textContent()).toBe('3 of 6 annotated');
+        }
+        return { progress: await page.getByTestId('progress').textContent(), unsaved: await page.getByTestId('unsaved').isVisible() };
+      } finally {
+        await page.close();
+      }
+    };
+    const cases = [
+      { name: 'batched', overrides: {}, save: false, saved: 0, progress: '0 of 6 annotated', unsaved: true },
+      { name: 'saved', overrides: {}, save: true, saved: 3, progress: '3 of 6 annotated', unsaved: false },
+      { name: 'instant', overrides: { instant_submit: true }, save: false, saved: 3, progress: '3 of 6 annotated', unsaved: false },
+      { name: 'small-batch', overrides: { batch_size: 2 }, save: false, saved: 2, progress: '2 of 6 annotated', unsaved: true },
+    ];
+    for (const c of cases) {
+      const home = tempDir();
+      const proc = await serve(['textcat.manual', 'mood', source(home, 6), '--label', 'HAPPY,SAD', '--exclusive'], { home, env: { PRODIGY_CONFIG_OVERRIDES: JSON.stringify(c.overrides) } });
+      const seen = await annotateThree(proc, c.save);
+      expect(seen, c.name).toEqual({ progress: c.progress, unsaved: c.unsaved });
+      await proc.stop('SIGINT');
+      expect(lines(proc.stdout()), c.name).toContain(`✔ Saved ${c.saved} annotations to database SQLite`);
+      expect((await dbOut(home, 'mood')).length, c.name).toBe(c.saved);
+    }
   });
 });

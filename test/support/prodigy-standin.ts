@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import Database from 'better-sqlite3';
 
 export { freePort } from '../../electron/core/prodigy/process';
@@ -166,6 +167,11 @@ export function basicAuth(user: string, pass: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 
+/** Output as a person reads it: wasabi's colour codes removed, its 80-column wrapping undone. */
+export function plain(text: string): string {
+  return stripVTControlCharacters(text);
+}
+
 export function writeJsonl(file: string, rows: unknown[]): string {
   fs.writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
   return file;
@@ -194,4 +200,14 @@ export function readDb<T>(home: string, read: (db: Database.Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+/** The examples linked to one dataset in Prodigy's database, in the order they were added. */
+export function datasetExamples(home: string, dataset: string): Array<Record<string, unknown>> {
+  return readDb(home, (db) =>
+    db
+      .prepare<[string], { content: string }>('SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ? ORDER BY l.id')
+      .all(dataset)
+      .map((row) => JSON.parse(row.content) as Record<string, unknown>),
+  );
 }

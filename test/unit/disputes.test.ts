@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectDisputes } from '../../electron/core/disputes/detect';
 import { parseExamples, readExamples, readExamplesSync } from '../../electron/core/disputes/read';
-import type { Answer, Example } from '../../electron/core/disputes/types';
+import type { Answer, Dispute, Example } from '../../electron/core/disputes/types';
+import { disputeNote } from '../../electron/core/escalations/words';
 import { tempDir } from '../support/tmp';
 
 /** Input fields of a task as the source file had them, with the hashes Prodigy gave the annotated version. */
@@ -52,7 +53,8 @@ const headline = (accept: string[], taskHash: number): Task => ({
   _view_id: 'choice',
 });
 
-// ner.manual / spans.manual: the spans are the annotation, so they decide the task hash.
+// ner.manual / spans.manual: the spans are the annotation. (Older fixtures here give each version its own
+// task hash; Prodigy keeps the served one for every annotator, as the block on one task hash below has it.)
 const NER_TEXT = 'Acme Corp hired Jane Doe in Berlin.';
 const NER_TOKENS = [...NER_TEXT.matchAll(/\w+|[^\w\s]/g)].map((match, id) => {
   const end = match.index + match[0].length;
@@ -364,6 +366,66 @@ describe('dispute detection: image_manual', () => {
   it('does not count a rejected image as a vote', () => {
     const examples = [answered('scans', 'alex', scan([box('STAMP', 40, 40, 120, 80)], 7001), 'accept'), answered('scans', 'bea', scan([], 7004), 'reject')];
     expect(detectDisputes(examples, {})).toEqual([]);
+  });
+});
+
+describe('dispute detection: manual answers that share the task hash they were served with (as Prodigy stores them)', () => {
+  // Prodigy sets _task_hash when the task enters the stream and keeps it when it is annotated (CONTRACTS §C):
+  // every version below carries the same one, so only their content can tell them apart.
+  const SERVED = 7001;
+
+  it('finds different spans on one task a disagreement, and says which spans each version marked', () => {
+    const examples = [
+      answered('ner', 'alex', sentence('ner_manual', [ORG, PERSON], SERVED), 'accept'),
+      answered('ner', 'bea', sentence('ner_manual', [ORG, { ...PERSON, label: 'ORG' }], SERVED), 'accept'),
+    ];
+    const [dispute] = detectDisputes(examples, {});
+    expect(dispute).toMatchObject({ key: 'input:-900', reason: 'disagreement', taskHash: SERVED });
+    expect(dispute?.versions.map((v) => v.task_hash)).toEqual([SERVED, SERVED]);
+    expect(disputeNote(dispute as Dispute, null)).toBe('Annotators disagree: ORG “Acme Corp”, PERSON “Jane Doe” (1) vs ORG “Acme Corp”, ORG “Jane Doe” (1).');
+  });
+
+  it('finds one span moved by a token a disagreement too', () => {
+    const examples = [
+      answered('spans', 'alex', sentence('spans_manual', [PLACE], SERVED), 'accept'),
+      answered('spans', 'bea', sentence('spans_manual', [{ ...PLACE, start: 25, token_start: 5 }], SERVED), 'accept'),
+    ];
+    expect(detectDisputes(examples, {})[0]?.reasons).toEqual(['disagreement']);
+  });
+
+  it('finds different choices, boxes and relations on one task disagreements', () => {
+    const choices = [answered('news', 'alex', headline(['SPORTS'], SERVED), 'accept'), answered('news', 'bea', headline(['POLITICS'], SERVED), 'accept')];
+    expect(detectDisputes(choices, {})[0]).toMatchObject({ key: 'input:77', reason: 'disagreement' });
+    const boxes = [answered('img', 'alex', scan([box('CAT', 10, 10, 50, 40)], SERVED), 'accept'), answered('img', 'bea', scan([box('DOG', 10, 10, 50, 40)], SERVED), 'accept')];
+    expect(detectDisputes(boxes, {})[0]).toMatchObject({ key: 'input:4410', reason: 'disagreement' });
+    const moved = [answered('img', 'alex', scan([box('CAT', 10, 10, 50, 40)], SERVED), 'accept'), answered('img', 'bea', scan([box('CAT', 200, 10, 50, 40)], SERVED), 'accept')];
+    expect(detectDisputes(moved, {})[0]?.reasons).toEqual(['disagreement']);
+    const rel = (label: string): Task => ({ text: NER_TEXT, tokens: NER_TOKENS, spans: [ORG, PERSON], relations: [{ head: 3, child: 0, label }], _input_hash: -901, _task_hash: SERVED, _view_id: 'relations' });
+    const relations = [answered('rel', 'alex', rel('WORKS_FOR'), 'accept'), answered('rel', 'bea', rel('OWNS'), 'accept')];
+    const [related] = detectDisputes(relations, {});
+    expect(related).toMatchObject({ reason: 'disagreement' });
+    expect(related?.versions.map((v) => v.relations)).toEqual([[{ head: 3, child: 0, label: 'WORKS_FOR' }], [{ head: 3, child: 0, label: 'OWNS' }]]);
+  });
+
+  it('finds nothing when the content is the same, in whatever order it was marked and whatever else the page stored', () => {
+    const spans = [
+      answered('ner', 'alex', sentence('ner_manual', [ORG, PERSON, PLACE], SERVED), 'accept'),
+      // Another order, and the token offsets and colour a front end adds left out: the same spans.
+      answered('ner', 'bea', sentence('ner_manual', [PLACE, { start: 16, end: 24, label: 'PERSON', color: '#fc0' }, ORG], SERVED), 'accept'),
+    ];
+    expect(detectDisputes(spans, {})).toEqual([]);
+    const choices = [answered('news', 'alex', headline(['SPORTS', 'POLITICS'], SERVED), 'accept'), answered('news', 'bea', headline(['POLITICS', 'SPORTS'], SERVED), 'accept')];
+    expect(detectDisputes(choices, {})).toEqual([]);
+    const boxes = [answered('img', 'alex', scan([box('CAT', 10, 10, 50, 40)], SERVED), 'accept'), answered('img', 'bea', scan([{ ...box('CAT', 10, 10, 50, 40), color: 'red' }], SERVED), 'accept')];
+    expect(detectDisputes(boxes, {})).toEqual([]);
+  });
+
+  it('keeps binary answers grouped by the task hash: one proposal, accept against reject', () => {
+    const examples = [answered('mail', 'alex', invoice, 'accept'), answered('mail', 'bea', invoice, 'reject')];
+    expect(detectDisputes(examples, {})[0]).toMatchObject({ key: 'task:-45', reason: 'disagreement' });
+    // Another label on the same text is another question, not a competing answer.
+    const other = { ...invoice, label: 'REFUND', _task_hash: -46 };
+    expect(detectDisputes([answered('mail', 'alex', invoice, 'accept'), answered('mail', 'bea', other, 'reject')], {})).toEqual([]);
   });
 });
 

@@ -27,6 +27,8 @@ export interface CompanionConfig {
   sandboxWorkspace: boolean;
   /** The environment child processes (Prodigy) inherit. */
   env: NodeJS.ProcessEnv;
+  /** The user's home folder (their own ~/.prodigy is there). */
+  homedir: string;
 }
 
 export class ConfigError extends Error {
@@ -116,5 +118,6 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
     overrides,
     sandboxWorkspace: flags['sandbox-workspace'] === true,
     env: input.env,
+    homedir: input.homedir,
   };
 }

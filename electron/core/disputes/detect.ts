@@ -38,6 +38,8 @@ interface Question {
   latest: Map<string, Answered>;
 }
 
+type Vote = string | number;
+
 /**
  * Finds the questions a reviewer should look at: flagged, disagreed on, scored
  * low by the model, or skipped. Pure and O(n) in the number of examples; the
@@ -61,6 +63,22 @@ export function summarizeQuestions(examples: readonly Example[], options: Detect
   return groupQuestions(examples, options.viewId || 'classification').map((question) => ({ ...summarize(question), reasons: reasonsOf(question, threshold) }));
 }
 
+/** One question with each session's latest answer to it, in the order questions first appear. */
+export interface AnsweredQuestion {
+  key: string;
+  viewId: string;
+  answers: Array<{ session: string; example: Example }>;
+}
+
+/** The grouping the dispute scan uses (manual by input, binary by task), for other measures of the same answers. */
+export function latestAnswers(examples: readonly Example[], viewId?: string | null): AnsweredQuestion[] {
+  return groupQuestions(examples, viewId || 'classification').map((question) => {
+    const answers = [...question.latest.values()].sort((a, b) => a.index - b.index);
+    const first = (answers[0] as Answered).example;
+    return { key: question.manual ? `input:${first._input_hash}` : `task:${first._task_hash}`, viewId: question.viewId, answers: answers.map(({ session, example }) => ({ session, example })) };
+  });
+}
+
 function groupQuestions(examples: readonly Example[], fallbackView: string): Question[] {
   // Two maps keyed by the number itself: no string key to build per example.
   const byInput = new Map<number, Question>();
@@ -71,8 +89,9 @@ function groupQuestions(examples: readonly Example[], fallbackView: string): Que
     const example = examples[index] as Example;
     const viewId = underlyingView(example, fallbackView);
     const manual = MANUAL_VIEWS.has(viewId);
-    // Manual answers to one input differ in their task hash, so the input is the question;
-    // binary answers share the task hash of the proposal they judged (as Prodigy's review groups them).
+    // Manual answers are grouped by input: every annotator of an incoming task keeps its _task_hash,
+    // so what they did is compared by content. Binary answers judge the proposal their
+    // _task_hash names (CONTRACTS §C, as Prodigy's review groups them).
     const map = manual ? byInput : byTask;
     const hash = manual ? example._input_hash : example._task_hash;
     let question = map.get(hash);
@@ -94,14 +113,15 @@ function reasonsOf(question: Question, threshold: number | null): Reason[] {
   let flagged = false;
   let ignored = false;
   let disagreement = false;
-  let firstVote: string | number | undefined;
+  let first: Example | undefined;
+  // One session cannot disagree with itself: content is only compared when there are two.
+  const compare = question.latest.size > 1;
   for (const { example } of question.latest.values()) {
     if (example.flagged === true) flagged = true;
     if (example.answer === 'ignore') ignored = true;
-    const vote = voteOf(example, question.manual);
-    if (vote === undefined) continue;
-    if (firstVote === undefined) firstVote = vote;
-    else if (vote !== firstVote) disagreement = true;
+    if (!compare || disagreement || voteOf(example, false) === undefined || (question.manual && example.answer !== 'accept')) continue;
+    if (first === undefined) first = example;
+    else if (question.manual ? !sameAnnotation(first, example) : example.answer !== first.answer) disagreement = true;
   }
   const reasons: Reason[] = [];
   if (flagged) reasons.push('flagged');
@@ -140,11 +160,71 @@ function summarize(question: Question): Omit<QuestionSummary, 'reasons'> {
 }
 
 /** What a session voted for; undefined when its answer is not a vote. */
-function voteOf(example: Example, manual: boolean): string | number | undefined {
+function voteOf(example: Example, manual: boolean): Vote | undefined {
   if (example.answer === 'ignore') return undefined;
   // Rejecting a manual task says "can't annotate this", not a competing annotation.
-  if (manual) return example.answer === 'accept' ? example._task_hash : undefined;
+  if (manual) return example.answer === 'accept' ? annotationKey(example) : undefined;
   return example.answer;
+}
+
+/** Element by element, in the order given: how agreeing annotators usually store the same spans or choices. */
+function sameInOrder(a: unknown, b: unknown, same: (x: unknown, y: unknown) => boolean): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (!same(a[i], b[i])) return false;
+  return true;
+}
+
+function sameSpan(x: unknown, y: unknown): boolean {
+  if (!x || !y || typeof x !== 'object' || typeof y !== 'object') return x === y;
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  return a.start === b.start && a.end === b.end && a.label === b.label && a.points === undefined && b.points === undefined;
+}
+
+/**
+ * Whether two sessions annotated the same thing. Compared in order first,
+ * without building anything (the scan runs this for every shared answer);
+ * only when that fails, as sets, by annotationKey.
+ */
+function sameAnnotation(a: Example, b: Example): boolean {
+  if (sameInOrder(a.spans, b.spans, sameSpan) && sameInOrder(a.accept, b.accept, (x, y) => x === y) && a.relations === undefined && b.relations === undefined) return true;
+  return annotationKey(a) === annotationKey(b);
+}
+
+/** A span as what it marks: offsets and label for text, label and corners (to 0.1 px) for an image box. */
+function spanKey(span: unknown): string {
+  if (!span || typeof span !== 'object') return String(span);
+  const { start, end, label, points } = span as Record<string, unknown>;
+  if (Array.isArray(points)) {
+    const corners = points.map((point) => (Array.isArray(point) ? point.map((v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : String(v))).join(',') : String(point)));
+    return `${String(label)}@${corners.join(';')}`;
+  }
+  // Offsets first: a label cannot be mistaken for them, whatever characters it has.
+  return `${String(start)}-${String(end)}:${String(label)}`;
+}
+
+function relationKey(relation: unknown): string {
+  if (!relation || typeof relation !== 'object') return String(relation);
+  const { head, child, label } = relation as Record<string, unknown>;
+  return `${String(head)}>${String(child)}:${String(label)}`;
+}
+
+/** Sorted, so the order annotators happened to mark things in does not count. Runs for every answer of a shared question: kept to strings. */
+function setKey(items: unknown, key: (item: unknown) => string): string {
+  if (!Array.isArray(items)) return '-';
+  if (items.length < 2) return items.length === 0 ? '' : key(items[0]);
+  return items.map(key).sort().join('\u0001');
+}
+
+/**
+ * What an annotator did, compared by content as Prodigy's review tells
+ * versions apart: spans (start, end, label; boxes by label and points), the
+ * `accept` list and relations, each as a set. Token offsets and colours a
+ * front end adds are not part of it.
+ */
+export function annotationKey(example: Example): string {
+  return `${setKey(example.spans, spanKey)}\u0002${setKey(example.accept, String)}\u0002${setKey(example.relations, relationKey)}`;
 }
 
 /**
@@ -153,7 +233,7 @@ function voteOf(example: Example, manual: boolean): string | number | undefined 
  * `answers` must be in input order.
  */
 function representativeOf(answers: Answered[], manual: boolean): Answered {
-  const counts = new Map<string | number, { first: Answered; count: number }>();
+  const counts = new Map<Vote, { first: Answered; count: number }>();
   let best: { first: Answered; count: number } | undefined;
   for (const answer of answers) {
     const vote = voteOf(answer.example, manual);
@@ -178,6 +258,7 @@ function versionOf({ example, session }: Answered): DisputeVersion {
   if (typeof example.label === 'string') version.label = example.label;
   if (Array.isArray(example.spans)) version.spans = example.spans;
   if (Array.isArray(example.accept)) version.accept = example.accept;
+  if (Array.isArray(example.relations)) version.relations = example.relations;
   if (example.flagged === true) version.flagged = true;
   return version;
 }

@@ -28,6 +28,7 @@ export interface DisputeVersion {
   label?: string;
   spans?: unknown[];
   accept?: unknown[];
+  relations?: unknown[];
   session_id: string;
   flagged?: boolean;
   task_hash: number;

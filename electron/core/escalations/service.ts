@@ -74,13 +74,14 @@ function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inpu
       input_hash: dispute.inputHash,
       ...(dispute.taskHash === null ? {} : { task_hash: dispute.taskHash }),
       task: trimmed(dispute.task),
-      versions: dispute.versions.map(({ answer, label, spans, accept, session_id, flagged }) => ({
+      versions: dispute.versions.map(({ answer, label, spans, accept, relations, session_id, flagged }) => ({
         answer,
         session_id,
         ...(flagged ? { flagged } : {}),
         ...(label === undefined ? {} : { label }),
         ...(spans === undefined ? {} : { spans }),
         ...(accept === undefined ? {} : { accept }),
+        ...(relations === undefined ? {} : { relations }),
       })),
       file_ids: typeof meta.file_id === 'string' ? [meta.file_id] : [],
       assignment_name: row.name,

@@ -5,5 +5,6 @@ export function exportHandlers(exports: ExportService) {
   return {
     'exports.run': ({ id }) => exports.run(id, 'manual'),
     'exports.list': ({ id }) => exports.list(id),
-  } satisfies Pick<Handlers, 'exports.run' | 'exports.list'>;
+    'exports.agreement': ({ id }) => exports.agreement(id),
+  } satisfies Pick<Handlers, 'exports.run' | 'exports.list' | 'exports.agreement'>;
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Agreement, AgreementView } from '../../../shared/api/schemas/agreement';
 import type { ExportResult, ExportView } from '../../../shared/api/schemas/exports';
 import type { LocalData } from '../db/local-data';
 import { prepared } from '../db/statements';
+import { measureAgreement } from '../disputes/agreement';
 import { readExamples } from '../disputes/read';
 import { detectDisputes } from '../disputes/detect';
 import type { Example } from '../disputes/types';
@@ -56,6 +58,7 @@ interface ExportRow {
   disputes: number;
   outbox_id: number;
   created_at: string;
+  agreement: string | null;
 }
 
 interface Counts {
@@ -67,8 +70,8 @@ interface Counts {
   annotators: string[];
 }
 
-/** The package format this app writes; bumped when manifest.json changes shape. */
-const PACKAGE_FORMAT = 1;
+/** The package format this app writes; bumped when manifest.json changes shape (2: agreement and Prodigy's version). */
+const PACKAGE_FORMAT = 2;
 /** Who may read review notes and sources is the assignment's business: sources go only where it says so. */
 const INCLUDE_SOURCES = 'include_sources';
 
@@ -134,7 +137,7 @@ export class ExportService {
     const row = this.deps.store.assignment(assignmentId);
     if (!row || (row.wiped_at && trigger !== 'before-wipe')) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
     if (!JSON.parse(row.permissions).includes('upload')) throw new AppError('FILE360_REFUSED', 'This assignment does not allow uploading work, so there is nothing to export to.');
-    const project = JSON.parse(row.project) as { dataset: string; view_id?: string; low_confidence_threshold?: number; instructions_file_id?: string };
+    const project = JSON.parse(row.project) as { dataset: string; view_id?: string; labels?: string[]; low_confidence_threshold?: number; instructions_file_id?: string };
     const home = prodigyHome(this.deps.dataDir, row.id);
     if (!fs.existsSync(path.join(home, 'prodigy.db'))) return { exported: null, message: 'Nothing annotated yet: start a session first.' };
 
@@ -160,10 +163,12 @@ export class ExportService {
       }
 
       const counts = countsOf(examples);
+      const agreement = measureAgreement(examples, { viewId: project.view_id ?? null, labels: project.labels ?? [] });
+      const prodigyVersion = this.prodigyVersion(row.id);
       const lineage = this.deps.lineage.freeze(row, project.dataset, examples, trigger, createdAt);
       const name = `${project.dataset}-${stamp}.zip`;
       const packageFile = path.join(dir, `${stamp}.zip`);
-      const built = await writePackage(packageFile, this.members(row, project.instructions_file_id ?? null, jsonl), (members) => this.manifest(row, project.dataset, counts, examples.length, members, trigger, createdAt, lineage), createdAt);
+      const built = await writePackage(packageFile, this.members(row, project.instructions_file_id ?? null, jsonl), (members) => this.manifest(row, project.dataset, counts, examples.length, members, trigger, createdAt, lineage, agreement, prodigyVersion), createdAt);
       const disputes = detectDisputes(examples, { lowConfidenceThreshold: project.low_confidence_threshold ?? null, viewId: project.view_id ?? null });
 
       const id = this.deps.data.transaction(({ db, audit }) => {
@@ -186,9 +191,9 @@ export class ExportService {
         const exportId = Number(
           prepared(
             db,
-            `INSERT INTO exports (assignment_id, dataset, trigger, annotations, counts, fingerprint, package_file, package_sha256, package_size, disputes, outbox_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(row.id, project.dataset, trigger, examples.length, JSON.stringify(counts), fingerprint, path.relative(this.deps.dataDir, packageFile), built.sha256, built.size, disputes.length, outboxId, createdAt.toISOString())
+            `INSERT INTO exports (assignment_id, dataset, trigger, annotations, counts, fingerprint, package_file, package_sha256, package_size, disputes, outbox_id, created_at, agreement)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(row.id, project.dataset, trigger, examples.length, JSON.stringify(counts), fingerprint, path.relative(this.deps.dataDir, packageFile), built.sha256, built.size, disputes.length, outboxId, createdAt.toISOString(), JSON.stringify(agreement))
             .lastInsertRowid,
         );
         this.deps.lineage.keep(exportId, { ...lineage, package: { name, sha256: built.sha256, size: built.size } });
@@ -228,7 +233,26 @@ export class ExportService {
     return members;
   }
 
-  private manifest(row: AssignmentRow, dataset: string, counts: Counts, total: number, members: MemberInfo[], trigger: ExportTrigger, createdAt: Date, lineage: LineageRecord) {
+  /** The Prodigy that made these answers, as its last session recorded it. */
+  private prodigyVersion(assignmentId: string): string | null {
+    return (
+      prepared<[string], { prodigy_version: string }>(this.db(), 'SELECT prodigy_version FROM prodigy_sessions WHERE assignment_id = ? AND prodigy_version IS NOT NULL ORDER BY id DESC LIMIT 1').get(assignmentId)
+        ?.prodigy_version ?? null
+    );
+  }
+
+  private manifest(
+    row: AssignmentRow,
+    dataset: string,
+    counts: Counts,
+    total: number,
+    members: MemberInfo[],
+    trigger: ExportTrigger,
+    createdAt: Date,
+    lineage: LineageRecord,
+    agreement: Agreement,
+    prodigyVersion: string | null,
+  ) {
     return {
       format: PACKAGE_FORMAT,
       assignment_id: row.id,
@@ -242,10 +266,13 @@ export class ExportService {
       exported_by: row.user_id,
       trigger,
       app: this.deps.app,
+      prodigy: { version: prodigyVersion },
       created: createdAt.toISOString(),
       instructions: members.find((member) => member.path.startsWith('instructions/'))?.path ?? null,
       review_notes: members.some((member) => member.path === 'review-notes.jsonl') ? 'review-notes.jsonl' : null,
       sources_included: members.some((member) => member.path.startsWith('sources/')),
+      // Inter-annotator agreement as Prodigy's metric.iaa.* recipes define it (prodi.gy/docs/metrics).
+      agreement,
       members,
       // Where these answers came from; what became of them (escalations, decisions) is in the app's lineage export.
       lineage,
@@ -273,6 +300,20 @@ export class ExportService {
       packageSha256: row.package_sha256,
       upload: { state: outbox?.state ?? 'queued', lastError: outbox?.last_error ?? null },
     };
+  }
+
+  /** The agreement measured at the latest export that has one, with the escalation of each item that pulls it down. */
+  agreement(assignmentId: string): AgreementView | null {
+    const row = prepared<[string], ExportRow>(this.db(), 'SELECT * FROM exports WHERE assignment_id = ? AND agreement IS NOT NULL ORDER BY id DESC LIMIT 1').get(assignmentId);
+    if (!row?.agreement) return null;
+    const agreement = JSON.parse(row.agreement) as Agreement;
+    const wanted = new Set(agreement.lowest.map((item) => item.key));
+    const escalations: Record<string, string> = {};
+    // Newest first: the latest escalation of an item is the one to look at.
+    for (const escalation of this.deps.escalations.rows.list(assignmentId)) {
+      if (wanted.has(escalation.question_key) && !escalations[escalation.question_key]) escalations[escalation.question_key] = escalation.id;
+    }
+    return { exportId: row.id, measuredAt: row.created_at, agreement, escalations };
   }
 
   list(assignmentId: string): ExportView[] {

@@ -1,4 +1,5 @@
 import type { LogLine } from '../../../shared/api/schemas/sessions';
+import { readable } from './text';
 
 const MAX_LINES = 1000;
 const MAX_LINE_CHARS = 2000;
@@ -10,12 +11,12 @@ export class BoundedLog {
 
   constructor(private readonly now: () => Date) {}
 
-  /** Feeds raw output; complete lines are kept, the rest waits for its newline. */
+  /** Feeds raw output; complete lines are kept (without colour codes), the rest waits for its newline. */
   write(stream: 'stdout' | 'stderr', chunk: string): LogLine[] {
     const text = this.partial[stream] + chunk;
     const parts = text.split(/\r?\n/);
     this.partial[stream] = parts.pop() ?? '';
-    return parts.map((line) => this.add(stream, line));
+    return parts.map((line) => this.add(stream, readable(line)));
   }
 
   add(stream: LogLine['stream'], text: string): LogLine {

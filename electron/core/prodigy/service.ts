@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ProdigyInfo } from '../../../shared/api/schemas/prodigy';
 import type { SessionState, SessionView } from '../../../shared/api/schemas/sessions';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
@@ -11,11 +12,15 @@ import type { Clock, Logger, Notifier, SessionViewer } from '../ports';
 import { assignmentFolder, assignmentLayout } from '../sync/layout';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { checkRemotePath, resolveInside } from '../sync/safe-path';
+import { prodigyVersion } from './cli';
 import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
 import type { BoundedLog } from './log';
 import { AnswerCountWatch, readAnswerCounts } from './progress';
+import { recipeArgs, recipeProblem, taskKind, type ProjectSpec } from './recipes';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
 import { buildSource, instructionsHtml, type SourceFile } from './source';
+import { readUserConfig, type UserConfig } from './user-config';
+import { MINIMUM_PRODIGY, isSupported, versionWords } from './version';
 
 export interface ProdigyDeps {
   dataDir: string;
@@ -30,6 +35,8 @@ export interface ProdigyDeps {
   viewer: SessionViewer;
   /** The environment Prodigy inherits (PATH, PYTHONPATH, …). */
   env: NodeJS.ProcessEnv;
+  /** The user's home, where their own ~/.prodigy/prodigy.json is. */
+  homedir: string;
   timeouts?: Partial<RunTimeouts>;
   /** Picks a port for a new session; tests hand out a busy one first. */
   pickPort?: () => Promise<number>;
@@ -51,6 +58,8 @@ interface Live {
   opened: OpenedFile[];
   counts: AnswerCountWatch;
   startedAt: string;
+  /** As `prodigy stats` reported it; null when it could not say. */
+  version: string | null;
   poll: ReturnType<typeof setInterval> | null;
 }
 
@@ -77,6 +86,10 @@ interface SessionRow {
 }
 
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
+/** `prodigy stats` imports all of Prodigy; a slow laptop may take a while, a hung one must not hold up a start. */
+const VERSION_TIMEOUT_MS = 60_000;
+/** How long a session that is ready waits for that answer before it is recorded without a version. */
+const VERSION_WAIT_MS = 3000;
 const PORT_ATTEMPTS = 4;
 const PROGRESS_POLL_MS = 1500;
 
@@ -98,6 +111,8 @@ export class ProdigyService {
   private readonly logs = new Map<string, BoundedLog>();
   private readonly timeouts: RunTimeouts;
   private closing = false;
+  /** What `prodigy stats` said, per command: asked once per run of the app, or again on request. */
+  private readonly versions = new Map<string, Promise<{ version: string | null; problem: string | null; checkedAt: string }>>();
 
   constructor(private readonly deps: ProdigyDeps) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
@@ -120,8 +135,10 @@ export class ProdigyService {
   private whyNot(row: AssignmentRow): string | null {
     if (row.wiped_at || row.status !== 'active') return 'This assignment is no longer shared with you.';
     if (row.role !== 'annotator') return 'Reviewer assignments are worked on in Reviews.';
-    const project = JSON.parse(row.project) as { recipe?: string };
+    const project = JSON.parse(row.project) as ProjectSpec;
     if (project.recipe === 'review') return 'Review assignments are worked on in Reviews.';
+    const unsupported = recipeProblem(project);
+    if (unsupported) return unsupported;
     if (this.deps.store.counts(row.id).done.files === 0) return 'Sync this assignment first: none of its files are on this computer yet.';
     return null;
   }
@@ -208,39 +225,79 @@ export class ProdigyService {
       .map((file) => ({ id: file.id, path: file.path, version: versions.get(file.id) ?? null, sha256: file.sha256, as: file.id === instructionsId ? 'instructions' : 'tasks' }));
   }
 
-  /** prodigy.json from the assignment's project; host and port come from the environment, which beats it. */
-  private writeConfig(home: string, project: Record<string, unknown>, instructions: string | null): void {
+  /**
+   * The session's prodigy.json: the user's own settings (themes, batch size,
+   * keyboard…) with what the app decides on top. `instant_submit` sends every
+   * answer to Prodigy's database as it is given, so stopping a session (the
+   * Stop button, quitting, an expiry wipe) or a crash loses none; the cost is
+   * Prodigy's undo of answers still in the page, which instant_submit turns
+   * off. Host and port come from the environment, which beats the file.
+   */
+  private writeConfig(home: string, user: UserConfig, instructions: string | null): void {
     const config: Record<string, unknown> = {
+      ...user.kept,
       db: 'sqlite',
       db_settings: { sqlite: { name: 'prodigy.db', path: home } },
       show_flag: true,
       feed_overlap: false,
+      instant_submit: true,
       ...(instructions ? { instructions } : {}),
-      ...(typeof project.view_id === 'string' ? { view_id: project.view_id } : {}),
-      ...(Array.isArray(project.labels) && project.labels.length > 0 ? { labels: project.labels } : {}),
     };
     // annotations_per_task is File 360's business: on a laptop with one session it would only lock tasks away.
     writeFileAtomic(path.join(home, 'prodigy.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
+  // ---- which Prodigy ----------------------------------------------------------------------------
+
+  private checkVersion(command: string, again: boolean) {
+    const known = this.versions.get(command);
+    if (known && !again) return known;
+    const asked = prodigyVersion({ command, home: path.join(this.deps.dataDir, 'prodigy', '.stats'), env: this.deps.env, timeoutMs: VERSION_TIMEOUT_MS }).then(
+      (version) => ({ version, problem: null, checkedAt: this.deps.clock.now().toISOString() }),
+      (error: unknown) => ({ version: null, problem: `Prodigy could not be asked for its version: ${(error as Error).message}`, checkedAt: this.deps.clock.now().toISOString() }),
+    );
+    this.versions.set(command, asked);
+    return asked;
+  }
+
+  /** The Prodigy the command in Settings runs, and the user's settings sessions take over. */
+  async info(again = false): Promise<ProdigyInfo> {
+    const command = this.deps.prodigyCommand();
+    const { version, problem, checkedAt } = await this.checkVersion(command, again);
+    const user = readUserConfig(this.deps.env, this.deps.homedir);
+    return {
+      command,
+      version,
+      minimum: MINIMUM_PRODIGY,
+      supported: version ? isSupported(version) : null,
+      message: versionWords(version, problem),
+      checkedAt,
+      userConfig: { file: user.file, found: user.found, kept: Object.keys(user.kept).sort(), ignored: user.ignored, problems: user.problems },
+    };
+  }
+
   private async launch(row: AssignmentRow): Promise<SessionView> {
-    const project = JSON.parse(row.project) as Record<string, unknown> & { recipe: string; dataset: string; labels?: string[]; instructions_file_id?: string };
+    const project = JSON.parse(row.project) as ProjectSpec & { instructions_file_id?: string };
     const home = this.home(row.id);
+    const commandSetting = this.deps.prodigyCommand();
+    const command = parseCommand(commandSetting);
+    const kind = taskKind(project);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const files = this.syncedFiles(row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
-    const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null));
+    const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null, kind));
     const opened = this.openedFiles(row, files, source.skipped, instructionsFile?.id ?? null);
     const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
     if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
-    this.writeConfig(home, project, instructions);
+    const user = readUserConfig(this.deps.env, this.deps.homedir);
+    this.writeConfig(home, user, instructions);
+    // Asked while Prodigy starts, not before: `stats` imports all of Prodigy too, and the user is waiting.
+    const versionCheck = this.checkVersion(commandSetting, false);
 
-    const commandSetting = this.deps.prodigyCommand();
-    const command = parseCommand(commandSetting);
     const sessionName = sessionNameFor(row.user_id);
-    const labels = (project.labels ?? []).join(',');
-    const argv = [...command, project.recipe, project.dataset, source.file, ...(labels ? ['--label', labels] : [])];
-    const base = inheritedEnv(this.deps.env);
+    const argv = [...command, ...recipeArgs(project, source.file)];
+    // No colour codes in what the Sessions view shows; the log strips any a wrapper adds anyway.
+    const base = { ...inheritedEnv(this.deps.env), ANSI_COLORS_DISABLED: '1', NO_COLOR: '1', PYTHONIOENCODING: 'utf-8' };
     const auth = { user: `companion-${randomBytes(4).toString('hex')}`, pass: randomBytes(24).toString('base64url') };
     const startedAt = this.deps.clock.now().toISOString();
 
@@ -267,6 +324,7 @@ export class ProdigyService {
       );
       const run = new ProdigyRun({ argv, env, home, port, auth }, () => this.deps.clock.now());
       this.logs.set(row.id, run.log);
+      this.noteSettings(run.log, user);
       const sessionDataset = `${project.dataset}-${sessionName}`;
       const live: Live = {
         rowId,
@@ -277,6 +335,7 @@ export class ProdigyService {
         total: source.tasks,
         skipped: source.skipped,
         opened,
+        version: null,
         counts: new AnswerCountWatch(home, sessionDataset, source.tasks),
         startedAt,
         poll: null,
@@ -301,9 +360,20 @@ export class ProdigyService {
         this.changed(row.id);
         throw isPortTaken(error) ? new AppError('PRODIGY_FAILED', `Prodigy could not find a free port after ${PORT_ATTEMPTS} tries.`) : error;
       }
+      live.version = await Promise.race([versionCheck.then((checked) => checked.version), new Promise<null>((resolve) => setTimeout(() => resolve(null), VERSION_WAIT_MS).unref())]);
+      prepared(this.db(), 'UPDATE prodigy_sessions SET prodigy_version = ? WHERE id = ?').run(live.version, rowId);
+      if (live.version && isSupported(live.version) === false) run.log.add('app', versionWords(live.version, null));
       this.running(row, live);
       return this.view(row);
     }
+  }
+
+  /** What the session takes from the user's own Prodigy settings, said at the top of its log. */
+  private noteSettings(log: BoundedLog, user: UserConfig): void {
+    const kept = Object.keys(user.kept);
+    if (kept.length > 0) log.add('app', `Using your Prodigy settings from ${user.file}: ${kept.sort().join(', ')}.`);
+    if (user.ignored.length > 0) log.add('app', `Left out of your Prodigy settings, because the app decides them: ${user.ignored.join(', ')}.`);
+    for (const problem of user.problems) log.add('app', problem);
   }
 
   /** Task files that cannot be read stop the start, and whoever can fix them in File 360 is told. */
@@ -328,7 +398,7 @@ export class ProdigyService {
       audit.append({
         type: 'session.started',
         assignmentId: row.id,
-        details: { dataset: live.dataset, session: live.sessionDataset, tasks: live.total, skipped: live.skipped.length, port: live.run.plan.port },
+        details: { dataset: live.dataset, session: live.sessionDataset, tasks: live.total, skipped: live.skipped.length, port: live.run.plan.port, prodigyVersion: live.version },
       });
       for (const { id, ...file } of live.opened) audit.append({ type: 'file.opened', assignmentId: row.id, fileId: id, details: { ...file, session: live.sessionDataset } });
     });

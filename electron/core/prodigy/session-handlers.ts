@@ -8,5 +8,7 @@ export function sessionHandlers(prodigy: ProdigyService) {
     'sessions.stop': ({ assignmentId }) => prodigy.stop(assignmentId),
     'sessions.open': ({ assignmentId }) => prodigy.open(assignmentId),
     'sessions.log': ({ assignmentId }) => prodigy.log(assignmentId),
-  } satisfies Pick<Handlers, 'sessions.list' | 'sessions.start' | 'sessions.stop' | 'sessions.open' | 'sessions.log'>;
+    'prodigy.info': () => prodigy.info(),
+    'prodigy.check': () => prodigy.info(true),
+  } satisfies Pick<Handlers, 'sessions.list' | 'sessions.start' | 'sessions.stop' | 'sessions.open' | 'sessions.log' | 'prodigy.info' | 'prodigy.check'>;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { writeFileAtomic } from '../platform/atomic-file';
+import type { TaskKind } from './recipes';
 
 /** A synced file as the source builder needs it. */
 export interface SourceFile {
@@ -39,8 +40,14 @@ function meta(file: SourceFile): Record<string, unknown> {
   return { file_id: file.id, path: file.path, sha256: file.sha256 };
 }
 
-/** Prodigy's own task files: one JSON object per line, each with something to show. */
-function jsonlTasks(file: SourceFile, errors: string[]): unknown[] {
+const NEEDS: Record<TaskKind, { fields: Array<'text' | 'image' | 'html'>; words: string }> = {
+  any: { fields: ['text', 'image', 'html'], words: '"text", "image" or "html" to show' },
+  text: { fields: ['text'], words: '"text" to annotate (this recipe marks spans in text)' },
+  image: { fields: ['image'], words: '"image" to annotate (this recipe draws boxes on images)' },
+};
+
+/** Prodigy's own task files: one JSON object per line, each with something the recipe can show. */
+function jsonlTasks(file: SourceFile, kind: TaskKind, errors: string[]): unknown[] {
   const tasks: unknown[] = [];
   const lines = fs.readFileSync(file.file, 'utf8').split(/\r?\n/);
   lines.forEach((line, index) => {
@@ -58,8 +65,8 @@ function jsonlTasks(file: SourceFile, errors: string[]): unknown[] {
       return;
     }
     const fields = task as Record<string, unknown>;
-    if (typeof fields.text !== 'string' && typeof fields.image !== 'string' && typeof fields.html !== 'string') {
-      errors.push(`${where}: the task has no "text", "image" or "html" to show.`);
+    if (!NEEDS[kind].fields.some((field) => typeof fields[field] === 'string')) {
+      errors.push(`${where}: the task has no ${NEEDS[kind].words}.`);
       return;
     }
     const own = fields.meta && typeof fields.meta === 'object' && !Array.isArray(fields.meta) ? (fields.meta as Record<string, unknown>) : {};
@@ -71,20 +78,26 @@ function jsonlTasks(file: SourceFile, errors: string[]): unknown[] {
 /**
  * Turns an assignment's synced files into one Prodigy source file:
  * `.txt`/`.md` → a text task per file, `.jsonl` → its tasks (checked line by
- * line), images → image tasks; every task carries where it came from. The
- * instructions file is left out (it is shown as instructions instead).
+ * line), images → image tasks; every task carries where it came from. Files
+ * the recipe cannot show (images for a text recipe, text for an image one) are
+ * skipped with the reason. The instructions file is left out (it is shown as
+ * instructions instead).
  */
-export function buildSource(files: readonly SourceFile[], target: string, instructionsFileId: string | null): BuiltSource {
+export function buildSource(files: readonly SourceFile[], target: string, instructionsFileId: string | null, kind: TaskKind = 'any'): BuiltSource {
   const tasks: unknown[] = [];
   const skipped: BuiltSource['skipped'] = [];
   const errors: string[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     if (file.id === instructionsFileId) continue;
     const ext = extension(file.path);
-    if (TEXT.has(ext)) {
+    if (TEXT.has(ext) && kind === 'image') {
+      skipped.push({ path: file.path, reason: 'This assignment’s recipe annotates images; text files are not shown in it.' });
+    } else if (TEXT.has(ext)) {
       tasks.push({ text: fs.readFileSync(file.file, 'utf8'), meta: meta(file) });
     } else if (ext === '.jsonl') {
-      tasks.push(...jsonlTasks(file, errors));
+      tasks.push(...jsonlTasks(file, kind, errors));
+    } else if (IMAGE_TYPES[ext] && kind === 'text') {
+      skipped.push({ path: file.path, reason: 'This assignment’s recipe annotates text; images are not shown in it.' });
     } else if (IMAGE_TYPES[ext]) {
       const size = fs.statSync(file.file).size;
       if (size > MAX_IMAGE_BYTES) {

@@ -4,6 +4,7 @@ import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events
 import { ApiError, errorMessage } from '../client';
 import { Page } from '../components/Page';
 import { useApp, useClient } from '../store';
+import { ProdigyCard } from './settings/ProdigyCard';
 
 type Draft = Record<SettingKey, string>;
 
@@ -319,6 +320,8 @@ export function SettingsView() {
           </button>
         </div>
       </form>
+
+      <ProdigyCard command={view.values.prodigyCommand} />
 
       <section className="card" aria-labelledby="storage-heading">
         <h2 id="storage-heading">Storage and security</h2>

@@ -8,6 +8,8 @@ import { ApiError, errorMessage } from '../../client';
 import { useModal } from '../../components/ConfirmDialog';
 import { formatBytes, formatDateTime, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
+import { AgreementSection } from './AgreementSection';
+import { useLive } from './useLive';
 import './work.css';
 
 const TRIGGER_WORDS: Record<ExportView['trigger'], string> = {
@@ -58,35 +60,6 @@ const outboxLink = routeToHash({ section: 'outbox' });
 function ago(iso: string, now: number): string {
   const words = formatRelative(iso, now);
   return words === 'now' ? 'just now' : words;
-}
-
-/** A list read from the app, read again whenever one of the events says it changed. */
-export function useLive<T>(read: () => Promise<T>, subscribe: (reload: () => void) => Array<() => void>): { value: T | null; reload(): void } {
-  const toast = useApp((state) => state.toast);
-  const [value, setValue] = useState<T | null>(null);
-  const generation = useRef(0);
-  const reload = useCallback(() => {
-    const mine = ++generation.current;
-    read().then(
-      (next) => mine === generation.current && setValue(next),
-      (error: unknown) => mine === generation.current && toast('error', errorMessage(error)),
-    );
-  }, [read, toast]);
-  useEffect(() => {
-    reload();
-    // Changes come in bursts (an outbox flush): one re-read per burst is enough.
-    let timer: number | null = null;
-    const soon = () => {
-      if (timer === null) timer = window.setTimeout(() => ((timer = null), reload()), 150);
-    };
-    const stops = subscribe(soon);
-    return () => {
-      generation.current += 1;
-      if (timer !== null) window.clearTimeout(timer);
-      for (const stop of stops) stop();
-    };
-  }, [reload, subscribe]);
-  return { value, reload };
 }
 
 function ExportsTable({ exports, now }: { exports: ExportView[]; now: number }) {
@@ -181,7 +154,7 @@ function EscalationItem({ escalation, now }: { escalation: EscalationView; now: 
   };
 
   return (
-    <li className={`escalation escalation-${escalation.state}`} aria-labelledby={headingId} data-testid="escalation">
+    <li id={`escalation-${escalation.id}`} tabIndex={-1} className={`escalation escalation-${escalation.state}`} aria-labelledby={headingId} data-testid="escalation">
       <div className="escalation-head">
         <span className={`chip reason-chip reason-${escalation.reason}`}>{REASON_WORDS[escalation.reason]}</span>
         {escalation.priority === 'high' && <span className="badge priority-high">High priority</span>}
@@ -508,6 +481,8 @@ export function WorkSection({ assignment }: { assignment: AssignmentDetail }) {
         </div>
         {exports.value !== null && <ExportsTable exports={exports.value} now={now} />}
       </div>
+
+      <AgreementSection assignmentId={id} />
 
       <div className="work-block" aria-busy={escalations.value === null}>
         <h3 className="work-subheading">Sent for review</h3>

@@ -3,7 +3,7 @@ import { routeToHash } from '../../../../shared/routes';
 import { errorMessage } from '../../client';
 import { EmptyState, Page } from '../../components/Page';
 import { useApp, useClient } from '../../store';
-import { useLive } from '../assignments/WorkSection';
+import { useLive } from '../assignments/useLive';
 import { EscalationChain } from './EscalationChain';
 import { PackageChain } from './PackageChain';
 import { downloadJson } from './download';
