@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'PRODIGY_FAILED',
   'SOURCE_INVALID',
   'SESSION_NOT_RUNNING',
+  'UPDATE_NOT_READY',
+  'UPDATE_WAITING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -64,6 +66,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   PRODIGY_FAILED: 'Prodigy did not start.',
   SOURCE_INVALID: 'Some of the assignment’s task files cannot be read.',
   SESSION_NOT_RUNNING: 'That assignment has no running Prodigy session.',
+  UPDATE_NOT_READY: 'No update has been downloaded yet.',
+  UPDATE_WAITING: 'The update waits until nothing would be interrupted by a restart.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
