@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, nativeTheme, powerMonitor, protocol, session, shell } from 'electron';
-import pkg from '../package.json';
 import type { NotificationPayload, Status } from '../shared/api/schemas/app';
 import type { UpdateStatus } from '../shared/api/schemas/updates';
 import { DEEP_LINK_SCHEME, parseDeepLink, type Route } from '../shared/routes';
@@ -41,7 +40,8 @@ try {
     env: process.env,
     platform: process.platform,
     homedir: os.homedir(),
-    version: pkg.version,
+    // The packaged app's own package.json, which electron-updater compares with the feed too.
+    version: app.getVersion(),
     shell: 'electron',
   });
 } catch (error) {

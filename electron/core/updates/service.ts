@@ -86,9 +86,13 @@ export class UpdateService {
     this.unsubscribe = this.deps.events.subscribe((event, payload) => {
       if (event === 'sessions.changed') this.sessionChanged(payload as EventPayload<'sessions.changed'>);
       else if (event === 'outbox.changed') this.busyMayHaveChanged();
-      else if (event === 'status.changed' && this.missedWhileOffline && this.deps.online()) void this.check();
+      else if (event === 'status.changed' && this.missedWhileOffline && this.deps.online()) this.checkInBackground();
     });
-    void this.check();
+    this.checkInBackground();
+  }
+
+  private checkInBackground(): void {
+    this.check().catch((error: unknown) => this.deps.logger.error('update check failed unexpectedly', { error }));
   }
 
   /** Asks the feed now (also the periodic and the at-start check). Resolves once the feed answered; a download goes on in the background. */
@@ -108,18 +112,20 @@ export class UpdateService {
     try {
       offer = await port.check(channel);
     } catch (error) {
+      if (this.closed) return this.status();
       const reason = error instanceof Error ? error.message : String(error);
       this.lastCheckedAt = this.deps.clock.now().toISOString();
       this.audit({ type: 'update.checked', details: { channel, current: this.deps.version, offered: null, error: reason.slice(0, 500) } });
       this.set('failed', { message: `The update server could not be asked (${reason.split('\n')[0]?.slice(0, 200)}). The app tries again in a few hours.` });
       return this.status();
     }
+    if (this.closed) return this.status();
     this.lastCheckedAt = this.deps.clock.now().toISOString();
     this.audit({
       type: 'update.checked',
       details: { channel, current: this.deps.version, offered: offer?.version ?? null, ...(offer?.stagingPercentage != null ? { stagingPercentage: offer.stagingPercentage } : {}) },
     });
-    if (!offer || this.closed) {
+    if (!offer) {
       this.set('idle', { message: null });
       return this.status();
     }
@@ -146,7 +152,7 @@ export class UpdateService {
       this.emit();
       return;
     }
-    void this.check();
+    this.checkInBackground();
   }
 
   close(): void {
@@ -167,6 +173,7 @@ export class UpdateService {
       if (changed) this.emit();
     });
     this.progress = null;
+    if (this.closed) return;
     if (result.ok) {
       this.audit({ type: 'update.downloaded', details: { version: offer.version, sha512: offer.sha512, size: offer.size } });
       this.set('ready', { message: null });
@@ -218,7 +225,7 @@ export class UpdateService {
 
   private schedule(): void {
     this.cancelTimer?.();
-    this.cancelTimer = this.deps.clock.setTimeout(() => void this.check(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
+    this.cancelTimer = this.deps.clock.setTimeout(() => this.checkInBackground(), this.deps.checkEveryMs ?? CHECK_EVERY_MS);
   }
 
   private set(state: UpdateState, change: { message: string | null }): void {
