@@ -98,4 +98,104 @@ describe('updates in the desktop shell, through electron-updater', () => {
     await waitFor(() => next.call('updates.status'), (status) => status.state === 'idle', 30_000);
     expect(await next.quit()).toBe(0);
   });
+
+  it('honours a staged rollout: a computer outside the percentage is not offered the release, one inside is', async () => {
+    const feed = await startFeed();
+    const marker = path.join(tempDir(), 'started.log');
+    await feed.release('0.2.0', { marker, stagingPercentage: 40 });
+    const appImage = await installedAppImage(marker);
+    // electron-updater places each computer by the staging id it keeps in userData (.updaterId): this one sits at 50 %.
+    const dataDir = path.join(tempDir(), 'data');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, '.updaterId'), '6ba7b810-9dad-41d1-80b4-00c07fffffff');
+    const shell = await packagedShell(feed, appImage, { dataDir });
+    await waitFor(() => auditOf(shell, 'update.checked'), (list) => list.length === 1, 30_000);
+    expect(await auditOf(shell, 'update.checked')).toEqual([expect.objectContaining({ offered: null })]);
+    expect(await shell.call('updates.status')).toMatchObject({ state: 'idle', version: null });
+    expect(feed.requests.filter((request) => request.path.endsWith('.AppImage'))).toEqual([]);
+
+    // The rollout widens to 60 %: now it reaches this computer.
+    await feed.release('0.2.0', { marker, stagingPercentage: 60 });
+    await shell.call('updates.check');
+    await settled(shell, 'ready');
+    expect(await auditOf(shell, 'update.checked')).toEqual([
+      expect.objectContaining({ offered: '0.2.0', stagingPercentage: 60 }),
+      expect.objectContaining({ offered: null }),
+    ]);
+    expect(await shell.quit()).toBe(0);
+  });
+
+  it('follows the channel setting: stable stays on releases, beta also gets previews, and the change is audited', async () => {
+    const feed = await startFeed();
+    const marker = path.join(tempDir(), 'started.log');
+    await feed.release('0.2.0', { marker });
+    await feed.release('0.3.0-beta.1', { marker });
+    // electron-builder wrote the preview to beta (and alpha) only; latest still names the release.
+    expect(fs.readFileSync(path.join(feed.dir, 'latest-linux.yml'), 'utf8')).toMatch(/^version: 0\.2\.0$/m);
+    expect(fs.readFileSync(path.join(feed.dir, 'beta-linux.yml'), 'utf8')).toMatch(/^version: 0\.3\.0-beta\.1$/m);
+    const shell = await packagedShell(feed, await installedAppImage(marker));
+    await settled(shell, 'ready');
+    expect((await shell.call('updates.status')).version).toBe('0.2.0');
+    expect(feed.requests.map((request) => path.basename(request.path))).toContain('latest-linux.yml');
+    expect(feed.requests.map((request) => path.basename(request.path))).not.toContain('beta-linux.yml');
+    expect(await shell.quit()).toBe(0);
+
+    // Switching to beta with 0.2.0 already downloaded: the preview is newer, so it replaces it.
+    const beta = await packagedShell(feed, await installedAppImage(marker));
+    await settled(beta, 'ready');
+    await beta.call('settings.update', { values: { updateChannel: 'beta' } });
+    await waitFor(() => beta.call('updates.status'), (status) => status.version === '0.3.0-beta.1' && status.state === 'ready', 60_000);
+    expect(feed.requests.map((request) => path.basename(request.path))).toContain('beta-linux.yml');
+    expect(await auditOf(beta, 'settings.changed')).toEqual([{ key: 'updateChannel', from: 'stable', to: 'beta' }]);
+    expect(await auditOf(beta, 'update.checked')).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'beta', offered: '0.3.0-beta.1' })]));
+    expect(await beta.quit()).toBe(0);
+  });
+
+  it('asks no feed at all in the sandbox workspace, and says why', async () => {
+    const feed = await startFeed();
+    await feed.release('0.2.0');
+    const shell = await packagedShell(feed, await installedAppImage(path.join(tempDir(), 'started.log')), { args: ['--sandbox-workspace'] });
+    expect(await shell.call('updates.status')).toMatchObject({
+      state: 'off',
+      offReason: 'This is the sandbox workspace, run from this folder: it never updates itself. Packaged releases do.',
+    });
+    expect(await shell.raw('updates.restart')).toMatchObject({ ok: false, error: { code: 'UPDATE_NOT_READY' } });
+    await shell.call('updates.check');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(feed.requests).toEqual([]);
+    expect(await auditOf(shell, 'update.checked')).toEqual([]);
+    expect(await shell.quit()).toBe(0);
+  });
+
+  it('leaves a development build alone unless COMPANION_UPDATE_URL names a feed, and refuses one that is not https', async () => {
+    const feed = await startFeed();
+    await feed.release('0.2.0');
+    const appImage = await installedAppImage(path.join(tempDir(), 'started.log'));
+
+    const dev = runShell({ isPackaged: false, env: { APPIMAGE: appImage } });
+    await dev.windowShown();
+    expect(await dev.call('updates.status')).toMatchObject({ state: 'off', offReason: expect.stringContaining('development build') });
+    expect(await dev.quit()).toBe(0);
+
+    const plain = runShell({ isPackaged: false, env: { APPIMAGE: appImage, COMPANION_UPDATE_URL: 'http://updates.example.org/annotator-companion' } });
+    await plain.windowShown();
+    expect(await plain.call('updates.status')).toMatchObject({ state: 'off', offReason: expect.stringContaining('COMPANION_UPDATE_URL is not an https:// address') });
+    expect(await plain.quit()).toBe(0);
+    expect(feed.requests).toEqual([]);
+
+    // With a feed named, an unpackaged run reads dev-app-update.yml and asks COMPANION_UPDATE_URL/linux/x64.
+    const withFeed = runShell({ isPackaged: false, env: { APPIMAGE: appImage, COMPANION_UPDATE_URL: feed.url } });
+    await withFeed.windowShown();
+    await settled(withFeed, 'ready');
+    expect(feed.requests[0]?.path).toBe('/feed/linux/x64/latest-linux.yml');
+    expect(await withFeed.quit()).toBe(0);
+  });
+
+  it('is off, with the reason, for a Linux copy that is neither the AppImage nor the .deb package', async () => {
+    const feed = await startFeed();
+    const shell = runShell({ resources: { 'app-update.yml': await feed.appUpdateYml() } });
+    await shell.windowShown();
+    expect(await shell.call('updates.status')).toMatchObject({ state: 'off', offReason: 'Only the AppImage and the .deb package update themselves; this copy was installed another way.' });
+    expect(await shell.quit()).toBe(0);
+  });
 });

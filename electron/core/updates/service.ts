@@ -51,6 +51,8 @@ export class UpdateService {
   /** Sessions that a restart would stop, by assignment, with their names. */
   private readonly sessions = new Map<string, string>();
   private offered = false;
+  /** The channel changed while the feed was being asked or a download ran: ask again once that is over. */
+  private recheck = false;
   private missedWhileOffline = false;
   private cancelTimer: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -117,6 +119,7 @@ export class UpdateService {
       this.lastCheckedAt = this.deps.clock.now().toISOString();
       this.audit({ type: 'update.checked', details: { channel, current: this.deps.version, offered: null, error: reason.slice(0, 500) } });
       this.set('failed', { message: `The update server could not be asked (${reason.split('\n')[0]?.slice(0, 200)}). The app tries again in a few hours.` });
+      this.afterWork();
       return this.status();
     }
     if (this.closed) return this.status();
@@ -127,9 +130,12 @@ export class UpdateService {
     });
     if (!offer) {
       this.set('idle', { message: null });
+      this.afterWork();
       return this.status();
     }
-    void this.download(port, offer).catch((error: unknown) => this.deps.logger.error('update download failed unexpectedly', { error }));
+    void this.download(port, offer)
+      .catch((error: unknown) => this.deps.logger.error('update download failed unexpectedly', { error }))
+      .finally(() => this.afterWork());
     return this.status();
   }
 
@@ -145,14 +151,25 @@ export class UpdateService {
     return this.status();
   }
 
-  /** The channel setting changed: the next check asks that channel. */
+  /** The channel setting changed: that channel is asked now, and what it offers replaces a download from the other one. */
   channelChanged(): void {
-    if (this.state === 'ready') {
-      this.message = `Version ${this.version} stays ready to install; the ${this.deps.channel()} channel applies to the next update.`;
-      this.emit();
+    if (this.state === 'off') return;
+    if (this.state === 'checking' || this.state === 'downloading') {
+      this.recheck = true;
       return;
     }
+    if (this.state === 'ready') {
+      this.version = null;
+      this.offered = false;
+      this.state = 'idle';
+    }
     this.checkInBackground();
+  }
+
+  private afterWork(): void {
+    if (!this.recheck || this.closed) return;
+    this.recheck = false;
+    this.channelChanged();
   }
 
   close(): void {
