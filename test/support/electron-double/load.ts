@@ -4,6 +4,8 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
 import { IPC_EVENT, IPC_INVOKE, type CallResult } from '../../../shared/api/wire';
+import type { File360Sandbox } from '../../../sandbox/file360';
+import { submitApprovePage } from '../sandbox-oauth';
 import { tempDir } from '../tmp';
 import { ElectronDouble, type DoubleOptions, type FrameDouble, type RendererHost } from './main-process';
 
@@ -97,7 +99,7 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
   electron = new ElectronDouble(doubleOptions);
   active = electron;
 
-  const saved = { argv: process.argv, env: { ...process.env }, resourcesPath: process.resourcesPath, defaultApp: process.defaultApp };
+  const saved = { argv: process.argv, env: { ...process.env }, resourcesPath: process.resourcesPath, defaultApp: process.defaultApp, execPath: process.execPath };
   const env: Record<string, string | undefined> = {
     XDG_CONFIG_HOME: path.join(root, 'config'),
     XDG_CACHE_HOME: path.join(root, 'cache'),
@@ -111,7 +113,8 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
   }
   const executable = path.join(root, 'electron');
   process.argv = [executable, ...(doubleOptions.isPackaged ? [] : [MAIN_BUNDLE]), '--data-dir', dataDir, ...(options.args ?? [])];
-  Object.assign(process, { resourcesPath, defaultApp: doubleOptions.isPackaged ? undefined : true });
+  // Electron's process: its own binary, the resources folder next to it, defaultApp when run as `electron main.cjs`.
+  Object.assign(process, { resourcesPath, execPath: executable, defaultApp: doubleOptions.isPackaged ? undefined : true });
 
   let restored = false;
   const restore = () => {
@@ -120,13 +123,19 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
     process.argv = saved.argv;
     for (const key of Object.keys(process.env)) if (!(key in saved.env)) delete process.env[key];
     Object.assign(process.env, saved.env);
-    Object.assign(process, { resourcesPath: saved.resourcesPath, defaultApp: saved.defaultApp });
+    Object.assign(process, { resourcesPath: saved.resourcesPath, execPath: saved.execPath, defaultApp: saved.defaultApp });
     if (active === electron) active = null;
   };
 
   const require = createRequire(import.meta.url);
   delete require.cache[MAIN_BUNDLE];
-  require(MAIN_BUNDLE);
+  try {
+    require(MAIN_BUNDLE);
+  } catch (error) {
+    restore();
+    // What the shell asked for before it failed (a dialog, an exit) stays readable.
+    throw Object.assign(error as Error, { electron });
+  }
   const loaded = new Promise<void>((resolve) => setImmediate(resolve)).then(() => current().app.becomeReady());
 
   const raw = (method: string, input: unknown = {}, frame: FrameDouble | null = APP_FRAME) =>
@@ -165,5 +174,21 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
     }
     restore();
   });
+  return shell;
+}
+
+/** A shell pointed at the File 360 sandbox, signed in the way a person does it: the browser the app opened, the approve page. */
+export async function signedInShell(sb: File360Sandbox, options: ShellOptions & { username?: string } = {}): Promise<RunningShell & { loaded: Promise<void> }> {
+  const username = options.username ?? 'ana';
+  const user = sb.users.find((candidate) => candidate.username === username);
+  if (!user) throw new Error(`no sandbox user ${username}`);
+  const shell = runShell({ ...options, args: ['--server', sb.url, '--tenant', sb.tenant, ...(options.args ?? [])] });
+  await shell.windowShown();
+  await shell.call('auth.signIn');
+  const authorize = await waitFor(() => shell.electron.opened.find((url) => url.includes('/oauth2/auth')), Boolean, 20_000, 'the sign-in page to open');
+  const answer = await submitApprovePage(authorize ?? '', { username, password: user.password, action: 'allow' });
+  const location = answer.headers.get('location');
+  if (location) await fetch(location);
+  await waitFor(() => shell.call('app.status'), (status) => status.user !== null, 20_000, 'sign-in');
   return shell;
 }

@@ -295,9 +295,16 @@ export class MenuDouble {
     const item = this.find(label);
     if (!item) throw new Error(`no menu item "${label}" in ${JSON.stringify(this.labels())}`);
     if (item.enabled === false) throw new Error(`menu item "${label}" is disabled`);
-    if (item.click) item.click(item as unknown as Electron.MenuItem, undefined, electronEvent({}) as unknown as Electron.KeyboardEvent);
-    else if (item.role === 'quit') this.electron.app.quit();
-    else throw new Error(`menu item "${label}" does nothing here`);
+    if (!item.click) throw new Error(`menu item "${label}" does nothing here`);
+    item.click(item as unknown as Electron.MenuItem, undefined, electronEvent({}) as unknown as Electron.KeyboardEvent);
+  }
+
+  /** The user picks the item with this role; Electron's own roles act as Electron's do (`quit` quits). */
+  clickRole(role: string): void {
+    const item = this.role(role);
+    if (!item) throw new Error(`no menu item with role ${role}`);
+    if (role !== 'quit') throw new Error(`role ${role} does nothing here`);
+    this.electron.app.quit();
   }
 
   /** The item with a role (File → Quit is `{ role: 'quit' }`). */
