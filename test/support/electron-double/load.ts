@@ -16,6 +16,12 @@ type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 const loader = Module as unknown as { _load: Loader };
 const originalLoad = loader._load;
 let active: ElectronDouble | null = null;
+let preloadElectron: unknown = null;
+/**
+ * Every load of the bundles stays reachable: V8 drops the coverage of a script
+ * it collects, and each test loads main.cjs afresh (coverage:shell counts them all).
+ */
+const loadedOnce: unknown[] = [];
 
 /**
  * `require('electron')` from the bundled shell (and from electron-updater inside
@@ -23,9 +29,24 @@ let active: ElectronDouble | null = null;
  * Without one, it stays Electron's own module, which would try to download a binary.
  */
 loader._load = function load(request, parent, isMain) {
+  if (request === 'electron' && preloadElectron) return preloadElectron;
   if (request === 'electron' && active) return active.module;
   return originalLoad.call(this, request, parent, isMain);
 };
+
+/** Runs the bundled preload in this process with `electron` (the renderer side of the double) as its `require('electron')`. */
+export function runPreload(electron: unknown, require: (name: string) => unknown = createRequire(import.meta.url)): void {
+  const resolved = PRELOAD_BUNDLE;
+  const node = require as NodeJS.Require;
+  loadedOnce.push(node.cache?.[resolved]);
+  delete node.cache?.[resolved];
+  preloadElectron = electron;
+  try {
+    node(resolved);
+  } finally {
+    preloadElectron = null;
+  }
+}
 
 export interface ShellOptions {
   /** Command-line arguments after the app path, as Electron passes them. */
@@ -128,6 +149,7 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
   };
 
   const require = createRequire(import.meta.url);
+  loadedOnce.push(require.cache[MAIN_BUNDLE], electron);
   delete require.cache[MAIN_BUNDLE];
   try {
     require(MAIN_BUNDLE);

@@ -29,8 +29,12 @@ function copyForMainWorld(value: unknown): unknown {
   return Object.freeze(Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, copyForMainWorld(inner)])));
 }
 
-export function electronForPreload(): { contextBridge: Pick<Electron.ContextBridge, 'exposeInMainWorld'>; ipcRenderer: Pick<Electron.IpcRenderer, 'invoke' | 'on' | 'removeListener'> } {
-  const invokeBinding = window[INVOKE_BINDING];
+/** `page` is the page's window; tests in Node pass an object standing for it. */
+export function electronForPreload(page: Window = window): {
+  contextBridge: Pick<Electron.ContextBridge, 'exposeInMainWorld'>;
+  ipcRenderer: Pick<Electron.IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
+} {
+  const invokeBinding = page[INVOKE_BINDING];
   if (!invokeBinding) throw new Error('the Electron double’s IPC binding is missing');
   const listeners = new Map<string, Set<Listener>>();
 
@@ -47,7 +51,7 @@ export function electronForPreload(): { contextBridge: Pick<Electron.ContextBrid
   };
 
   // Main's webContents.send(channel, ...args) lands here; listeners get an IpcRendererEvent first, as in Electron.
-  Object.defineProperty(window, Symbol.for(DELIVER), {
+  Object.defineProperty(page, Symbol.for(DELIVER), {
     value: (channel: string, args: unknown[]) => {
       const event = { sender: ipcRenderer, senderId: 0, ports: [] } as unknown as Electron.IpcRendererEvent;
       for (const listener of listeners.get(channel) ?? []) listener(event, ...args);
@@ -56,7 +60,7 @@ export function electronForPreload(): { contextBridge: Pick<Electron.ContextBrid
 
   const contextBridge = {
     exposeInMainWorld: ((apiKey, api) => {
-      Object.defineProperty(window, apiKey, { value: copyForMainWorld(api), enumerable: true, writable: false, configurable: false });
+      Object.defineProperty(page, apiKey, { value: copyForMainWorld(api), enumerable: true, writable: false, configurable: false });
     }) satisfies Electron.ContextBridge['exposeInMainWorld'],
   };
   return { contextBridge, ipcRenderer };
