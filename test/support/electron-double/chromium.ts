@@ -56,6 +56,8 @@ ${source}
 
 export interface ChromiumRenderer extends RendererHost {
   page(window: BrowserWindowDouble): Page;
+  /** The window's page once it exists (a window's first load opens it). */
+  pageOf(window: BrowserWindowDouble, timeoutMs?: number): Promise<Page>;
 }
 
 export function chromiumRenderer(browser: Browser, electron: () => ElectronDouble): ChromiumRenderer {
@@ -120,6 +122,15 @@ export function chromiumRenderer(browser: Browser, electron: () => ElectronDoubl
       const page = pages.get(window)?.page;
       if (!page) throw new Error('that window has no page in Chromium');
       return page;
+    },
+    async pageOf(window, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const page = pages.get(window)?.page;
+        if (page) return page;
+        if (Date.now() > deadline) throw new Error('that window got no page in Chromium');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
   };
 }
