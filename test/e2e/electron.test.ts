@@ -33,7 +33,8 @@ function skipWithoutElectron(ctx: { skip(note: string): never }): string {
 async function launch(executable: string, args: string[], env: Record<string, string> = {}): Promise<{ app: ElectronApplication; page: Page }> {
   const app = await _electron.launch({
     executablePath: executable,
-    args: [path.resolve('dist/electron/main.cjs'), ...args],
+    // As npm start runs it: the project folder, so package.json names the app and its version.
+    args: [process.cwd(), ...args],
     env: { ...process.env, XDG_CONFIG_HOME: path.join(tempDir(), 'config'), XDG_CACHE_HOME: path.join(tempDir(), 'cache'), ...env } as Record<string, string>,
   });
   const page = await app.firstWindow();

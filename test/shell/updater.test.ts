@@ -15,6 +15,7 @@ import { fakeAppImage, startFeed, type Feed } from '../support/update-feed';
  */
 const require = createRequire(import.meta.url);
 const { appendBlockmap } = require('app-builder-lib/out/targets/differentialUpdateInfoBuilder') as { appendBlockmap(file: string): Promise<unknown> };
+const yaml = require('js-yaml') as { load(text: string): unknown };
 
 /** The AppImage this computer runs (APPIMAGE), version 0.1.0, built like a release. */
 async function installedAppImage(marker: string): Promise<string> {
@@ -45,6 +46,14 @@ describe('updates in the desktop shell, through electron-updater', () => {
     const marker = path.join(tempDir(), 'started.log');
     const released = await feed.release('0.2.0', { marker });
     const publishedSha512 = createHash('sha512').update(fs.readFileSync(released)).digest('base64');
+    // electron-builder's feed format (UpdateInfo in builder-util-runtime): the artifact with its sha512, size and embedded block map.
+    expect(yaml.load(fs.readFileSync(path.join(feed.dir, 'latest-linux.yml'), 'utf8'))).toEqual({
+      version: '0.2.0',
+      files: [{ url: 'annotator-companion-0.2.0-x86_64.AppImage', sha512: publishedSha512, size: fs.statSync(released).size, blockMapSize: expect.any(Number) }],
+      path: 'annotator-companion-0.2.0-x86_64.AppImage',
+      sha512: publishedSha512,
+      releaseDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     feed.tamper('0.2.0');
     // Slow enough that electron-updater reports progress (it does once a second).
     feed.throttle(1024 * 1024);

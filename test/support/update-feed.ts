@@ -66,6 +66,11 @@ async function withPackager<T>(version: string, updateUrl: string, run: (package
   }
 }
 
+/** What electron-builder writes to resources/app-update.yml for a Linux x64 build published at `updateUrl`. */
+export function appUpdateConfig(updateUrl: string): Promise<Record<string, unknown>> {
+  return withPackager('0.1.0', updateUrl, (_packager, linux) => publish.getAppUpdatePublishConfiguration(linux, null, builder.Arch.x64, false));
+}
+
 /** The "AppImage": a script that says it ran (the installer's restart starts it), padded so a download has progress. */
 export function fakeAppImage(version: string, marker: string, bytes = 2 * 1024 * 1024): Buffer {
   const script = Buffer.from(`#!/bin/sh\necho "${version} started" >> "${marker}"\nexit 0\n`);
@@ -160,8 +165,7 @@ export async function startFeed(): Promise<Feed> {
     url,
     dir,
     requests,
-    appUpdateYml: () =>
-      withPackager('0.1.0', url, async (_packager, linux) => serializeToYaml(await publish.getAppUpdatePublishConfiguration(linux, null, builder.Arch.x64, false))),
+    appUpdateYml: async () => serializeToYaml(await appUpdateConfig(url)),
     async release(version, options = { marker: path.join(tempDir(), 'started.log') }) {
       const file = artifactOf(version);
       fs.writeFileSync(file, fakeAppImage(version, options.marker), { mode: 0o755 });

@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 /**
  * How the Electron double is held to Electron's own type definitions
  * (node_modules/electron/electron.d.ts), so that a signature that drifts in a

@@ -133,7 +133,8 @@ export function runShell(options: ShellOptions = {}): RunningShell & { loaded: P
     else process.env[key] = value;
   }
   const executable = path.join(root, 'electron');
-  process.argv = [executable, ...(doubleOptions.isPackaged ? [] : [MAIN_BUNDLE]), '--data-dir', dataDir, ...(options.args ?? [])];
+  // Unpackaged, as npm start runs it: `electron <project folder>`.
+  process.argv = [executable, ...(doubleOptions.isPackaged ? [] : [process.cwd()]), '--data-dir', dataDir, ...(options.args ?? [])];
   // Electron's process: its own binary, the resources folder next to it, defaultApp when run as `electron main.cjs`.
   Object.assign(process, { resourcesPath, execPath: executable, defaultApp: doubleOptions.isPackaged ? undefined : true });
 

@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 /**
  * A test double of Electron's main-process API, for running the real bundled
  * shell (dist/electron/main.cjs) in plain Node where no Electron binary exists.

@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 import http from 'node:http';
 import https from 'node:https';
 import { Emitter, type Checked } from './checked';

@@ -1,3 +1,4 @@
+/// <reference types="electron" />
 /**
  * The renderer side of the Electron double: what the sandboxed preload's
  * `require('electron')` returns (contextBridge, ipcRenderer), running in the
