@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { inlineScriptRefusal, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { chromiumRenderer, type ChromiumRenderer } from '../support/electron-double/chromium';
 import { runShell, waitFor, type RunningShell } from '../support/electron-double/load';
 import type { ElectronDouble } from '../support/electron-double/main-process';
 import { submitApprovePage } from '../support/sandbox-oauth';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
-import { fakeAppImage, startFeed } from '../support/update-feed';
+import { installedAppImage, startFeed } from '../support/update-feed';
 
 /**
  * The desktop app as a user meets it where no Electron binary exists: the real
@@ -20,8 +19,6 @@ import { fakeAppImage, startFeed } from '../support/update-feed';
  * the browser shell's WebSocket transport, this is the Electron one, end to end.
  */
 const chromium = useChromium();
-const require = createRequire(import.meta.url);
-const { appendBlockmap } = require('app-builder-lib/out/targets/differentialUpdateInfoBuilder') as { appendBlockmap(file: string): Promise<unknown> };
 const TRIAGE = 'Support tickets: intent triage (batch 7)';
 
 describe('the desktop app, its page in Chromium through the real preload', () => {
@@ -31,9 +28,7 @@ describe('the desktop app, its page in Chromium through the real preload', () =>
     const feed = await startFeed();
     const marker = path.join(tempDir(), 'started.log');
     const released = await feed.release('0.2.0', { marker });
-    const appImage = path.join(tempDir(), 'Annotator_Companion.AppImage');
-    fs.writeFileSync(appImage, fakeAppImage('0.1.0', marker), { mode: 0o755 });
-    await appendBlockmap(appImage);
+    const appImage = await installedAppImage(marker);
     // The update is found while the session runs: the feed answers only once it is let through.
     fs.renameSync(path.join(feed.dir, 'latest-linux.yml'), path.join(feed.dir, 'latest-linux.yml.held'));
     const dataDir = path.join(tempDir(), 'data');
@@ -61,15 +56,7 @@ describe('the desktop app, its page in Chromium through the real preload', () =>
     expect(await page.evaluate(() => Object.keys((window as unknown as { companion: object }).companion).sort())).toEqual(['invoke', 'on', 'shell']);
     expect(await page.evaluate(() => [typeof (window as unknown as { require?: unknown }).require, typeof (window as unknown as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
     // The CSP from the app:// handler holds in Chromium: an injected inline script does not run.
-    const violated = await page.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true });
-          const script = document.createElement('script');
-          script.textContent = 'window.injected = true';
-          document.body.append(script);
-        }),
-    );
+    const violated = await inlineScriptRefusal(page);
     expect(violated).toBe('script-src-elem');
     expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
     // Navigation away is refused by the app's will-navigate rule; the page stays.

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../electron/core/prodigy/process';
 import { findElectronBinary } from '../../scripts/electron-binary';
-import { SCREENSHOT_DIR } from '../support/chromium';
+import { SCREENSHOT_DIR, inlineScriptRefusal } from '../support/chromium';
+import { livePids } from '../support/prodigy';
 import { submitApprovePage } from '../support/sandbox-oauth';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
-import { fakeAppImage, startFeed } from '../support/update-feed';
+import { installedAppImage, startFeed } from '../support/update-feed';
 
 /**
  * The same flows as test/shell/*.test.ts and test/e2e/electron-double.test.ts,
@@ -20,8 +19,6 @@ import { fakeAppImage, startFeed } from '../support/update-feed';
  * is never called.
  */
 const binary = findElectronBinary();
-const require = createRequire(import.meta.url);
-const { appendBlockmap } = require('app-builder-lib/out/targets/differentialUpdateInfoBuilder') as { appendBlockmap(file: string): Promise<unknown> };
 const TRIAGE = 'Support tickets: intent triage (batch 7)';
 
 function skipWithoutElectron(ctx: { skip(note: string): never }): string {
@@ -50,15 +47,7 @@ describe('the Electron shell, in Electron', () => {
       expect(await page.evaluate(() => Object.keys((window as unknown as { companion?: object }).companion ?? {}).sort())).toEqual(['invoke', 'on', 'shell']);
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       expect(await page.evaluate(() => typeof (window as unknown as { process?: unknown }).process)).toBe('undefined');
-      const violated = await page.evaluate(
-        () =>
-          new Promise<string>((resolve) => {
-            document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true });
-            const script = document.createElement('script');
-            script.textContent = 'window.injected = true';
-            document.body.append(script);
-          }),
-      );
+      const violated = await inlineScriptRefusal(page);
       expect(violated).toBe('script-src-elem');
 
       await page.evaluate(() => window.location.assign('https://example.com/'));
@@ -107,9 +96,7 @@ describe('the Electron shell, in Electron', () => {
       sb.push.publish({ users: ['ana'], type: 'relabel.requested', title: 'Relabel requested: Support triage', summary: '12 items drifted.', data: { assignment_id: 'asg-support-triage' } });
       await page.getByRole('navigation', { name: 'Sections' }).getByTestId('unread-badge').waitFor({ timeout: 20_000 });
 
-      const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-      const pids = db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state = 'running'").all().map((row) => row.pid);
-      db.close();
+      const pids = livePids(dataDir);
       expect(pids).toHaveLength(1);
       await app.close();
       expect(pids.filter((pid) => isAlive(pid))).toEqual([]);
@@ -123,9 +110,7 @@ describe('the Electron shell, in Electron', () => {
     const feed = await startFeed();
     const marker = path.join(tempDir(), 'started.log');
     const released = await feed.release('0.2.0', { marker });
-    const appImage = path.join(tempDir(), 'Annotator_Companion.AppImage');
-    fs.writeFileSync(appImage, fakeAppImage('0.1.0', marker), { mode: 0o755 });
-    await appendBlockmap(appImage);
+    const appImage = await installedAppImage(marker);
     const { app, page } = await launch(executable, ['--data-dir', path.join(tempDir(), 'data')], { COMPANION_UPDATE_URL: feed.url, APPIMAGE: appImage });
     try {
       await page.getByRole('button', { name: 'Restart to update to 0.2.0' }).waitFor({ timeout: 60_000 });

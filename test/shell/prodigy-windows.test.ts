@@ -1,21 +1,12 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../electron/core/prodigy/process';
 import { signedInShell, waitFor, type RunningShell } from '../support/electron-double/load';
 import type { BrowserWindowDouble } from '../support/electron-double/main-process';
+import { livePids } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 
 const TRIAGE = 'asg-support-triage';
-
-function livePids(dataDir: string): number[] {
-  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-  try {
-    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state IN ('starting', 'running') AND pid IS NOT NULL").all().map((row) => row.pid);
-  } finally {
-    db.close();
-  }
-}
 
 async function syncedShell(): Promise<RunningShell> {
   const sb = await sandbox();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { UpdateStatus } from '../../shared/api/schemas/updates';
 import { runShell, waitFor, type RunningShell } from '../support/electron-double/load';
 import { tempDir } from '../support/tmp';
-import { fakeAppImage, startFeed, type Feed } from '../support/update-feed';
+import { installedAppImage, startFeed, type Feed } from '../support/update-feed';
 
 /**
  * electron-updater itself, bundled in dist/electron/main.cjs, against an update
@@ -14,16 +14,8 @@ import { fakeAppImage, startFeed, type Feed } from '../support/update-feed';
  * Electron's API is a double (its `net.request` is carried by Node's http).
  */
 const require = createRequire(import.meta.url);
-const { appendBlockmap } = require('app-builder-lib/out/targets/differentialUpdateInfoBuilder') as { appendBlockmap(file: string): Promise<unknown> };
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
-/** The AppImage this computer runs (APPIMAGE), version 0.1.0, built like a release. */
-async function installedAppImage(marker: string): Promise<string> {
-  const file = path.join(tempDir(), 'Annotator_Companion.AppImage');
-  fs.writeFileSync(file, fakeAppImage('0.1.0', marker), { mode: 0o755 });
-  await appendBlockmap(file);
-  return file;
-}
 
 async function packagedShell(feed: Feed, appImage: string, extra: { args?: string[]; env?: Record<string, string>; version?: string; dataDir?: string } = {}): Promise<RunningShell> {
   const shell = runShell({ resources: { 'app-update.yml': await feed.appUpdateYml() }, env: { APPIMAGE: appImage, ...extra.env }, args: extra.args, version: extra.version, dataDir: extra.dataDir });

@@ -77,6 +77,14 @@ export function fakeAppImage(version: string, marker: string, bytes = 2 * 1024 *
   return Buffer.concat([script, Buffer.from(`\n# ${'x'.repeat(32)}\n`), randomBytes(bytes)]);
 }
 
+/** The AppImage this computer runs (what APPIMAGE names), at 0.1.0, built like a release: the block map embedded. */
+export async function installedAppImage(marker: string): Promise<string> {
+  const file = path.join(tempDir(), 'Annotator_Companion.AppImage');
+  fs.writeFileSync(file, fakeAppImage('0.1.0', marker), { mode: 0o755 });
+  await appendBlockmap(file);
+  return file;
+}
+
 export interface Feed {
   /** COMPANION_UPDATE_URL: the release machine's base; files live under linux/x64/. */
   url: string;
