@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startFile360Sandbox } from '../../sandbox/file360';
-import type { UpdateChannel } from '../../shared/api/schemas/updates';
-import { CHECK_EVERY_MS } from '../../electron/core/updates/service';
+import type { UpdateChannel, UpdateStatus } from '../../shared/api/schemas/updates';
+import { createEventHub } from '../../electron/core/api/event-hub';
+import { openLocalData } from '../../electron/core/db/local-data';
+import { CHECK_EVERY_MS, UpdateService } from '../../electron/core/updates/service';
 import type { UpdateDownload, UpdateOffer, UpdaterPort } from '../../electron/core/ports';
 import { startCompanion } from '../support/companion';
 import { FAST, idle, nextEvent, signedInApp, until } from '../support/file360-app';
-import { ManualClock, recordingNotifier } from '../support/ports';
+import { ManualClock, recordingLogger, recordingNotifier } from '../support/ports';
 import { PRODIGY_ENV } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -92,22 +94,43 @@ describe('updates, as the core decides them', () => {
     expect(notifier.shown.filter((n) => n.title.includes('ready to install'))).toHaveLength(1);
   });
 
-  it('waits for an upload in flight, then offers the restart', async () => {
-    const sb = await sandbox();
-    const updater = controlledUpdater();
-    updater.hold();
-    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { updater }, tuning: FAST });
-    await idle(app);
-    // File 360 answers the audit upload slowly: the batch stays in flight for a few seconds.
-    sb.faults.set({ slowBodyBytesPerSecond: { bytesPerSecond: 20, pathPrefix: '/file360/v1/audit' } });
-    await app.call('sync.start', {});
-    await until(() => app.call('outbox.list', { show: 'all', limit: 50 }), (page) => page.items.some((item) => item.state === 'sending'), 20_000);
-    const ready = nextEvent(app, 'updates.changed', (status) => status.state === 'ready');
-    updater.let();
-    expect((await ready).waitingFor).toEqual(['1 upload']);
-    expect((await app.raw('updates.restart')).ok).toBe(false);
-    sb.faults.reset();
-    await until(() => app.call('updates.status'), (status) => status.canRestart, 30_000);
+  it('waits for uploads in flight, then offers the restart when the outbox says they are done', async () => {
+    // The service on its own, with the app's event hub, database and audit log; the uploads in flight are counted here.
+    const logger = recordingLogger();
+    const clock = new ManualClock();
+    const data = openLocalData(path.join(tempDir(), 'companion.db'), clock, () => 'local', logger);
+    onTestFinished(() => data.close());
+    const events = createEventHub(logger);
+    const seen: UpdateStatus[] = [];
+    events.subscribe((name, payload) => name === 'updates.changed' && seen.push(payload as UpdateStatus));
+    const notifier = recordingNotifier();
+    let inFlight = 2;
+    const updates = new UpdateService({
+      port: controlledUpdater(),
+      off: null,
+      version: '0.1.0',
+      data,
+      events,
+      clock,
+      logger,
+      notifier,
+      channel: () => 'stable',
+      online: () => true,
+      uploadsInFlight: () => inFlight,
+    });
+    onTestFinished(() => updates.close());
+    updates.start();
+    await until(async () => seen.at(-1), (status) => status?.state === 'ready');
+    expect(updates.status()).toMatchObject({ canRestart: false, waitingFor: ['2 uploads'] });
+    expect(() => updates.restart()).toThrow('Version 0.2.0 waits for 2 uploads to finish, so nothing is cut off.');
+
+    inFlight = 1;
+    events.emit('outbox.changed', {});
+    expect(seen.at(-1)?.waitingFor).toEqual(['1 upload']);
+    inFlight = 0;
+    events.emit('outbox.changed', {});
+    expect(seen.at(-1)).toMatchObject({ canRestart: true, waitingFor: [] });
+    expect(notifier.shown.map((n) => n.title)).toEqual(['Annotator Companion 0.2.0 is ready to install']);
   });
 
   it('checks at start and every four hours', async () => {

@@ -2,7 +2,7 @@ import type { NotificationPayload } from '../../../shared/api/schemas/app';
 import { useApp } from '../store';
 
 function NotificationText({ notification, onOpen }: { notification: NotificationPayload; onOpen(): void }) {
-  const openNotification = useApp((state) => state.openNotification);
+  const navigate = useApp((state) => state.navigate);
   const { title, body, route } = notification;
   const text = (
     <>
@@ -17,7 +17,7 @@ function NotificationText({ notification, onOpen }: { notification: Notification
       className="toast-text toast-open bare-button"
       onClick={() => {
         onOpen();
-        openNotification(notification);
+        navigate(route);
       }}
     >
       {text}
