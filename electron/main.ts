@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, nativeTheme, powerMonitor, protocol, session, shell } from 'electron';
-import pkg from '../package.json';
-import type { Status } from '../shared/api/schemas/app';
+import type { NotificationPayload, Status } from '../shared/api/schemas/app';
+import type { UpdateStatus } from '../shared/api/schemas/updates';
 import { DEEP_LINK_SCHEME, parseDeepLink, type Route } from '../shared/routes';
 import { createCompanion, type Companion } from './core/companion';
 import { ConfigError, resolveConfig } from './core/config/config';
@@ -17,12 +17,14 @@ import { safeExternalUrl } from './core/platform/opener';
 import { SECURITY_HEADERS, contentType, defaultRendererDir, rendererCsp, resolveRendererFile } from './core/platform/renderer-files';
 import { systemClock, type Opener } from './core/ports';
 import { bindIpc } from './ipc';
+import { HIDDEN_FLAG, createLoginItem } from './login-item';
 import { installMenu } from './menu';
 import { createElectronNotifier } from './notifier';
 import { installLastLine } from './core/platform/last-line';
 import { APP_ENTRY, APP_HOST, APP_SCHEME, deepLinkFromArgv, externalLinkDecision, isAllowedFrameNavigation, isAllowedNavigation, isPermissionGranted, type ExternalLinkDecision } from './policy';
 import { createProdigyWindows } from './prodigy-window';
 import { createTray } from './tray';
+import { createElectronUpdater } from './updater';
 
 const APP_ID = 'com.opentext.annotator-companion';
 
@@ -39,7 +41,8 @@ try {
     env: process.env,
     platform: process.platform,
     homedir: os.homedir(),
-    version: pkg.version,
+    // The packaged app's own package.json, which electron-updater compares with the feed too.
+    version: app.getVersion(),
     shell: 'electron',
   });
 } catch (error) {
@@ -57,6 +60,9 @@ const rendererDir = defaultRendererDir(__dirname);
 let mainWindow: BrowserWindow | null = null;
 let companion: Companion | null = null;
 let pendingLink: string | null = deepLinkFromArgv(process.argv, DEEP_LINK_SCHEME);
+/** Set once quitting began: from then on closing the window closes it, instead of leaving the app in the tray. */
+let quitting = false;
+const updater = createElectronUpdater({ env: process.env, logger, quit: () => app.quit() });
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
@@ -71,6 +77,15 @@ function showWindow(): void {
 function show(route: Route | null): void {
   showWindow();
   if (route) companion?.navigate(route);
+}
+
+/** A click on a native notification: marks that one read, then shows what it is about. */
+function notificationClicked(payload: NotificationPayload): void {
+  if (!companion || payload.id === undefined) {
+    show(payload.route);
+    return;
+  }
+  void companion.router.call('notifications.open', { id: payload.id }).then((result) => show(result.ok && result.value ? (result.value as Route) : payload.route));
 }
 
 function openDeepLink(link: string): void {
@@ -105,8 +120,22 @@ function createWindow(): void {
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
+  // Closing leaves the app in the tray (a setting), so notifications, reminders, sync and uploads go on.
+  mainWindow.on('close', (event) => {
+    if (quitting || !companion?.settings().keepInTray) return;
+    event.preventDefault();
+    mainWindow?.hide();
+    if (companion.explainTrayOnce()) {
+      notifier.show({
+        title: 'Annotator Companion is still running',
+        body: 'Closing the window leaves it in the tray, so notifications, reminders, sync and uploads go on. Quit from the tray menu; Settings → Desktop changes this.',
+        route: { section: 'settings' },
+      });
+    }
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
+    companion?.uiClosed();
   });
   void mainWindow.loadURL(APP_ENTRY);
 }
@@ -145,6 +174,7 @@ function lockDownSessions(): void {
 }
 
 let prodigyWindows: ReturnType<typeof createProdigyWindows> | null = null;
+const notifier = createElectronNotifier(notificationClicked, logger);
 
 /** Carries out policy.ts's decision about a link that would leave the app; asking waits for the user. */
 async function followExternalLink(contents: Electron.WebContents, decision: ExternalLinkDecision): Promise<void> {
@@ -228,7 +258,9 @@ if (!app.requestSingleInstanceLock()) {
       logger,
       opener,
       secrets,
-      notifier: createElectronNotifier(show, logger),
+      notifier,
+      updater: updater.port,
+      loginItem: createLoginItem({ env: process.env, homedir: os.homedir() }),
     });
     companion = started;
     // Only for what no handler where it happens knows about; tests fail when the browser shell's twin fires.
@@ -241,24 +273,36 @@ if (!app.requestSingleInstanceLock()) {
       exit: (code) => app.exit(code),
     });
     bindIpc(started.router, started.events, () => mainWindow?.webContents ?? null, logger);
-    installMenu({ show, dataDir: config.dataDir, devTools: !app.isPackaged });
+    installMenu({
+      show,
+      checkForUpdates: () => {
+        show({ section: 'settings' });
+        void started.router.call('updates.check', {});
+      },
+      dataDir: config.dataDir,
+      devTools: !app.isPackaged,
+    });
     const tray = createTray({
       iconFile: path.join(__dirname, '..', 'assets', 'tray.png'),
       open: showWindow,
       show,
+      restart: () => void started.router.call('updates.restart', {}),
       quit: () => app.quit(),
     });
+    let updates: UpdateStatus | null = null;
     const statusShown = (status: Status) => {
-      tray.update(status);
+      tray.update(status, updates);
       // The dock (macOS) and Unity-style launchers (Linux) show the unread count.
       app.setBadgeCount(status.unread);
     };
     statusShown(started.status());
     powerMonitor.on('resume', () => started.resumed());
-    started.events.subscribe((event) => {
-      if (event === 'status.changed') statusShown(started.status());
+    started.events.subscribe((event, payload) => {
+      if (event === 'updates.changed') updates = payload as UpdateStatus;
+      if (event === 'status.changed' || event === 'updates.changed') statusShown(started.status());
     });
-    createWindow();
+    // Started at login: in the tray until the user opens it, unless a link asked for a place.
+    if (!process.argv.includes(HIDDEN_FLAG) || pendingLink) createWindow();
     if (pendingLink) openDeepLink(pendingLink);
     pendingLink = null;
   }).catch((error: unknown) => {
@@ -274,12 +318,15 @@ if (!app.requestSingleInstanceLock()) {
   // Quitting waits for every Prodigy session to stop: they run in process groups of their own and would outlive the app.
   let closing = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     if (closing || !companion) return;
     event.preventDefault();
     closing = true;
     void companion.close().finally(() => {
       logFile.close();
-      app.quit();
+      // "Restart to update": the installer replaces the app only once every session has stopped.
+      if (updater.installRequested()) updater.finishInstall();
+      else app.quit();
     });
   });
 }

@@ -3,12 +3,13 @@ import { SECTION_LABELS, SECTIONS, type Route } from '../shared/routes';
 
 export interface MenuDeps {
   show(route: Route): void;
+  checkForUpdates(): void;
   dataDir: string;
   devTools: boolean;
 }
 
 /** The standard menu, plus Ctrl/Cmd+1…7 for the sidebar's sections (the renderer binds the same keys). */
-export function installMenu({ show, dataDir, devTools }: MenuDeps): void {
+export function installMenu({ show, checkForUpdates, dataDir, devTools }: MenuDeps): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as const] : []),
@@ -45,7 +46,10 @@ export function installMenu({ show, dataDir, devTools }: MenuDeps): void {
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [{ label: 'Open Data Folder', click: () => void shell.openPath(dataDir) }],
+      submenu: [
+        { label: 'Check for Updates…', click: checkForUpdates },
+        { label: 'Open Data Folder', click: () => void shell.openPath(dataDir) },
+      ],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

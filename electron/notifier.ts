@@ -1,13 +1,12 @@
 import { Notification } from 'electron';
 import type { NotificationPayload } from '../shared/api/schemas/app';
-import type { Route } from '../shared/routes';
 import type { Logger, Notifier } from './core/ports';
 
 /**
  * Native notifications. Each one is held until it closes: Electron only keeps
  * a weak reference, and a collected notification stops reporting clicks.
  */
-export function createElectronNotifier(onClick: (route: Route | null) => void, logger: Logger): Notifier {
+export function createElectronNotifier(onClick: (payload: NotificationPayload) => void, logger: Logger): Notifier {
   const live = new Set<Notification>();
   return {
     show(payload: NotificationPayload) {
@@ -20,7 +19,7 @@ export function createElectronNotifier(onClick: (route: Route | null) => void, l
       const release = () => live.delete(notification);
       notification.on('click', () => {
         release();
-        onClick(payload.route);
+        onClick(payload);
       });
       notification.on('close', release);
       notification.on('failed', (_event, error) => {

@@ -5,7 +5,10 @@
  *   shared/**                             used by both sides, so it imports neither
  *   electron/*.ts (the glue)              anything but the renderer
  *   sandbox/**                            stand-ins for remote systems: they know the wire contract, not the app
+ *   test/**, scripts/**, bench/**         plain Node: never 'electron' or the glue at run time (types are fine);
+ *                                         tests run the bundled glue on the Electron double instead
  */
+import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -24,10 +27,18 @@ function layerOf(rel) {
   if (rel.startsWith('renderer/')) return 'renderer';
   if (rel.startsWith('shared/')) return 'shared';
   if (rel.startsWith('sandbox/')) return 'sandbox';
+  if (rel.startsWith('test/') || rel.startsWith('scripts/') || rel.startsWith('bench/')) return 'tooling';
   return null;
 }
 
 const isPackage = (spec, name) => spec === name || spec.startsWith(`${name}/`);
+
+/** A glue module that loads 'electron' itself (policy.ts, plain functions, does not). */
+function loadsElectron(fromFile, spec) {
+  const base = path.resolve(path.dirname(fromFile), spec);
+  const file = [base, `${base}.ts`].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+  return file ? /from 'electron'|require\('electron'\)/.test(fs.readFileSync(file, 'utf8')) : true;
+}
 const isBuiltin = (spec) => BUILTINS.has(spec) || spec.startsWith('node:');
 const nativeIn = (spec) => NATIVE.find((name) => isPackage(spec, name));
 
@@ -65,11 +76,14 @@ export function layerViolation(fromFile, spec, typeOnly = false) {
     if (native) return `shared/ may not import '${native}'.`;
     if (target && target !== 'shared') return 'shared/ may not import electron/ or renderer/.';
   }
+  if (from === 'tooling' && !typeOnly && (isPackage(spec, 'electron') || (target === 'glue' && loadsElectron(fromFile, spec)))) {
+    return "Tests and scripts run in plain Node, where loading 'electron' (also through the glue in electron/) starts a download of its binary (Electron ≥ 42). Run the bundled shell on the Electron double (test/support/electron-double) instead.";
+  }
   if (from === 'glue' && target === 'renderer') return 'Electron glue may not import the renderer; share types through shared/.';
   if (from === 'sandbox' && target && target !== 'sandbox') {
     return 'sandbox/ stands in for remote servers and may only know the wire contract: it may not import the app (electron/, renderer/, shared/).';
   }
-  if (from !== 'sandbox' && target === 'sandbox' && from !== null) return 'The app may not import sandbox/; tests and scripts start it.';
+  if (from !== 'sandbox' && from !== 'tooling' && target === 'sandbox' && from !== null) return 'The app may not import sandbox/; tests and scripts start it.';
   return null;
 }
 

@@ -52,7 +52,8 @@ if (!binary) {
   );
 } else {
   const started = Date.now();
-  const child = spawn(binary, ['dist/electron/main.cjs', ...args], { stdio: 'inherit' });
+  // The project folder, not the bundle: Electron then reads package.json (the app's name and version, which electron-updater compares) and its `main`.
+  const child = spawn(binary, ['.', ...args], { stdio: 'inherit' });
   child.on('error', (error) => void runBrowserShell(`Electron could not be started (${error.message}).`));
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal === null && Date.now() - started < QUICK_FAILURE_MS) {

@@ -41,6 +41,12 @@ export const AUDIT_TYPES = [
   'decision.received',
   'decision.applied',
   'decision.apply_failed',
+  'update.checked',
+  'update.downloaded',
+  'update.refused',
+  'update.download_failed',
+  'update.install_requested',
+  'update.installed',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -84,4 +90,10 @@ export const AUDIT_TYPE_LABELS: Record<AuditType, string> = {
   'decision.received': 'Review decision received',
   'decision.applied': 'Review decision put into Prodigy',
   'decision.apply_failed': 'Review decision not put into Prodigy',
+  'update.checked': 'Checked for updates',
+  'update.downloaded': 'Update downloaded and verified',
+  'update.refused': 'Update refused: checksum did not match',
+  'update.download_failed': 'Update download failed',
+  'update.install_requested': 'Restarted to install an update',
+  'update.installed': 'Update installed',
 };

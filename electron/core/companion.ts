@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AppInfo, Status } from '../../shared/api/schemas/app';
+import type { Settings } from '../../shared/api/schemas/settings';
 import type { Route } from '../../shared/routes';
 import { createEventHub, type EventHub } from './api/event-hub';
 import { createRouter, type Handlers, type Router } from './api/router';
@@ -46,6 +47,9 @@ import { PushFollower } from './push/follower';
 import { reviewHandlers } from './reviews/review-handlers';
 import { ReviewService } from './reviews/service';
 import { throttle } from './sync/progress';
+import { readAppState, writeAppState } from './db/app-state';
+import { UpdateService } from './updates/service';
+import { updatesHandlers } from './updates/updates-handlers';
 
 export interface Companion {
   readonly router: Router;
@@ -58,6 +62,12 @@ export interface Companion {
   resumed(): void;
   /** The process-level last line caught an error (platform/last-line.ts): audit it and tell the user. */
   recordUnexpected(error: unknown, origin: string, fatal: boolean): void;
+  /** The settings in force (the desktop shell reads keepInTray when the window closes). */
+  settings(): Settings;
+  /** True the first time only: the shell then explains that closing the window leaves the app in the tray. */
+  explainTrayOnce(): boolean;
+  /** The window went away: the next one asks for the pending place again. */
+  uiClosed(): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +84,7 @@ export interface CompanionTuning {
 }
 
 export const DATABASE_NAME = 'companion.db';
+const TRAY_EXPLAINED_KEY = 'tray_explained';
 export const SETTINGS_NAME = 'settings.json';
 
 /** Builds the whole app from its configuration and the ports a shell provides. */
@@ -375,6 +386,22 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   });
   signedIn.user = () => file360.user();
 
+  const updates = new UpdateService({
+    port: ports.updater ?? null,
+    off: config.sandboxWorkspace ? 'This is the sandbox workspace, run from this folder: it never updates itself. Packaged releases do.' : null,
+    version: config.version,
+    data,
+    events,
+    clock,
+    logger,
+    notifier,
+    channel: () => settings.values().updateChannel,
+    online: () => file360.connectionState() !== 'offline',
+    uploadsInFlight: () => outbox.store.pending().sending,
+  });
+  const applyLoginItem = () =>
+    void ports.loginItem?.set(settings.values().openAtLogin).catch((error: unknown) => logger.warn('open at login could not be changed', { error }));
+
   let uiReady = false;
   let pendingRoute: Route | null = null;
 
@@ -402,6 +429,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         if (keys.includes('quietHours') || keys.includes('mutedNotificationTypes') || keys.includes('mutedTopics')) center.start();
         if (keys.includes('reminderHours')) reminders.refresh();
         if (keys.includes('auditRetentionDays')) integrity.prune();
+        if (keys.includes('updateChannel')) updates.channelChanged();
+        if (keys.includes('openAtLogin')) applyLoginItem();
         statusChanged();
       },
     }),
@@ -419,6 +448,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       data,
       owner: () => connection()?.owner ?? null,
     }),
+    ...updatesHandlers(updates),
   };
 
   /** What needs the database: run at start, or once a damaged database has been replaced. */
@@ -448,6 +478,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     if (file360.connection()) syncInBackground();
   };
   if (!data.problem()) await startWithData();
+  // Also with a damaged database: an update may be what fixes it.
+  updates.start();
+  applyLoginItem();
 
   return {
     router: createRouter(handlers, logger),
@@ -474,7 +507,20 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       center.start();
       reminders.refresh();
     },
+    settings: () => settings.values(),
+    explainTrayOnce() {
+      if (data.problem()) return true;
+      return data.transaction(({ db }) => {
+        if (readAppState(db, TRAY_EXPLAINED_KEY)) return false;
+        writeAppState(db, TRAY_EXPLAINED_KEY, clock.now().toISOString());
+        return true;
+      });
+    },
+    uiClosed() {
+      uiReady = false;
+    },
     async close() {
+      updates.close();
       // Both refuse new work before anything is awaited: no Prodigy starts once quitting began, and no
       // sign-out or network change during shutdown starts a Push client on a closing database.
       const sessionsClosed = sessions.close();

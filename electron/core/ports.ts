@@ -4,6 +4,7 @@
  * import `electron`.
  */
 import type { KeychainStatus, NotificationPayload } from '../../shared/api/schemas/app';
+import type { UpdateChannel } from '../../shared/api/schemas/updates';
 
 export interface Clock {
   now(): Date;
@@ -44,6 +45,38 @@ export interface SessionViewer {
   close(assignmentId: string): void;
 }
 
+/** A release the update feed offers this computer (a staged rollout that leaves it out offers nothing). */
+export interface UpdateOffer {
+  version: string;
+  releaseDate: string | null;
+  /** The sha512 (base64) the feed publishes for the file; the download must match it. */
+  sha512: string;
+  size: number | null;
+  stagingPercentage: number | null;
+}
+
+export type UpdateDownload =
+  | { ok: true }
+  /** `checksum`: the file did not match the feed's sha512 and was thrown away; `failed`: anything else (network, disk). */
+  | { ok: false; reason: 'checksum' | 'failed'; message: string };
+
+/** What the updates service needs from electron-updater; the desktop shell provides it, the browser shell has none. */
+export interface UpdaterPort {
+  /** Why this build can never update itself (a development build without a feed, not an AppImage or package), or null. */
+  readonly off: string | null;
+  /** Asks the feed for the channel's newest release; null when there is nothing newer for this computer. Rejects when the feed cannot be read. */
+  check(channel: UpdateChannel): Promise<UpdateOffer | null>;
+  /** Downloads the offered release in the background and verifies it; never rejects. */
+  download(progress: (transferred: number, total: number) => void): Promise<UpdateDownload>;
+  /** Quits the app (through its normal quit, which stops Prodigy sessions) and installs the downloaded release. */
+  install(): void;
+}
+
+/** Starting with the user's session: a login item (macOS, Windows) or an XDG autostart entry (Linux). */
+export interface LoginItem {
+  set(openAtLogin: boolean): Promise<void>;
+}
+
 export interface Ports {
   clock: Clock;
   notifier: Notifier;
@@ -51,6 +84,10 @@ export interface Ports {
   logger: Logger;
   secrets: SecretStore;
   viewer: SessionViewer;
+  /** Desktop shell only: the browser shell cannot replace itself, and says so. */
+  updater?: UpdaterPort;
+  /** Desktop shell only. */
+  loginItem?: LoginItem;
 }
 
 export const systemClock: Clock = {

@@ -56,7 +56,7 @@ const MAX_NATIVE = 3;
 
 /** The browser shell shows notifications itself: natively when allowed, else as a toast. */
 export function showNotification(payload: NotificationPayload): void {
-  const { navigate, notificationToast } = useApp.getState();
+  const { openNotification, notificationToast } = useApp.getState();
   if ('Notification' in window && Notification.permission === 'granted') {
     const shown = new Notification(payload.title, { body: payload.body });
     native.push(shown);
@@ -68,7 +68,7 @@ export function showNotification(payload: NotificationPayload): void {
     shown.onclick = () => {
       window.focus();
       shown.close();
-      if (payload.route) navigate(payload.route);
+      openNotification(payload);
     };
     return;
   }

@@ -22,16 +22,18 @@ async function boot(client: Client): Promise<void> {
   client.on('notifications.changed', ({ unread }) => useApp.getState().setUnread(unread));
   client.on('auth.changed', (signIn) => useApp.setState({ signIn }));
   client.on('assignments.changed', () => useApp.setState((state) => ({ assignmentsVersion: state.assignmentsVersion + 1 })));
+  client.on('updates.changed', (updates) => useApp.setState({ updates }));
   client.on('sync.progress', (progress) =>
     useApp.setState((state) => ({ progress: { ...state.progress, [progress.assignmentId]: progress } })),
   );
   try {
-    const [info, status, pending] = await Promise.all([
+    const [info, status, pending, updates] = await Promise.all([
       client.call('app.info'),
       client.call('app.status'),
       client.call('app.takePendingRoute'),
+      client.call('updates.status'),
     ]);
-    useApp.setState({ info, status });
+    useApp.setState({ info, status, updates });
     if (pending) useApp.getState().navigate(pending);
   } catch (error) {
     useApp.getState().toast('error', errorMessage(error));

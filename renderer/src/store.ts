@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AppInfo, NotificationPayload, Status } from '../../shared/api/schemas/app';
 import type { SignInState, SyncProgress } from '../../shared/api/schemas/assignments';
 import type { AuditVerification } from '../../shared/api/schemas/audit';
+import type { UpdateStatus } from '../../shared/api/schemas/updates';
 import { DEFAULT_ROUTE, parseHash, routeToHash, type Route } from '../../shared/routes';
 import type { Client } from './client';
 import type { ConnectionState } from './ws-bridge';
@@ -28,7 +29,10 @@ interface AppState {
   assignmentsVersion: number;
   /** The last check of the audit chain in this app session. */
   auditVerification: AuditVerification | null;
+  updates: UpdateStatus | null;
   navigate(route: Route): void;
+  /** A click on a notification (native or toast): marks it read, then shows what it is about. */
+  openNotification(notification: NotificationPayload): void;
   setUnread(unread: number): void;
   toast(tone: Toast['tone'], text: string): void;
   /** A notification as a toast; a storm of them keeps only the newest few on screen. */
@@ -52,11 +56,26 @@ export const useApp = create<AppState>()((set, get) => ({
   signIn: { state: 'idle', authorizeUrl: null, message: null },
   assignmentsVersion: 0,
   auditVerification: null,
+  updates: null,
   // The hash is the source of truth, so Back and Forward work; `hashchange` updates `route`.
   navigate(route) {
     const hash = routeToHash(route);
     if (window.location.hash !== hash) window.location.hash = hash;
     else set({ route });
+  },
+  openNotification(notification) {
+    const { client, navigate } = get();
+    if (!client || notification.id === undefined) {
+      if (notification.route) navigate(notification.route);
+      return;
+    }
+    client.call('notifications.open', { id: notification.id }).then(
+      (route) => {
+        const place = route ?? notification.route;
+        if (place) navigate(place);
+      },
+      () => notification.route && navigate(notification.route),
+    );
   },
   setUnread(unread) {
     set((state) => (state.status ? { status: { ...state.status, unread } } : {}));

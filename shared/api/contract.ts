@@ -27,6 +27,7 @@ import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './sche
 import { ProdigyInfo } from './schemas/prodigy';
 import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
+import { UpdateStatus } from './schemas/updates';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I;
@@ -87,6 +88,9 @@ export const methods = {
   'notifications.markRead': method(NotificationIdsInput, UnreadCount, 'Mark notifications (or all) as read'),
   'notifications.clear': method(NotificationIdsInput, UnreadCount, 'Remove notifications (or all) from the notification center; they stay in the history'),
   'notifications.open': method(NotificationIdInput, RouteSchema.nullable(), 'Mark one read and say where a click on it leads'),
+  'updates.status': method(NoInput, UpdateStatus, 'Whether an update is on its way, ready, or why this app does not update itself'),
+  'updates.check': method(NoInput, UpdateStatus, 'Ask the update server now; an update found downloads in the background'),
+  'updates.restart': method(NoInput, UpdateStatus, 'Quit and install the downloaded update, unless a Prodigy session or an upload would be interrupted; audited'),
 } as const;
 
 export const events = {
@@ -109,6 +113,8 @@ export const events = {
   /** The review list changed (fetched, claimed, decided). */
   'reviews.changed': z.strictObject({}),
   'notifications.changed': UnreadCount,
+  /** An update was found, downloaded, refused, or can now be installed. */
+  'updates.changed': UpdateStatus,
 } as const;
 
 export type Methods = typeof methods;

@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'SOURCE_INVALID',
   'SESSION_NOT_RUNNING',
   'RECIPE_UNSUPPORTED',
+  'UPDATE_NOT_READY',
+  'UPDATE_WAITING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -68,6 +70,8 @@ export const ERROR_TEXT: Record<ErrorCode, string> = {
   SOURCE_INVALID: 'Some of the assignment’s task files cannot be read.',
   SESSION_NOT_RUNNING: 'That assignment has no running Prodigy session.',
   RECIPE_UNSUPPORTED: 'This assignment asks for a Prodigy recipe the app cannot run.',
+  UPDATE_NOT_READY: 'No update has been downloaded yet.',
+  UPDATE_WAITING: 'The update waits until nothing would be interrupted by a restart.',
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -73,6 +73,9 @@ describe('settings', () => {
       quietHours: null,
       reminderHours: [24, 1],
       auditRetentionDays: 365,
+      keepInTray: true,
+      openAtLogin: false,
+      updateChannel: 'stable',
     });
     expect(view.sources).toEqual({
       server: 'flag',
@@ -87,6 +90,9 @@ describe('settings', () => {
       quietHours: 'default',
       reminderHours: 'default',
       auditRetentionDays: 'default',
+      keepInTray: 'default',
+      openAtLogin: 'default',
+      updateChannel: 'default',
     });
     expect(view.lockedBy).toEqual({ server: 'Set by --server for this run', tenant: 'Set by COMPANION_TENANT for this run' });
   });

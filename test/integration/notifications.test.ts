@@ -66,7 +66,7 @@ describe('notification center: what pops up', () => {
   it('pops up a new batch natively with a click that opens its assignment, and lists it unread', () => {
     const { center, notifier, state } = open();
     expect(center.receive([push({ title: 'New batch: invoices' })])).toBe(1);
-    expect(notifier.shown).toEqual([{ title: 'New batch: invoices', body: '120 high-value samples are waiting.', route: { section: 'assignments', id: 'asg-1' } }]);
+    expect(notifier.shown).toEqual([{ id: expect.any(Number), title: 'New batch: invoices', body: '120 high-value samples are waiting.', route: { section: 'assignments', id: 'asg-1' } }]);
     expect(center.list({ filter: 'all', limit: 10 })).toEqual([
       expect.objectContaining({ source: 'push', type: 'batch.assigned', title: 'New batch: invoices', delivery: 'shown', read: false, receivedAt: '2026-11-22T09:00:00.000Z' }),
     ]);

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../electron/core/prodigy/process';
 import { startCompanion } from '../support/companion';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
-import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { PRODIGY_ENV, annotate, livePids, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
@@ -20,16 +19,6 @@ async function syncedApp(options: Parameters<typeof signedInApp>[2] = {}) {
   const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ...options, tuning: { ...FAST, ...options.tuning } });
   await idle(app);
   return { sb, app, dataDir };
-}
-
-/** Pids of the Prodigy runs the app's database says are live. */
-function livePids(dataDir: string): number[] {
-  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
-  try {
-    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state IN ('starting', 'running') AND pid IS NOT NULL ORDER BY id").all().map((row) => row.pid);
-  } finally {
-    db.close();
-  }
 }
 
 function sessionOf(app: Pick<Awaited<ReturnType<typeof syncedApp>>['app'], 'call'>, id = TRIAGE) {

@@ -113,6 +113,7 @@ describe('reminders of due dates and expiry', () => {
     expect(w.shown()).toHaveLength(1);
     w.clock.advance(1);
     expect(w.notifier.shown[1]).toEqual({
+      id: expect.any(Number),
       title: '“Support triage” is due in 1 hour',
       body: 'Finish and export your annotations before then so they reach File 360 on time.',
       route: { section: 'assignments', id: 'asg-triage' },
@@ -130,6 +131,7 @@ describe('reminders of due dates and expiry', () => {
     w.clock.advance(DAY);
     expect(w.notifier.shown).toEqual([
       {
+        id: expect.any(Number),
         title: 'Files of “Support triage” will be removed when access expires in 24 hours',
         body: 'Finish what you are annotating. Work not yet sent is put in the outbox before the files are removed from this computer.',
         route: { section: 'assignments', id: 'asg-triage' },
@@ -258,7 +260,7 @@ describe('reminders of review SLAs', () => {
     w.reminders.start();
     w.clock.advance(2 * DAY);
     expect(w.notifier.shown).toEqual([
-      { title: 'Review due in 24 hours', body: 'A high-priority item from “Support triage” waits for your decision (flagged).', route: { section: 'reviews', id: 'esc-1' } },
+      { id: expect.any(Number), title: 'Review due in 24 hours', body: 'A high-priority item from “Support triage” waits for your decision (flagged).', route: { section: 'reviews', id: 'esc-1' } },
     ]);
     expect(w.db.prepare('SELECT data FROM notifications').pluck().get()).toBe(JSON.stringify({ escalation_id: 'esc-1', assignment_id: 'asg-triage' }));
   });
@@ -274,7 +276,7 @@ describe('reminders of review SLAs', () => {
     w.reminders.start();
     w.clock.advance(2 * DAY);
     expect(w.notifier.shown).toEqual([
-      { title: 'Review due in 24 hours', body: 'An item from an assignment waits for your decision (annotators disagree).', route: { section: 'reviews', id: 'esc-mine' } },
+      { id: expect.any(Number), title: 'Review due in 24 hours', body: 'An item from an assignment waits for your decision (annotators disagree).', route: { section: 'reviews', id: 'esc-mine' } },
     ]);
   });
 

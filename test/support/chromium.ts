@@ -37,6 +37,19 @@ export function watchForErrors(page: Page): string[] {
   return problems;
 }
 
+/** Puts an inline script into the page; resolves with the CSP directive that refused it (a page without a CSP never resolves). */
+export function inlineScriptRefusal(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true });
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = true';
+        document.body.append(script);
+      }),
+  );
+}
+
 export const RENDERER_DIR = path.resolve('dist/renderer');
 
 /**

@@ -24,6 +24,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   ports?: Partial<Ports>;
   tuning?: CompanionTuning;
+  /** The app's version (a newer build starting on the same folder). */
+  version?: string;
 }
 
 export async function startCompanion(dataDir: string, options: StartOptions = {}): Promise<Started> {
@@ -32,7 +34,7 @@ export async function startCompanion(dataDir: string, options: StartOptions = {}
     env: options.env ?? {},
     platform: 'linux',
     homedir: path.dirname(dataDir),
-    version: '0.1.0-test',
+    version: options.version ?? '0.1.0-test',
     shell: 'browser',
   });
   // Whatever the test swapped in replaces a default; the rest keep their recording types.

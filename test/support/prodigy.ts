@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Started } from './companion';
 import type { ViewerTarget } from './ports';
 
@@ -36,4 +37,14 @@ export async function annotate(
   const given = answers.map((answer, index) => ({ ...batch.tasks[index], ...answer, _timestamp: Math.floor(Date.now() / 1000) }));
   const response = await session.call('/give_answers', { answers: given, session_id: sessionId });
   if (!response.ok) throw new Error(`give_answers: ${response.status} ${await response.text()}`);
+}
+
+/** Pids of the Prodigy runs the app's database says are live. */
+export function livePids(dataDir: string): number[] {
+  const db = new Database(path.join(dataDir, 'companion.db'), { readonly: true });
+  try {
+    return db.prepare<[], { pid: number }>("SELECT pid FROM prodigy_sessions WHERE state IN ('starting', 'running') AND pid IS NOT NULL ORDER BY id").all().map((row) => row.pid);
+  } finally {
+    db.close();
+  }
 }

@@ -15,7 +15,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'settings.get': {},
   'settings.update': {
     values: { server: 'https://file360.example.com', tenant: 'acme', syncConcurrency: 4, syncIntervalMinutes: 15, prodigyCommand: 'python3 -m prodigy', autoExport: false, reviewedDataset: '{dataset}_checked',
-      mutedNotificationTypes: ['annotation.completed', 'dataset.ready'], mutedTopics: ['escalations.*', 'assignment.asg-1'], quietHours: '22:00-07:00', reminderHours: [24, 1], auditRetentionDays: 90 },
+      mutedNotificationTypes: ['annotation.completed', 'dataset.ready'], mutedTopics: ['escalations.*', 'assignment.asg-1'], quietHours: '22:00-07:00', reminderHours: [24, 1], auditRetentionDays: 90, keepInTray: false, openAtLogin: true, updateChannel: 'beta' },
   },
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.timeline': { source: 'file360', type: 'download', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', before: { ts: '2026-11-20T00:00:00.000Z', source: 'local', key: '12' }, limit: 50 },
@@ -58,6 +58,9 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'notifications.markRead': { ids: [1, 2] },
   'notifications.clear': { ids: 'all' },
   'notifications.open': { id: 7 },
+  'updates.status': {},
+  'updates.check': {},
+  'updates.restart': {},
 };
 
 /** Handlers that only count calls: any call with bad input that reaches one is a failure. */

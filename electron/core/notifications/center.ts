@@ -31,6 +31,7 @@ function dataOf(row: NotificationRow): Record<string, unknown> {
 
 function payloadOf(row: NotificationRow): NotificationPayload {
   return {
+    id: row.id,
     title: (row.title || ((PUSH_EVENT_LABELS as Record<string, string | undefined>)[row.type] ?? 'Notification')).slice(0, 200),
     body: row.summary.slice(0, 1000),
     route: routeOf({ type: row.type, data: dataOf(row) }),

@@ -4,6 +4,47 @@ import { plural } from '../format';
 import { useApp, useClient } from '../store';
 
 
+/** An update on its way or ready: "Restart to update" once nothing would be cut off, else what it waits for. */
+function UpdateLine() {
+  const client = useClient();
+  const updates = useApp((state) => state.updates);
+  const navigate = useApp((state) => state.navigate);
+  const toast = useApp((state) => state.toast);
+  if (!updates) return null;
+  if (updates.state === 'downloading' && updates.progress) {
+    return (
+      <div className="status-line muted" data-testid="status-update">
+        <span>
+          Downloading update {updates.version} · {updates.progress.percent} %
+        </span>
+      </div>
+    );
+  }
+  if (updates.state === 'failed' && updates.version === null && updates.message?.includes('checksum')) {
+    return (
+      <button type="button" className="status-warning" data-testid="status-update" title={updates.message} onClick={() => navigate({ section: 'settings' })}>
+        An update was refused: it did not match its checksum
+      </button>
+    );
+  }
+  if (updates.state !== 'ready') return null;
+  if (!updates.canRestart) {
+    return (
+      <div className="status-line muted" data-testid="status-update" title={updates.message ?? undefined}>
+        <span>
+          Update {updates.version} is ready; it waits for {updates.waitingFor.join(' and ')}
+        </span>
+      </div>
+    );
+  }
+  const restart = () => client.call('updates.restart').then((next) => useApp.setState({ updates: next }), (e: unknown) => toast('error', errorMessage(e)));
+  return (
+    <button type="button" className="button primary small status-update" data-testid="status-update" onClick={() => void restart()}>
+      Restart to update to {updates.version}
+    </button>
+  );
+}
+
 /** Always-visible answers to "am I connected, who am I, is my work out?" */
 export function StatusArea() {
   const client = useClient();
@@ -46,6 +87,7 @@ export function StatusArea() {
           {status.failed > 0 && <strong className="warn-text">{status.queued > 0 ? `${status.failed.toLocaleString()} failed` : `${plural(status.failed, 'item')} failed to upload`}</strong>}
         </span>
       </button>
+      <UpdateLine />
       {status.keychain.kind === 'memory' && (
         <button
           type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { SettingKey, Settings, SettingsView as View } from '../../../shared/api/schemas/settings';
+import type { UpdateStatus } from '../../../shared/api/schemas/updates';
 import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events';
 import { ApiError, errorMessage } from '../client';
 import { Page } from '../components/Page';
@@ -24,6 +25,9 @@ function toDraft(values: Settings): Draft {
     quietHours: values.quietHours ?? '',
     reminderHours: values.reminderHours.join(', '),
     auditRetentionDays: String(values.auditRetentionDays),
+    keepInTray: String(values.keepInTray),
+    openAtLogin: String(values.openAtLogin),
+    updateChannel: values.updateChannel,
   };
 }
 
@@ -36,8 +40,8 @@ const list = (text: string) =>
 
 function fromDraft(key: SettingKey, text: string): unknown {
   if (key === 'server' || key === 'tenant') return text.trim() === '' ? null : text.trim();
-  if (key === 'prodigyCommand' || key === 'reviewedDataset') return text.trim();
-  if (key === 'autoExport') return text === 'true';
+  if (key === 'prodigyCommand' || key === 'reviewedDataset' || key === 'updateChannel') return text.trim();
+  if (key === 'autoExport' || key === 'keepInTray' || key === 'openAtLogin') return text === 'true';
   if (key === 'mutedNotificationTypes' || key === 'mutedTopics') return list(text);
   if (key === 'reminderHours') return list(text).map(Number);
   if (key === 'quietHours') return text.replace(/\s+/g, '').replace(/[–—]/g, '-') || null;
@@ -71,6 +75,69 @@ function Field(props: {
         </p>
       )}
     </div>
+  );
+}
+
+const UPDATE_WORDS: Record<UpdateStatus['state'], string> = {
+  off: 'Off',
+  idle: 'Up to date',
+  checking: 'Checking…',
+  downloading: 'Downloading',
+  ready: 'Ready to install',
+  failed: 'Not updated',
+};
+
+/** Where updates stand, and why they are off when they are. */
+function UpdatesCard() {
+  const client = useClient();
+  const updates = useApp((state) => state.updates);
+  const toast = useApp((state) => state.toast);
+  if (!updates) return null;
+  const check = () => client.call('updates.check').then((next) => useApp.setState({ updates: next }), (e: unknown) => toast('error', errorMessage(e)));
+  return (
+    <section className="card" aria-labelledby="updates-heading" data-testid="updates-card">
+      <h2 id="updates-heading">Updates</h2>
+      <dl className="facts">
+        <dt>This version</dt>
+        <dd>{updates.currentVersion}</dd>
+        <dt>State</dt>
+        <dd>
+          {UPDATE_WORDS[updates.state]}
+          {updates.version && updates.state !== 'idle' ? ` (version ${updates.version}${updates.progress ? `, ${updates.progress.percent} %` : ''})` : ''}
+        </dd>
+        {updates.offReason && (
+          <>
+            <dt>Why</dt>
+            <dd>{updates.offReason}</dd>
+          </>
+        )}
+        {updates.message && (
+          <>
+            <dt>Last attempt</dt>
+            <dd className={updates.state === 'failed' ? 'warn-text' : undefined}>{updates.message}</dd>
+          </>
+        )}
+        {updates.state === 'ready' && !updates.canRestart && (
+          <>
+            <dt>Waiting for</dt>
+            <dd>{updates.waitingFor.join(', ')}: the restart is offered once they are done.</dd>
+          </>
+        )}
+        {updates.lastCheckedAt && (
+          <>
+            <dt>Last checked</dt>
+            <dd>{new Date(updates.lastCheckedAt).toLocaleString()}</dd>
+          </>
+        )}
+      </dl>
+      {updates.state !== 'off' && (
+        <div className="form-actions">
+          <button type="button" className="button" disabled={updates.state === 'checking' || updates.state === 'downloading'} onClick={() => void check()}>
+            Check now
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -146,12 +213,13 @@ export function SettingsView() {
       />
     );
 
-  const checkbox = (key: SettingKey) => (locked: boolean, describedBy: string) => (
+  const desktopOnly = info?.shell !== 'electron';
+  const checkbox = (key: SettingKey, unavailable = false) => (locked: boolean, describedBy: string) => (
     <input
       id={key}
       type="checkbox"
       checked={draft[key] === 'true'}
-      disabled={locked || saving}
+      disabled={locked || saving || unavailable}
       aria-describedby={describedBy}
       onChange={(event) => setDraft({ ...draft, [key]: String(event.target.checked) })}
     />
@@ -300,6 +368,54 @@ export function SettingsView() {
           </Field>
         </fieldset>
         <fieldset>
+          <legend>Desktop</legend>
+          <Field
+            id="keepInTray"
+            label="Keep running in the tray when the window is closed"
+            help={
+              desktopOnly
+                ? 'Only in the desktop app: the browser shell runs as long as its terminal does.'
+                : 'Notifications, reminders, sync and uploads go on with the window closed. Quit from the tray menu or File → Quit.'
+            }
+            view={view}
+            error={errors.keepInTray}
+          >
+            {checkbox('keepInTray', desktopOnly)}
+          </Field>
+          <Field
+            id="openAtLogin"
+            label="Open at login"
+            help={desktopOnly ? 'Only in the desktop app.' : 'Starts in the tray when you log in to this computer, so reminders and notifications reach you.'}
+            view={view}
+            error={errors.openAtLogin}
+          >
+            {checkbox('openAtLogin', desktopOnly)}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>Updates</legend>
+          <Field
+            id="updateChannel"
+            label="Update channel"
+            help="Stable gets tested releases. Beta also gets previews of the next release, a few weeks early."
+            view={view}
+            error={errors.updateChannel}
+          >
+            {(locked, describedBy) => (
+              <select
+                id="updateChannel"
+                value={draft.updateChannel}
+                disabled={locked || saving}
+                aria-describedby={describedBy}
+                onChange={(event) => setDraft({ ...draft, updateChannel: event.target.value })}
+              >
+                <option value="stable">Stable</option>
+                <option value="beta">Beta</option>
+              </select>
+            )}
+          </Field>
+        </fieldset>
+        <fieldset>
           <legend>Records</legend>
           <Field
             id="auditRetentionDays"
@@ -322,6 +438,7 @@ export function SettingsView() {
       </form>
 
       <ProdigyCard command={view.values.prodigyCommand} />
+      <UpdatesCard />
 
       <section className="card" aria-labelledby="storage-heading">
         <h2 id="storage-heading">Storage and security</h2>

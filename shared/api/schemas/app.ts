@@ -64,6 +64,8 @@ export const RecoverDatabaseInput = z.strictObject({
 });
 
 export const NotificationPayload = z.strictObject({
+  /** The stored notification this pops up for, so a click on it also marks it read; absent for the app's own one-off messages. */
+  id: z.int().positive().optional(),
   title: z.string().min(1).max(200),
   body: z.string().max(1000),
   route: RouteSchema.nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PUSH_EVENT_TYPES } from '../../push-events';
 import { PushEventType } from './notifications';
+import { UpdateChannel } from './updates';
 import { parseUrl } from '../../url';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -59,6 +60,12 @@ export const SettingsSchema = z.strictObject({
   reminderHours: z.array(z.int().min(1).max(720)).max(5),
   /** Days audit entries File 360 has acknowledged, and notifications, are kept on this computer; 0 keeps them for good. */
   auditRetentionDays: z.int().min(0).max(3650),
+  /** Desktop app: closing the window leaves the app in the tray, so notifications, reminders, sync and uploads go on. */
+  keepInTray: z.boolean(),
+  /** Desktop app: start when the user logs in to the computer (in the tray, without a window). */
+  openAtLogin: z.boolean(),
+  /** Which releases the desktop app updates to. */
+  updateChannel: UpdateChannel,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -79,6 +86,9 @@ export const DEFAULT_SETTINGS: Settings = {
   quietHours: null,
   reminderHours: [24, 1],
   auditRetentionDays: 365,
+  keepInTray: true,
+  openAtLogin: false,
+  updateChannel: 'stable',
 };
 
 /** Where the value in force came from, strongest first. */
