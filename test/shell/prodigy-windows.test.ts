@@ -51,8 +51,36 @@ describe('Prodigy in its own window', () => {
     expect(await partition?.request(window.webContents, 'notifications', { requestingUrl: url, isMainFrame: true })).toBe(false);
     expect(partition?.check(window.webContents, 'notifications', new URL(url).origin, { requestingUrl: url, isMainFrame: true })).toBe(false);
     expect(window.webContents.navigate(`${new URL(url).origin}/?session=u-ana&view=help`)).toBe(true);
-    expect(window.webContents.navigate('https://example.com/')).toBe(false);
     expect(window.webContents.navigate('app://bundle/index.html')).toBe(false);
+    expect(shell.electron.messageBoxes).toHaveLength(0);
+
+    // A link out of a Prodigy page (task content from File 360) asks first, showing the address; Cancel opens nothing.
+    expect(window.webContents.navigate('https://example.com/guide?x=1')).toBe(false);
+    await waitFor(() => shell.electron.messageBoxes.length, (count) => count === 1, 5_000, 'the question');
+    expect(shell.electron.messageBoxes[0]).toMatchObject({ message: 'Open example.com in your browser?', detail: expect.stringContaining('https://example.com/guide?x=1') });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shell.electron.opened).not.toContain('https://example.com/guide?x=1');
+    // Saying yes opens it in the browser; a window.open goes the same way and never opens a window.
+    shell.electron.messageBoxAnswers.push(0);
+    expect(window.webContents.openWindow('https://example.com/popup')).toEqual({ action: 'deny' });
+    await waitFor(() => shell.electron.opened, (opened) => opened.includes('https://example.com/popup'), 5_000, 'the link to open');
+    // A link that is not web (file:, javascript:) is dropped without a question.
+    expect(window.webContents.navigate('file:///etc/passwd')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shell.electron.messageBoxes).toHaveLength(2);
+
+    // Sub-frames may show Prodigy's own pages or an empty document, nothing else; the app's own page has none.
+    expect(window.webContents.navigateFrame(`${new URL(url).origin}/help`, false)).toBe(true);
+    expect(window.webContents.navigateFrame('about:blank', false)).toBe(true);
+    expect(window.webContents.navigateFrame('https://example.com/', false)).toBe(false);
+    expect(shell.electron.mainWindow()?.webContents.navigateFrame('https://example.com/', false)).toBe(false);
+
+    // Prodigy sends no CSP of its own: its partition's answers get one, with frame-ancestors 'none'.
+    const headers = await partition?.webRequest.headersReceived(url, { 'content-type': ['text/html'], 'X-Frame-Options': ['SAMEORIGIN'] });
+    expect(headers?.['Content-Security-Policy']?.[0]).toContain("frame-ancestors 'none'");
+    expect(headers?.['X-Frame-Options']).toEqual(['DENY']);
+    expect(headers?.['content-type']).toEqual(['text/html']);
+    expect(shell.electron.defaultSession.webRequest.headersListener).toBeNull();
     // No IPC for it either.
     expect(await shell.raw('app.info', {}, { url, parent: null })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
 

@@ -80,6 +80,7 @@ type WebContentsEvents = Checked<
       frameProcessId: number,
       frameRoutingId: number,
     ];
+    'will-frame-navigate': [details: Electron.Event<Electron.WebContentsWillFrameNavigateEventParams>];
     'will-attach-webview': [event: Electron.Event, webPreferences: Electron.WebPreferences, params: Record<string, string>];
     'did-finish-load': [];
   }
@@ -143,6 +144,16 @@ export class WebContentsDouble extends Emitter<WebContentsEvents> implements Pic
   navigate(url: string): boolean {
     const details = electronEvent({ url, isSameDocument: false, isMainFrame: true, frame: null, initiator: null });
     this.fire('will-navigate', details, url, false, true, 1, 1);
+    return !details.defaultPrevented;
+  }
+
+  /**
+   * Any frame starts a navigation: Electron fires will-frame-navigate for every
+   * frame (the main one too, before will-navigate). True when it was allowed.
+   */
+  navigateFrame(url: string, isMainFrame: boolean): boolean {
+    const details = electronEvent({ url, isSameDocument: false, isMainFrame, frame: null, initiator: null });
+    this.fire('will-frame-navigate', details as unknown as Electron.Event<Electron.WebContentsWillFrameNavigateEventParams>);
     return !details.defaultPrevented;
   }
 
@@ -241,9 +252,33 @@ export class BrowserWindowDouble
 }
 
 /** https://www.electronjs.org/docs/latest/api/session */
+type HeadersReceivedListener = Parameters<Electron.WebRequest['onHeadersReceived']>[0];
+
+/** https://www.electronjs.org/docs/latest/api/web-request : one listener per event; a new one replaces the old. */
+export class WebRequestDouble implements Pick<Electron.WebRequest, 'onHeadersReceived'> {
+  headersListener: HeadersReceivedListener = null;
+
+  onHeadersReceived(filter: Electron.WebRequestFilter, listener: HeadersReceivedListener): void;
+  onHeadersReceived(listener: HeadersReceivedListener): void;
+  onHeadersReceived(first: Electron.WebRequestFilter | HeadersReceivedListener, second?: HeadersReceivedListener): void {
+    this.headersListener = typeof first === 'function' || first === null ? first : (second ?? null);
+  }
+
+  /** A response arrives for `url`: the headers the page gets (unchanged with no listener, as in Electron). */
+  headersReceived(url: string, responseHeaders: Record<string, string[]>): Promise<Record<string, string | string[]>> {
+    const listener = this.headersListener;
+    if (!listener) return Promise.resolve(responseHeaders);
+    return new Promise((resolve) => {
+      const details = { id: 1, url, method: 'GET', timestamp: Date.now(), statusLine: 'HTTP/1.1 200 OK', statusCode: 200, responseHeaders, resourceType: 'mainFrame', referrer: '' };
+      listener(details as unknown as Electron.OnHeadersReceivedListenerDetails, (answer) => resolve(answer.responseHeaders ?? responseHeaders));
+    });
+  }
+}
+
 export class SessionDouble implements Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> {
   requestHandler: PermissionRequestHandler = null;
   checkHandler: PermissionCheckHandler = null;
+  readonly webRequest = new WebRequestDouble();
 
   constructor(readonly partition: string) {}
 
@@ -531,6 +566,9 @@ export class ElectronDouble {
   readonly protocolHandlers = new Map<string, ProtocolHandler>();
   readonly invokeHandlers = new Map<string, InvokeListener>();
   readonly errorBoxes: Array<{ title: string; content: string }> = [];
+  /** Message boxes the app showed, and the buttons the "user" will press next (by index; else the cancel button). */
+  readonly messageBoxes: Electron.MessageBoxOptions[] = [];
+  readonly messageBoxAnswers: number[] = [];
   readonly opened: string[] = [];
   applicationMenu: MenuDouble | null = null;
   readonly app: AppDouble;
@@ -643,6 +681,8 @@ function electronModule(electron: ElectronDouble): Record<string, unknown> {
       super(electron, options);
     }
     static getAllWindows: (typeof Electron.BrowserWindow)['getAllWindows'] = () => [...electron.windows] as unknown as Electron.BrowserWindow[];
+    static fromWebContents: (typeof Electron.BrowserWindow)['fromWebContents'] = (contents) =>
+      ([...electron.windows].find((window) => (window.webContents as unknown) === contents) ?? null) as unknown as Electron.BrowserWindow | null;
   }
   class Tray extends TrayDouble {
     constructor(image: Electron.NativeImage | string) {
@@ -694,6 +734,12 @@ function electronModule(electron: ElectronDouble): Record<string, unknown> {
       electron.record('dialog.showErrorBox', title, content);
       electron.errorBoxes.push({ title, content });
     }) satisfies Electron.Dialog['showErrorBox'],
+    showMessageBox: (async (first: Electron.BaseWindow | Electron.MessageBoxOptions, second?: Electron.MessageBoxOptions) => {
+      const options = second ?? (first as Electron.MessageBoxOptions);
+      electron.record('dialog.showMessageBox', options.message);
+      electron.messageBoxes.push(options);
+      return { response: electron.messageBoxAnswers.shift() ?? options.cancelId ?? 0, checkboxChecked: false };
+    }) satisfies (...args: Parameters<Electron.Dialog['showMessageBox']>) => Promise<Electron.MessageBoxReturnValue>,
   };
   const shell = {
     openExternal: (async (url) => {
