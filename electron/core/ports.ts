@@ -4,6 +4,7 @@
  * import `electron`.
  */
 import type { KeychainStatus, NotificationPayload } from '../../shared/api/schemas/app';
+import type { EventHub } from './api/event-hub';
 
 export interface Clock {
   now(): Date;
@@ -51,6 +52,13 @@ export interface Ports {
   logger: Logger;
   secrets: SecretStore;
   viewer: SessionViewer;
+  /**
+   * The hub the shell relays to its pages, when the shell's notifier needs it
+   * (the browser shell's pages show notifications themselves): made before the
+   * core, so the notifier works from the core's first moment (a wipe at start).
+   * The core makes its own when absent.
+   */
+  events?: EventHub;
 }
 
 export const systemClock: Clock = {

@@ -77,7 +77,16 @@ export class NotificationCenter {
    */
   receive(batch: IncomingNotification[]): number {
     const owner = this.deps.owner();
-    if (!owner || batch.length === 0) return 0;
+    return owner ? this.record(owner, batch) : 0;
+  }
+
+  /**
+   * The same, for a named account whether or not it is signed in now: what
+   * the app tells about its own data (a wipe at start, before sign-in is
+   * restored, or while signed out) is stored for the account it concerns.
+   */
+  record(owner: Owner, batch: IncomingNotification[]): number {
+    if (batch.length === 0) return 0;
     const nowMs = this.deps.clock.now().getTime();
     const rules = this.deps.rules();
     const until = this.quietUntil(nowMs, rules);

@@ -11,6 +11,8 @@ import { queuePublish } from '../outbox/publish';
 import { decisionSender } from '../outbox/senders/decision';
 import type { Clock, Logger } from '../ports';
 import type { Owner, SyncStore } from '../sync/store';
+import { count, type WipeStep } from '../sync/wipe';
+import { prepared } from '../db/statements';
 import { createReviewStore, type ReviewRow } from './store';
 
 export interface ReviewDeps {
@@ -107,6 +109,19 @@ export class ReviewService {
         this.deps.data.require().audit.append({ type: 'decision.sent', assignmentId: row.assignment_id, details: { escalation: id, outcome: local?.outcome ?? null, remote } });
         setImmediate(() => this.deps.changed());
       },
+    };
+  }
+
+  /**
+   * Its part in a wipe: the review items cached for the assignment (a user who
+   * annotates and reviews it). A decision still waiting to be sent had its
+   * last call in the outbox's step; what File 360 still lets this reviewer see
+   * comes back with the next refresh.
+   */
+  wipeStep(): WipeStep {
+    return {
+      name: 'reviews',
+      erase: (row, db, tally) => count(tally.removed, 'reviews', prepared<[string]>(db, 'DELETE FROM reviews WHERE assignment_id = ?').run(row.id).changes),
     };
   }
 
