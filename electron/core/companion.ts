@@ -164,6 +164,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     logger,
     rules: () => notificationRules(settings.values()),
     onChange: () => notificationsChanged.poke(),
+    wipedHere: (id) => {
+      const row = engine.store.assignment(id);
+      return row?.wiped_at ? row.name : null;
+    },
   });
   const reminders = new Reminders({
     db: () => data.require().db,

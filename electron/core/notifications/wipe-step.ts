@@ -1,9 +1,6 @@
-import { APP_EVENT_LABELS, PUSH_EVENT_LABELS } from '../../../shared/push-events';
 import { prepared } from '../db/statements';
 import { count, type WipeStep } from '../sync/wipe';
-
-const REMOVED = 'The details were removed from this computer with the assignment.';
-const LABELS: Record<string, string | undefined> = { ...PUSH_EVENT_LABELS, ...APP_EVENT_LABELS };
+import { REMOVED_SUMMARY, strippedTitle } from './stripped';
 
 /**
  * Notifications about a wiped assignment stay in the center as a record that
@@ -22,9 +19,9 @@ export function notificationsWipeStep(): WipeStep {
           WHERE (json_extract(data, '$.assignment_id') = @id OR topic = 'assignment.' || @id
                  OR json_extract(data, '$.escalation_id') IN (SELECT remote_id FROM escalations WHERE assignment_id = @id UNION SELECT id FROM reviews WHERE assignment_id = @id))
             AND summary <> @removed`,
-      ).all({ id: row.id, removed: REMOVED });
+      ).all({ id: row.id, removed: REMOVED_SUMMARY });
       const strip = prepared<[string, string, string, number]>(db, 'UPDATE notifications SET title = ?, summary = ?, data = ? WHERE id = ?');
-      for (const n of about) strip.run(`${LABELS[n.type] ?? 'Notification'}: “${row.name}”`, REMOVED, JSON.stringify({ assignment_id: row.id }), n.id);
+      for (const n of about) strip.run(strippedTitle(n.type, row.name), REMOVED_SUMMARY, JSON.stringify({ assignment_id: row.id }), n.id);
       count(tally.removed, 'notificationTexts', about.length);
     },
   };

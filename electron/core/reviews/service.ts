@@ -133,7 +133,8 @@ export class ReviewService {
       return;
     }
     try {
-      const escalations = await connection.client.escalations({ role: 'reviewer' });
+      // Items of an assignment wiped from this computer (one this user also annotated) do not come back with the list.
+      const escalations = (await connection.client.escalations({ role: 'reviewer' })).filter((escalation) => !this.deps.store.assignment(escalation.assignment_id)?.wiped_at);
       this.deps.data.transaction(() => {
         for (const escalation of escalations) this.rows.upsert(connection.owner, escalation);
         this.rows.prune(connection.owner, escalations.map((escalation) => escalation.id));
