@@ -30,7 +30,7 @@ export function trayStatusLine(status: { connection: keyof typeof CONNECTION_WOR
 export function atTime(ms: number, nowMs: number, timeZone?: string): string {
   const dayOf = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
   const sameDay = dayOf(ms) === dayOf(nowMs);
-  return new Intl.DateTimeFormat(undefined, { timeZone, hour: '2-digit', minute: '2-digit', ...(sameDay ? {} : { weekday: 'short', day: 'numeric', month: 'short' }) }).format(ms);
+  return new Intl.DateTimeFormat(undefined, { timeZone, hour: 'numeric', minute: '2-digit', ...(sameDay ? {} : { weekday: 'short', day: 'numeric', month: 'short' }) }).format(ms);
 }
 
 /**

@@ -346,7 +346,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   engine.addWipeStep(prodigy.wipeStep());
   engine.addWipeStep(outboxWipeStep(outbox, { canSend: () => connection() !== null, clock, timeoutMs: tuning.wipeLastCallMs ?? 30_000 }));
   engine.addWipeStep(exports.wipeStep());
-  engine.addWipeStep(notificationsWipeStep());
+  engine.addWipeStep(notificationsWipeStep(clock));
   engine.addWipeStep(escalations.wipeStep());
   engine.addWipeStep(reviews.wipeStep());
 
