@@ -33,8 +33,8 @@ interface Closing {
 }
 
 /** Ana, with three answers given in Prodigy an hour (or `beforeMs`) before her access to the triage assignment ends; automatic exports off. */
-async function threeAnswersAnHourBefore(beforeMs = HOUR): Promise<Closing> {
-  const sb = await sandbox();
+async function threeAnswersAnHourBefore(beforeMs = HOUR, sandboxOptions: { uploadGraceSeconds?: number } = {}): Promise<Closing> {
+  const sb = await sandbox(sandboxOptions);
   sb.admin.setExpiration(TRIAGE, new Date(sb.clock.now().getTime() + beforeMs).toISOString());
   const dataDir = path.join(tempDir(), 'data');
   fs.mkdirSync(dataDir, { recursive: true });
@@ -77,6 +77,7 @@ describe('work is delivered before the door closes', () => {
     // … and the user is told, with the rule for what comes next, replacing the unread reminder.
     const told = (await notices(c.app)).find((n) => n.title.startsWith('Access to “Support tickets: intent triage (batch 7)” ends at'));
     expect(told?.summary).toMatch(/^3 answers are being sent to File 360 now\. Answers you give after that are sent when you stop the session, if you stop it before .+\. At .+ access ends: the files, and any answer not sent by then, are deleted from this computer\./);
+    expect((await notices(c.app)).filter((n) => n.title.includes('will be removed when access expires'))).toEqual([]);
 
     c.sb.clock.advance(HOUR);
     to(c, c.endsAt);
@@ -125,6 +126,32 @@ describe('work is delivered before the door closes', () => {
     expect(c.app.companion.status().failed).toBe(0);
   });
 
+  describe('an upload begun in time but cut off, File 360 answering again only after the expiry', () => {
+    async function cutOff(uploadGraceSeconds: number) {
+      const c = await threeAnswersAnHourBefore(HOUR, { uploadGraceSeconds });
+      // The upload is created; its bytes meet a 503 (with Retry-After), and the next try comes after the expiry.
+      c.sb.faults.set({ errorRate: { rate: 1, status: 503, pathPrefix: '/file360/v1/uploads/', times: 1 } });
+      to(c, c.sendAt);
+      await until(() => c.app.call('exports.list', { id: TRIAGE }), (list) => (list[0]?.upload.lastError ?? null) !== null, 15_000);
+      c.sb.clock.advance(HOUR + 30_000);
+      to(c, c.endsAt);
+      return { c, wiped: await wipedOf(c.app) };
+    }
+
+    it('as the contract stands, File 360 refuses it (403 ASSIGNMENT_EXPIRED): the loss is said in File 360’s terms, and audited', async () => {
+      const { c, wiped } = await cutOff(0);
+      expect(wiped?.detail).toBe('3 answers in a package waiting to be sent could not be sent to File 360 before access ended (File 360 no longer took work for it) and were deleted with the files.');
+      const [lost] = (await c.app.call('audit.list', { type: 'assignment.work_lost' })).entries;
+      expect(lost?.details).toMatchObject({ lost: { answers: 3, packages: 1 }, why: 'File 360 no longer took work for it' });
+    });
+
+    it('with the grace this project proposes (sandbox uploadGraceSeconds), the app needs no change: the retry finishes it and nothing is lost', async () => {
+      const { c, wiped } = await cutOff(600);
+      expect(wiped?.detail).toBe('All 3 answers had reached File 360 before that.');
+      expect(c.sb.admin.uploads().filter((u) => u.assignment_id === TRIAGE).map((u) => u.status)).toEqual(['committed']);
+    });
+  });
+
   it('app closed across the expiry after the work was sent: started after it, the wipe at start says all of it arrived', async () => {
     const c = await threeAnswersAnHourBefore();
     // In the last day the stop sends, whatever autoExport says.
@@ -145,7 +172,7 @@ describe('work is delivered before the door closes', () => {
     expect((await notices(again)).find((n) => n.type === 'assignment.removed')?.summary).toContain(words);
     const [lost] = (await again.call('audit.list', { type: 'assignment.work_lost' })).entries;
     expect(lost?.details).toEqual({ lost: { answers: 3 }, answers: { queued: 0, unexported: 3 }, why: null });
-    // Once access has ended, an export is refused in words rather than made to fail in the Outbox.
+    // Once the assignment is gone, an export is refused in words rather than made to fail in the Outbox.
     expect(await again.raw('exports.run', { id: TRIAGE })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
