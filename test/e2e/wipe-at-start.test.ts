@@ -4,7 +4,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openSecretStore } from '../../electron/core/credentials/open-secret-store';
 import { systemClock } from '../../electron/core/ports';
 import { startFile360Sandbox } from '../../sandbox/file360';
-import { screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { startHostServer } from '../../electron/host/server';
+import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { HOUR } from '../support/expiry';
+import { sandbox } from '../support/sandbox-file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { recordingLogger } from '../support/ports';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
@@ -28,6 +31,33 @@ function requireKeyring(skip: (note: string) => never): void {
   if (process.env.COMPANION_REQUIRE_KEYRING) throw new Error('COMPANION_REQUIRE_KEYRING is set but no private gnome-keyring was started (see scripts/test.ts).');
   skip('no private gnome-keyring: the browser shell keeps the sign-in in the OS keychain; run through `npm test`');
 }
+
+describe('the rule for the last stretch, before it happens', () => {
+  it('is on the assignment page in its last day: when the work is sent, what becomes of later answers, when the files go', async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    sb.admin.setExpiration(TRIAGE, new Date(Date.now() + HOUR).toISOString());
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { ports: { clock: systemClock } });
+    await idle(app);
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: recordingLogger() });
+    onTestFinished(() => server.close());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    onTestFinished(() => context.close());
+    const tab = await context.newPage();
+    const errors = watchForErrors(tab);
+    await tab.goto(server.url);
+    await tab.getByRole('link', { name: NAME }).click();
+    const rule = tab.getByTestId('delivery-rule');
+    await rule.waitFor();
+    expect(await rule.textContent()).toMatch(/^Your work will be sent at .+\. Answers you give after that are sent when you stop the session, if you stop it before .+\. At .+ access ends: the files, and any answer not sent by then, are deleted from this computer\./);
+    await screenshot(tab, 'delivery-rule');
+    // An assignment further from its end shows no such banner.
+    await tab.goto(`${server.origin}/#/assignments/asg-release-notes`);
+    await tab.getByRole('heading', { name: 'Release notes: sentiment spot check', level: 1 }).waitFor();
+    expect(await tab.getByTestId('delivery-rule').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
 
 describe('a wipe at start, in the browser shell', () => {
   it('works, is stored in Notifications with what was lost, pops up, and the assignment says it when the page opens', async (ctx) => {

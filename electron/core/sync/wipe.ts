@@ -94,7 +94,8 @@ export function outcomeWords(tally: WipeTally): string | null {
   const lost = lostWords(tally);
   if (lost) return `${lost.charAt(0).toUpperCase()}${lost.slice(1)} could not be sent to File 360 before access ended${tally.why ? ` (${tally.why})` : ''} and ${lost.startsWith('1 ') && !lost.includes(' and ') ? 'was' : 'were'} deleted with the files.`;
   const delivered = tally.delivered.answers ?? 0;
-  if (delivered > 0) return `All ${plural(delivered, 'answer')} had reached File 360 before that.`;
+  if (delivered === 1) return 'Your answer had reached File 360 before that.';
+  if (delivered > 1) return `All ${plural(delivered, 'answer')} had reached File 360 before that.`;
   return null;
 }
 
