@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../../shared/api/schemas/exports';
 import { afterSendingWords, atTime } from '../../../shared/words';
 import { prepared } from '../db/statements';
-import { Alarm } from '../notifications/alarm';
+import { Recurring } from '../notifications/alarm';
 import type { Clock, Logger } from '../ports';
 import { parseTime, type AssignmentRow, type Owner } from '../sync/store';
 import type { ExportTrigger } from './service';
@@ -47,29 +47,26 @@ const CLOSING = `SELECT * FROM assignments
  * not come back in time; the wipe says which.
  */
 export class AheadOfExpiry {
-  private readonly alarm: Alarm;
+  private readonly schedule: Recurring;
   /** Expiries already acted on in this run, by `<id>@<expiration>`: a moved expiry is acted on again. */
   private readonly done = new Set<string>();
   private readonly sending = new Set<Promise<unknown>>();
-  private running = false;
 
   constructor(private readonly deps: AheadOfExpiryDeps) {
-    this.alarm = new Alarm(deps.clock);
+    this.schedule = new Recurring(deps.clock, () => this.evaluate(), (error) => deps.logger.error('work due ahead of an expiry could not be checked', { error }));
   }
 
   start(): void {
-    this.running = true;
-    this.evaluate();
+    this.schedule.start();
   }
 
   /** Assignments or settings changed, or the computer woke: send what is due and wait for the next. */
   refresh(): void {
-    if (this.running) this.evaluate();
+    this.schedule.refresh();
   }
 
   stop(): void {
-    this.running = false;
-    this.alarm.clear();
+    this.schedule.stop();
   }
 
   /** Resolves once the exports started so far have finished (quitting waits for them). */
@@ -101,8 +98,8 @@ export class AheadOfExpiry {
     return this.deps.settings().sendBeforeExpiryMinutes * 60_000;
   }
 
-  private evaluate(): void {
-    this.alarm.clear();
+  /** Sends what is due; returns when the next assignment's time to send is. */
+  private evaluate(): number {
     const now = this.deps.clock.now().getTime();
     const lead = this.leadMs();
     let next = Number.POSITIVE_INFINITY;
@@ -117,15 +114,7 @@ export class AheadOfExpiry {
         void this.track(this.send(row, endsAt));
       }
     }
-    if (Number.isFinite(next)) this.alarm.set(next, () => this.wake());
-  }
-
-  private wake(): void {
-    try {
-      this.evaluate();
-    } catch (error) {
-      this.deps.logger.error('work due ahead of an expiry could not be checked', { error });
-    }
+    return next;
   }
 
   private async send(row: AssignmentRow, endsAt: number): Promise<void> {

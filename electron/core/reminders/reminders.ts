@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Alarm } from '../notifications/alarm';
+import { Recurring } from '../notifications/alarm';
 import type { IncomingNotification } from '../notifications/types';
 import type { Clock, Logger } from '../ports';
 import type { Owner } from '../sync/store';
@@ -69,41 +69,32 @@ function reminderOf(deadline: Deadline, nowMs: number, moment: ReminderMoment): 
  */
 export class Reminders {
   private readonly store;
-  private readonly alarm: Alarm;
-  private running = false;
+  private readonly schedule: Recurring;
 
   constructor(private readonly deps: RemindersDeps) {
     this.store = createReminderStore(deps.db);
-    this.alarm = new Alarm(deps.clock);
+    this.schedule = new Recurring(deps.clock, () => this.evaluate(), (error) =>
+      this.deps.logger?.error('reminders could not be checked', { error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   start(): void {
-    this.running = true;
-    this.evaluate();
+    this.schedule.start();
   }
 
   /** Assignments, reviews or settings changed: fire what is now due and wait for the next. */
   refresh(): void {
-    if (this.running) this.evaluate();
+    this.schedule.refresh();
   }
 
   stop(): void {
-    this.running = false;
-    this.alarm.clear();
+    this.schedule.stop();
   }
 
-  private wake(): void {
-    try {
-      this.evaluate();
-    } catch (error) {
-      this.deps.logger?.error('reminders could not be checked', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  private evaluate(): void {
-    this.alarm.clear();
+  /** Fires what is due; returns when the next reminder is. */
+  private evaluate(): number | null {
     const owner = this.deps.owner();
-    if (!owner) return;
+    if (!owner) return null;
     const nowMs = this.deps.clock.now().getTime();
     const settings = this.deps.settings();
     const offsets = offsetsOf(settings);
@@ -118,7 +109,7 @@ export class Reminders {
       if (passed.length > 0) due.push({ deadline, keys: passed.map((r) => r.key) });
     }
     if (due.length > 0) this.fire(owner, due, nowMs);
-    if (next < Number.POSITIVE_INFINITY) this.alarm.set(next, () => this.wake());
+    return next;
   }
 
   private fire(owner: Owner, due: Array<{ deadline: Deadline; keys: string[] }>, nowMs: number): void {
