@@ -10,7 +10,7 @@ import { HOUR } from '../support/expiry';
 import { sandbox } from '../support/sandbox-file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { recordingLogger } from '../support/ports';
-import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { PRODIGY_ENV, annotate, openSession, threeTriageAnswers } from '../support/prodigy';
 import { startShell } from '../support/shell-process';
 import { tempDir } from '../support/tmp';
 
@@ -71,11 +71,7 @@ describe('a wipe at start, in the browser shell', () => {
     const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ports: { clock: systemClock, secrets }, tuning: { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } } });
     await idle(app);
     await app.call('sessions.start', { assignmentId: TRIAGE });
-    await annotate(await openSession(app, TRIAGE), [
-      { answer: 'accept', accept: ['billing'] },
-      { answer: 'accept', accept: ['bug_report'] },
-      { answer: 'accept', accept: ['other'] },
-    ]);
+    await threeTriageAnswers(app, TRIAGE);
     await app.call('sessions.stop', { assignmentId: TRIAGE });
     await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent', 15_000);
 

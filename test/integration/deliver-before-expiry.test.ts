@@ -8,7 +8,7 @@ import { startCompanion, type Started } from '../support/companion';
 import { HOUR, MINUTE } from '../support/expiry';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { ManualClock } from '../support/ports';
-import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { PRODIGY_ENV, annotate, openSession, threeTriageAnswers } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
@@ -44,11 +44,7 @@ async function threeAnswersAnHourBefore(beforeMs = HOUR, sandboxOptions: { uploa
   const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ports: { clock, secrets }, tuning: TUNING });
   await idle(app);
   await app.call('sessions.start', { assignmentId: TRIAGE });
-  await annotate(await openSession(app, TRIAGE), [
-    { answer: 'accept', accept: ['billing'] },
-    { answer: 'accept', accept: ['bug_report'] },
-    { answer: 'accept', accept: ['other'] },
-  ]);
+  await threeTriageAnswers(app, TRIAGE);
   const closing = (await app.call('assignments.list')).find((a) => a.id === TRIAGE)?.closing;
   if (!closing) throw new Error('the triage assignment has no closing times');
   return { sb, app, dataDir, clock, secrets, sendAt: Date.parse(closing.sendAt), endsAt: Date.parse(closing.endsAt) };

@@ -37,3 +37,12 @@ export async function annotate(
   const response = await session.call('/give_answers', { answers: given, session_id: sessionId });
   if (!response.ok) throw new Error(`give_answers: ${response.status} ${await response.text()}`);
 }
+
+/** Three accepted answers (billing, bug_report, other) through Prodigy's API, in a session already started. */
+export async function threeTriageAnswers(app: Started, assignmentId: string): Promise<void> {
+  await annotate(await openSession(app, assignmentId), [
+    { answer: 'accept', accept: ['billing'] },
+    { answer: 'accept', accept: ['bug_report'] },
+    { answer: 'accept', accept: ['other'] },
+  ]);
+}
