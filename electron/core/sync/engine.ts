@@ -71,7 +71,6 @@ interface Running {
   emit: ReturnType<typeof throttle>;
 }
 
-
 /** Turns File 360 assignments into verified files on disk, and removes them when the share ends. */
 export class SyncEngine {
   readonly store: SyncStore;
@@ -485,7 +484,6 @@ export class SyncEngine {
       this.deps.logger.error('could not remove an expired assignment’s files; will try again', { assignmentId: id, error });
       return;
     }
-    const body = wipedBody(row.name, reason, tally);
     this.deps.data.transaction(({ db, audit }) => {
       const files = this.store.removeAllFiles(id);
       for (const step of this.wipeSteps) step.erase?.(row, db, tally);
@@ -494,16 +492,22 @@ export class SyncEngine {
       if (Object.keys(tally.lost).length > 0) audit.append({ type: 'assignment.work_lost', assignmentId: id, details: { lost: tally.lost, answers: tally.lostAnswers, why: tally.why } });
     });
     this.paused.delete(id);
-    this.tellWiped(row, body);
+    // After every step's erase: the outbox's counts what else could not be sent.
+    this.tellWiped(row, wipedBody(row.name, reason, tally));
     this.scrub(id);
     this.deps.events.emit('assignments.changed', {});
   }
 
+  /** The wipe is done and recorded whatever happens here: a notification that cannot be stored is logged, not a failed wipe. */
   private tellWiped(row: AssignmentRow, body: string): void {
-    this.deps.tell(
-      { server: row.server, tenant: row.tenant, userId: row.user_id },
-      { type: 'assignment.removed', assignmentId: row.id, title: 'Assignment removed from this computer', summary: body },
-    );
+    try {
+      this.deps.tell(
+        { server: row.server, tenant: row.tenant, userId: row.user_id },
+        { type: 'assignment.removed', assignmentId: row.id, title: 'Assignment removed from this computer', summary: body },
+      );
+    } catch (error) {
+      this.deps.logger.error('a wipe could not be told; it is done and in the audit log', { assignmentId: row.id, error });
+    }
   }
 
   /** What the wipe deleted leaves the database file and its WAL too (db/scrub.ts). */
