@@ -1,5 +1,5 @@
 /** `npm run bench -- <name>`: runs bench/<name>.ts. */
-const BENCHES = ['sync', 'renderer', 'disputes', 'outbox'] as const;
+const BENCHES = ['sync', 'renderer', 'disputes', 'outbox', 'wipe'] as const;
 const name = process.argv[2];
 if (!name || !(BENCHES as readonly string[]).includes(name)) {
   process.stderr.write(`Usage: npm run bench -- <${BENCHES.join('|')}>\n`);

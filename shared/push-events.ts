@@ -29,3 +29,20 @@ export const PUSH_EVENT_LABELS: Record<PushEventType, string> = {
   'dataset.ready': 'A dataset is complete',
   'pipeline.failed': 'Failures (Prodigy crashed, bad source files)',
 };
+
+/**
+ * The app's own notifications, which never travel through Push: a wipe of an
+ * assignment. They pop up like Push ones (quiet hours hold them) and are not
+ * muted by type, since they say that files and perhaps work left this computer.
+ */
+export const APP_EVENT_TYPES = ['assignment.removed'] as const;
+
+export type AppEventType = (typeof APP_EVENT_TYPES)[number];
+
+export const APP_EVENT_LABELS: Record<AppEventType, string> = {
+  'assignment.removed': 'Assignments removed from this computer',
+};
+
+export function isAppEventType(type: string): type is AppEventType {
+  return (APP_EVENT_TYPES as readonly string[]).includes(type);
+}

@@ -25,3 +25,29 @@ export function trayStatusLine(status: { connection: keyof typeof CONNECTION_WOR
   if (status.unread > 0) parts.push(count(status.unread, 'unread notification', 'unread notifications'));
   return parts.join(' · ');
 }
+
+/** A moment as a person reads it: "14:45" today, "Tue, 3 Dec, 14:45" on another day (the computer's zone and language). */
+export function atTime(ms: number, nowMs: number, timeZone?: string): string {
+  const dayOf = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+  const sameDay = dayOf(ms) === dayOf(nowMs);
+  return new Intl.DateTimeFormat(undefined, { timeZone, hour: 'numeric', minute: '2-digit', ...(sameDay ? {} : { weekday: 'short', day: 'numeric', month: 'short' }) }).format(ms);
+}
+
+/**
+ * What happens to an annotator's work as access ends, said the same way in
+ * reminders and on the assignment's page: when it is sent, what becomes of
+ * answers given after that, and what is deleted at the end. `sent` once the
+ * sending time has passed.
+ */
+export function deliveryRuleWords(sendAt: string, endsAt: string, sent = false): string {
+  const first = sent ? `Your work was sent at ${sendAt}, or is sent as soon as File 360 can be reached.` : `Your work will be sent at ${sendAt}.`;
+  return `${first} ${afterSendingWords(endsAt)}`;
+}
+
+/** The rule's second half: answers given after the last export, and the end. */
+export function afterSendingWords(endsAt: string): string {
+  return (
+    `Answers you give after that are sent when you stop the session, if you stop it before ${endsAt}. ` +
+    `At ${endsAt} access ends: the files, and any answer not sent by then, are deleted from this computer. Sending needs the app running and File 360 reachable.`
+  );
+}

@@ -27,18 +27,23 @@ import { sessionHandlers } from './prodigy/session-handlers';
 import { escalationHandlers } from './escalations/escalation-handlers';
 import { EscalationService } from './escalations/service';
 import { exportHandlers } from './exports/export-handlers';
+import { AheadOfExpiry } from './exports/ahead-of-expiry';
 import { ExportService } from './exports/service';
 import { lineageHandlers } from './lineage/lineage-handlers';
 import { LineageService } from './lineage/service';
 import { Announcer } from './app-events/announce';
 import { createHttp, type HttpOptions } from './file360/http';
 import { NotificationCenter } from './notifications/center';
+import { guardedNotifier } from './notifications/guarded-notifier';
+import { localNotification } from './notifications/local';
+import { notificationsWipeStep } from './notifications/wipe-step';
 import { notificationHandlers } from './notifications/notifications-handlers';
 import { notificationRules } from './notifications/rules';
 import { DEFAULT_REMINDER_SETTINGS, Reminders } from './reminders/reminders';
 import { queueAuditBatches } from './outbox/audit-batches';
 import { Outbox } from './outbox/outbox';
 import { outboxHandlers } from './outbox/outbox-handlers';
+import { outboxWipeStep } from './outbox/wipe-step';
 import type { Backoff } from './outbox/outcome';
 import { auditSender } from './outbox/senders/audit';
 import { pushSender } from './outbox/senders/push';
@@ -80,6 +85,8 @@ export interface CompanionTuning {
   /** Hands out ports for Prodigy; tests give a busy one first. */
   pickPort?: () => Promise<number>;
   outbox?: { concurrency?: number; backoff?: Partial<Backoff>; commitDelayMs?: number };
+  /** How long a wipe waits for the last call of what the assignment still has in the outbox (default 30 s). */
+  wipeLastCallMs?: number;
   push?: Pick<PushClientDeps, 'keepaliveTimeoutMs' | 'reconnect'>;
 }
 
@@ -89,9 +96,10 @@ export const SETTINGS_NAME = 'settings.json';
 
 /** Builds the whole app from its configuration and the ports a shell provides. */
 export async function createCompanion(config: CompanionConfig, ports: Ports, tuning: CompanionTuning = {}): Promise<Companion> {
-  const { clock, logger, secrets, notifier, opener, viewer } = ports;
+  const { clock, logger, secrets, opener, viewer } = ports;
+  const notifier = guardedNotifier(ports.notifier, logger);
   const releaseLock = acquireInstanceLock(config.dataDir);
-  const events = createEventHub(logger);
+  const events = ports.events ?? createEventHub(logger);
   const settings = createSettingsService(path.join(config.dataDir, SETTINGS_NAME), config.overrides);
   // The audit log names the signed-in user, who is only known once File 360 (which needs the database) is up.
   const signedIn = { user: (): Status['user'] => null };
@@ -167,13 +175,17 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     logger,
     rules: () => notificationRules(settings.values()),
     onChange: () => notificationsChanged.poke(),
+    wipedHere: (id) => {
+      const row = engine.store.assignment(id);
+      return row?.wiped_at ? row.name : null;
+    },
   });
   const reminders = new Reminders({
     db: () => data.require().db,
     owner: () => connection()?.owner ?? null,
     clock,
     logger,
-    settings: () => ({ ...DEFAULT_REMINDER_SETTINGS, offsetsHours: settings.values().reminderHours }),
+    settings: () => ({ ...DEFAULT_REMINDER_SETTINGS, offsetsHours: settings.values().reminderHours, sendBeforeExpiryMinutes: settings.values().sendBeforeExpiryMinutes }),
     deliver: (batch) => center.receive(batch),
   });
 
@@ -240,8 +252,6 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
 
   const announcer = new Announcer({ outbox, db: () => data.require().db, assignment: (id) => engine.store.assignment(id) });
 
-  // Declared before the engine, which stops an assignment's session before wiping it.
-  let prodigy: ProdigyService | null = null;
   const engine = new SyncEngine({
     dataDir: config.dataDir,
     data,
@@ -255,11 +265,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     reachable: (ok) => reachable(ok),
     retry: tuning.syncRetry,
     fileDeadline: tuning.fileDeadline,
-    // Unsent answers leave in a package before the files go (DESIGN §6).
-    beforeWipe: async (id) => {
-      await prodigy?.forget(id);
-      await exports?.run(id, 'before-wipe').catch((error: unknown) => logger.warn('answers could not be exported before a wipe', { assignmentId: id, error }));
-    },
+    tell: (owner, notice) => center.record(owner, [localNotification({ source: 'app', ...notice }, clock.now())]),
     refreshed: () => void exchange(),
     // The downloads just recorded go to File 360 now, not one sync later.
     synced: () => {
@@ -269,7 +275,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       outbox.kick();
     },
   });
-  prodigy = new ProdigyService({
+  const prodigy = new ProdigyService({
     dataDir: config.dataDir,
     data,
     store: engine.store,
@@ -286,14 +292,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     pickPort: tuning.pickPort,
     failed: (id, failure) =>
       announcer.pipelineFailed(id, failure.reason === 'crashed' ? 'Prodigy crashed' : 'Task files could not be read', failure.message, { reason: failure.reason }),
-    ended: (id) => {
-      if (!settings.values().autoExport) return;
-      const run = exports?.run(id, 'session-stopped').catch((error: unknown) => logger.warn('answers could not be exported after a session', { assignmentId: id, error }));
-      if (run) autoExports.add(run.finally(() => autoExports.delete(run)));
-    },
+    ended: (id) => void ahead.sessionEnded(id)?.catch((error: unknown) => logger.warn('answers could not be exported after a session', { assignmentId: id, error })),
   });
   const sessions = prodigy;
-  const autoExports = new Set<Promise<unknown>>();
 
   const escalations = new EscalationService({
     dataDir: config.dataDir,
@@ -309,7 +310,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     changed: () => events.emit('escalations.changed', {}),
   });
   const lineage = new LineageService({ data, store: engine.store, app: { name: config.appName, version: config.version } });
-  const exports: ExportService | null = new ExportService({
+  const exports = new ExportService({
     dataDir: config.dataDir,
     data,
     store: engine.store,
@@ -338,6 +339,28 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     },
     changed: () => events.emit('reviews.changed', {}),
   });
+  const ahead = new AheadOfExpiry({
+    db: () => data.require().db,
+    clock,
+    logger,
+    settings: () => settings.values(),
+    exportNow: (id, trigger) => exports.run(id, trigger),
+    exportedBefore: (id) => exports.list(id).length > 0,
+    tell: (owner, notice) => center.record(owner, [localNotification({ source: 'reminder', type: 'deadline.approaching', ...notice }, clock.now())]),
+  });
+  events.subscribe((event) => {
+    if (event === 'assignments.changed' && !data.problem()) ahead.refresh();
+  });
+  // Each feature's part in a wipe. The order is the order they settle in: Prodigy stops (every answer is in its
+  // database), the outbox gives what waits its last call, the exports count what arrived and what did not;
+  // notifications are stripped before the escalations and reviews they name are removed.
+  engine.addWipeStep(prodigy.wipeStep());
+  engine.addWipeStep(outboxWipeStep(outbox, { canSend: () => connection() !== null, clock, timeoutMs: tuning.wipeLastCallMs ?? 30_000 }));
+  engine.addWipeStep(exports.wipeStep());
+  engine.addWipeStep(notificationsWipeStep(clock));
+  engine.addWipeStep(escalations.wipeStep());
+  engine.addWipeStep(reviews.wipeStep());
+
   outbox.register('package', exports.outboxKind());
   outbox.register('escalation', escalations.outboxKind());
   outbox.register('decision', reviews.outboxKind());
@@ -427,7 +450,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         if (keys.includes('server') || keys.includes('tenant')) void file360.follow().then(statusChanged);
         if (keys.includes('syncIntervalMinutes')) engine.schedule();
         if (keys.includes('quietHours') || keys.includes('mutedNotificationTypes') || keys.includes('mutedTopics')) center.start();
-        if (keys.includes('reminderHours')) reminders.refresh();
+        if (keys.includes('reminderHours') || keys.includes('sendBeforeExpiryMinutes')) reminders.refresh();
+        if (keys.includes('sendBeforeExpiryMinutes') || keys.includes('autoExport')) ahead.refresh();
+        if (keys.includes('sendBeforeExpiryMinutes')) events.emit('assignments.changed', {});
         if (keys.includes('auditRetentionDays')) integrity.prune();
         if (keys.includes('updateChannel')) updates.channelChanged();
         if (keys.includes('openAtLogin')) applyLoginItem();
@@ -473,6 +498,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     // Both work from the database alone: held notifications and missed reminders come offline too.
     center.start();
     reminders.start();
+    ahead.start();
     followPush();
     engine.schedule();
     if (file360.connection()) syncInBackground();
@@ -506,6 +532,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       if (data.problem()) return;
       center.start();
       reminders.refresh();
+      ahead.refresh();
     },
     settings: () => settings.values(),
     explainTrayOnce() {
@@ -527,7 +554,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       const pushClosed = push.close();
       await sessionsClosed;
       // Stopping sessions may have started exports of their last answers; they finish before the database closes.
-      await Promise.race([Promise.all(autoExports), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      ahead.stop();
+      await Promise.race([ahead.settled(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await outbox.close();
       outboxChanged.cancel();
       await pushClosed;

@@ -5,6 +5,7 @@
  */
 import type { KeychainStatus, NotificationPayload } from '../../shared/api/schemas/app';
 import type { UpdateChannel } from '../../shared/api/schemas/updates';
+import type { EventHub } from './api/event-hub';
 
 export interface Clock {
   now(): Date;
@@ -88,6 +89,13 @@ export interface Ports {
   updater?: UpdaterPort;
   /** Desktop shell only. */
   loginItem?: LoginItem;
+  /**
+   * The hub the shell relays to its pages, when the shell's notifier needs it
+   * (the browser shell's pages show notifications themselves): made before the
+   * core, so the notifier works from the core's first moment (a wipe at start).
+   * The core makes its own when absent.
+   */
+  events?: EventHub;
 }
 
 export const systemClock: Clock = {

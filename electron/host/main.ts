@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
+import { createEventHub } from '../core/api/event-hub';
 import { createCompanion, type Companion } from '../core/companion';
 import { ConfigError, resolveConfig } from '../core/config/config';
 import { openSecretStore } from '../core/credentials/open-secret-store';
@@ -41,14 +42,17 @@ async function main(): Promise<void> {
   const secrets = await openSecretStore(logger);
   const opener = createSystemOpener(logger);
   const viewer = createProdigyProxy(logger);
+  // Made before the core: it may notify while it starts (a wipe of what expired while the app was closed).
+  const events = createEventHub(logger);
   const companion: Companion = await createCompanion(config, {
     viewer,
     clock: systemClock,
     logger,
     opener,
     secrets,
-    // The page shows these itself (the Notifications API, or an in-app toast).
-    notifier: { show: (notification) => companion.events.emit('notification', notification) },
+    events,
+    // The page shows these itself (the Notifications API, or an in-app toast); with no page open, Notifications keeps them.
+    notifier: { show: (notification) => events.emit('notification', notification) },
   });
 
   let server: Awaited<ReturnType<typeof startHostServer>> | null = null;

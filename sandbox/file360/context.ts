@@ -19,6 +19,8 @@ export interface Context {
   seed: number;
   blobDir: string;
   uploadChunkSize: number;
+  /** Seconds after an expiration in which an upload begun before it may be finished (a proposal; 0 = the contract as written). */
+  uploadGraceSeconds: number;
   clock: SandboxClock;
   stats: StatsRecorder;
   faults: FaultState;

@@ -58,6 +58,11 @@ export interface File360SandboxOptions {
   sendExpiresIn?: boolean;
   /** The chunk_size uploads announce and enforce; default 8 MiB. */
   uploadChunkSize?: number;
+  /**
+   * Proposed, not in the contract (README "Proposed: finishing an upload begun before the expiry"): seconds after
+   * an assignment's expiration in which an upload created before it may still be finished. Default 0: refused.
+   */
+  uploadGraceSeconds?: number;
   /** The Push stand-in (CONTRACTS §B) on the same server, under /push/v1. */
   push?: PushOptions;
 }
@@ -120,6 +125,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     ...identity,
     blobDir,
     uploadChunkSize: options.uploadChunkSize ?? 8 * 1024 * 1024,
+    uploadGraceSeconds: options.uploadGraceSeconds ?? 0,
     clock,
     stats,
     faults: new FaultState(),

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { latestVersion, migrate, schemaVersion } from '../../electron/core/db/migrate';
 import { DatabaseOpenError, moveDatabaseAside, openDatabase } from '../../electron/core/db/open';
+import { scrubDeleted } from '../../electron/core/db/scrub';
+import { MARKER, filesContaining } from '../support/expiry';
 import { tempDir } from '../support/tmp';
 
 function openError(file: string): DatabaseOpenError {
@@ -128,5 +130,29 @@ describe('the local database', () => {
     expect(fs.readFileSync(`${movedTo}-wal`, 'utf8')).toBe('wal garbage');
     expect(fs.existsSync(file)).toBe(false);
     openDatabase(file, { migrations: MIGRATIONS }).close();
+  });
+
+  it('scrubs a database an older version wrote, whose deleted rows were never zeroed, once', async () => {
+    const file = path.join(tempDir(), 'companion.db');
+    // As an older app left it: rows deleted without secure_delete, their text still in a free page.
+    const old = openDatabase(file, { migrations: MIGRATIONS });
+    old.prepare("DELETE FROM app_state WHERE key = 'secure_delete_since'").run();
+    old.pragma('secure_delete = OFF');
+    old.prepare('INSERT INTO app_state (key, value) VALUES (?, ?)').run('left-behind', `${MARKER} ${'x'.repeat(5000)}`);
+    old.prepare("DELETE FROM app_state WHERE key = 'left-behind'").run();
+    old.pragma('wal_checkpoint(TRUNCATE)');
+    old.close();
+    expect(filesContaining(path.dirname(file), MARKER)).toEqual(['companion.db']);
+
+    const db = openDatabase(file, { migrations: MIGRATIONS });
+    expect(scrubDeleted(db, () => new Date().toISOString())).toEqual({ vacuumed: true, checkpointed: true });
+    expect(filesContaining(path.dirname(file), MARKER)).toEqual([]);
+    // Once: from now on every delete is zeroed as it happens.
+    expect(scrubDeleted(db, () => new Date().toISOString())).toEqual({ vacuumed: false, checkpointed: true });
+    db.close();
+    // A database this version creates is marked clean from the start.
+    const made = openDatabase(path.join(tempDir(), 'made.db'), { migrations: MIGRATIONS });
+    expect(scrubDeleted(made, () => new Date().toISOString()).vacuumed).toBe(false);
+    made.close();
   });
 });

@@ -6,6 +6,7 @@ import { prodigyHome } from '../../electron/core/prodigy/service';
 import { readExamples } from '../../electron/core/disputes/read';
 import { launchChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
+import { ManualClock } from '../support/ports';
 import { PRODIGY_ENV, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -19,6 +20,8 @@ import { tempDir } from '../support/tmp';
  */
 const TRIAGE = 'asg-support-triage';
 const DATASET = 'support_intents_batch7';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 let browser: Browser | null = null;
 let reason = 'no browser';
@@ -27,10 +30,11 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function annotatedInThePage() {
+async function annotatedInThePage(clock?: ManualClock, expiresInMs?: number) {
   const sb = await sandbox();
+  if (expiresInMs !== undefined) sb.admin.setExpiration(TRIAGE, new Date(sb.clock.now().getTime() + expiresInMs).toISOString());
   const dataDir = path.join(tempDir(), 'data');
-  const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning: { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } } });
+  const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ports: clock ? { clock } : {}, tuning: { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } } });
   await idle(app);
   await app.call('sessions.start', { assignmentId: TRIAGE });
   const target = await openSession(app, TRIAGE);
@@ -73,16 +77,23 @@ describe('no answer is lost when a session stops, though Prodigy’s page sends 
     expect(await answersInProdigy(dataDir)).toEqual(['billing', 'bug_report', 'other']);
   });
 
-  it('three answers in the page, then the assignment expires and is wiped: all three leave in the package made before the wipe', async (ctx) => {
+  it('three answers in the page, then access is about to end: all three leave in the package sent ahead of the expiry, and the wipe loses none', async (ctx) => {
     if (!browser) return ctx.skip(reason);
-    const { sb, app, close } = await annotatedInThePage();
-    sb.faults.expireAssignment(TRIAGE);
-    await app.call('sync.start', {});
-    await until(() => app.call('assignments.list'), (list) => list.find((a) => a.id === TRIAGE)?.wiped !== null, 15_000);
+    // Exporting at the wipe, as the app once did, came after the expiry, where File 360 refuses the upload (CONTRACTS §A.5).
+    const clock = new ManualClock(new Date().toISOString());
+    const { sb, app, close } = await annotatedInThePage(clock, HOUR);
+    const endsAt = Date.parse((await app.call('assignments.list')).find((a) => a.id === TRIAGE)?.expiration ?? '');
+    // 15 minutes before the end, by default (sendBeforeExpiryMinutes).
+    clock.advance(endsAt - 15 * MINUTE - clock.now().getTime());
+    const sent = await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent', 15_000);
+    expect(sent.map((e) => [e.trigger, e.annotations, e.upload.state])).toEqual([['before-expiry', 3, 'sent']]);
     await close();
-    // The wipe stops the session first; its export (on stop, or the one just before the files go) has every answer.
-    const exports = await app.call('exports.list', { id: TRIAGE });
-    expect(exports.map((e) => [e.trigger, e.annotations])).toEqual([['session-stopped', 3]]);
-    expect(exports[0]?.counts).toMatchObject({ accept: 3 });
+
+    sb.clock.advance(HOUR);
+    clock.advance(endsAt - clock.now().getTime());
+    await until(() => app.call('assignments.list'), (list) => list.find((a) => a.id === TRIAGE)?.wiped !== null, 15_000);
+    const wiped = (await app.call('assignments.list')).find((a) => a.id === TRIAGE)?.wiped;
+    expect(wiped?.detail).toBe('All 3 answers had reached File 360 before that.');
+    expect((await app.call('audit.list', { type: 'assignment.work_lost' })).entries).toEqual([]);
   });
 });

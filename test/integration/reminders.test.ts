@@ -10,6 +10,7 @@ import type { Clock } from '../../electron/core/ports';
 import { DEFAULT_REMINDER_SETTINGS, Reminders, type ReminderSettings } from '../../electron/core/reminders/reminders';
 import { createReviewStore } from '../../electron/core/reviews/store';
 import { createSyncStore, type Owner } from '../../electron/core/sync/store';
+import { atTime, deliveryRuleWords } from '../../shared/words';
 import { ManualClock, recordingNotifier } from '../support/ports';
 import { tempDir } from '../support/tmp';
 
@@ -53,7 +54,7 @@ function open(options: { file?: string; start?: string; settings?: ReminderSetti
   const notifier = recordingNotifier();
   const state: { settings: ReminderSettings; owner: Owner | null } = { settings: options.settings ?? DEFAULT_REMINDER_SETTINGS, owner: ANA };
   const center = new NotificationCenter({ db: () => db, owner: () => state.owner, clock: counted, notifier, rules: () => DEFAULT_NOTIFICATION_RULES, onChange: () => {}, timeZone: 'UTC' });
-  const reminders = new Reminders({ db: () => db, owner: () => state.owner, clock: counted, settings: () => state.settings, deliver: (batch) => center.receive(batch) });
+  const reminders = new Reminders({ db: () => db, owner: () => state.owner, clock: counted, settings: () => state.settings, deliver: (batch) => center.receive(batch), timeZone: 'UTC' });
   onTestFinished(() => {
     reminders.stop();
     if (db.open) db.close();
@@ -124,25 +125,38 @@ describe('reminders of due dates and expiry', () => {
     expect(w.center.list({ filter: 'all', limit: 10 })).toEqual([expect.objectContaining({ source: 'reminder', type: 'deadline.approaching', title: '“Support triage” is due in 1 hour' })]);
   });
 
-  it('warns before access expires that the files will be removed', () => {
+  it('warns before access expires that the files will be removed, and says when the work will be sent and what becomes of later answers', () => {
     const w = open();
-    w.assign({ expiration: '2026-11-24T09:00:00.000Z' });
+    const expiry = Date.parse('2026-11-24T09:00:00.000Z');
+    w.assign({ expiration: new Date(expiry).toISOString() });
     w.reminders.start();
     w.clock.advance(DAY);
+    // The old words promised that unsent work is put in the outbox at the wipe: after the expiry, where File 360 refuses it.
+    const at = (ms: number) => atTime(ms, w.clock.now().getTime(), 'UTC');
     expect(w.notifier.shown).toEqual([
       {
         id: expect.any(Number),
         title: 'Files of “Support triage” will be removed when access expires in 24 hours',
-        body: 'Finish what you are annotating. Work not yet sent is put in the outbox before the files are removed from this computer.',
+        body: deliveryRuleWords(at(expiry - 15 * MINUTE), at(expiry)),
         route: { section: 'assignments', id: 'asg-triage' },
       },
     ]);
+    expect(w.notifier.shown[0]?.body).toMatch(/^Your work will be sent at .+\. Answers you give after that are sent when you stop the session, if you stop it before .+\. At .+ access ends: the files, and any answer not sent by then, are deleted from this computer\./);
     w.clock.advance(23 * HOUR);
     expect(w.shown().at(-1)).toBe('Files of “Support triage” will be removed when access expires in 1 hour');
+    expect(w.notifier.shown.at(-1)?.body).toContain(`Your work will be sent at ${at(expiry - 15 * MINUTE)}.`);
+  });
+
+  it('says only that the files go, for an assignment whose work cannot be uploaded', () => {
+    const w = open();
+    w.assign({ expiration: '2026-11-24T09:00:00.000Z', permissions: ['view', 'download'] });
+    w.reminders.start();
+    w.clock.advance(DAY);
+    expect(w.notifier.shown.map((n) => n.body)).toEqual(['At that moment the files are deleted from this computer.']);
   });
 
   it('reminds at the offsets the user chose', () => {
-    const w = open({ settings: { offsetsHours: [48, 2], reviewSlaHours: 48 } });
+    const w = open({ settings: { ...DEFAULT_REMINDER_SETTINGS, offsetsHours: [48, 2], reviewSlaHours: 48 } });
     w.assign({ due_date: DUE });
     w.reminders.start();
     w.clock.advance(DAY);
@@ -281,7 +295,7 @@ describe('reminders of review SLAs', () => {
   });
 
   it('falls back to the configured review SLA, counted from when the item was raised, when a review has no due date', () => {
-    const w = open({ settings: { offsetsHours: [1], reviewSlaHours: 10 } });
+    const w = open({ settings: { ...DEFAULT_REMINDER_SETTINGS, offsetsHours: [1], reviewSlaHours: 10 } });
     w.review();
     w.db.prepare('UPDATE reviews SET due = NULL').run();
     w.reminders.start();

@@ -608,8 +608,8 @@ describe('File 360 sandbox: resumable uploads', () => {
   const bytes = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
   const announce = { kind: 'export', name: 'annotations.jsonl', size: bytes.length, sha256: sha256(bytes), mime_type: 'application/x-ndjson', metadata: { session: 'ana-1' } };
 
-  async function start() {
-    const sb = await sandbox({ uploadChunkSize: 16 });
+  async function start(options: { uploadGraceSeconds?: number } = {}) {
+    const sb = await sandbox({ uploadChunkSize: 16, ...options });
     const { access_token } = await signIn(sb);
     const create = (key: string | undefined, body: unknown = announce) =>
       api<{ id: string; status: string; chunk_size: number; received: number } & ServiceError>(sb, access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
@@ -688,6 +688,38 @@ describe('File 360 sandbox: resumable uploads', () => {
     const mismatch = await commit(id, sha256(Buffer.from('a different file')));
     expect(mismatch.status).toBe(422);
     expect(mismatch.body).toMatchObject({ code: 'CHECKSUM_MISMATCH', received: 0 });
+  });
+
+  it('refuses every upload to an expired assignment, as CONTRACTS §A.5 says, unless the proposed grace is turned on', async () => {
+    const { sb, create, put, commit } = await start();
+    const { id } = (await create('key-before')).body;
+    expect((await put(id, 0, 15)).status).toBe(202);
+    sb.faults.expireAssignment('asg-support-triage');
+    expect((await put(id, 16, 31)).body).toMatchObject({ status: 403, code: 'ASSIGNMENT_EXPIRED' });
+    expect((await create('key-before')).body).toMatchObject({ status: 403, code: 'ASSIGNMENT_EXPIRED' });
+    expect((await commit(id)).body).toMatchObject({ status: 403, code: 'ASSIGNMENT_EXPIRED' });
+  });
+
+  it('with the proposed grace: an upload begun before the expiry is finished within it, by the server’s own record; a new one is refused at once', async () => {
+    const { sb, create, put, commit } = await start({ uploadGraceSeconds: 600 });
+    const { id } = (await create('key-before')).body;
+    expect((await put(id, 0, 15)).status).toBe(202);
+    sb.faults.expireAssignment('asg-support-triage');
+    sb.clock.advance(60_000);
+    expect((await create('key-after')).body).toMatchObject({ status: 403, code: 'ASSIGNMENT_EXPIRED' });
+    // The client resumes as after any interruption: the same key returns the same upload, and it goes on from `received`.
+    expect((await create('key-before')).body).toMatchObject({ id, received: 16 });
+    expect((await put(id, 16, 31)).status).toBe(202);
+    expect((await put(id, 32, 35)).status).toBe(202);
+    expect((await commit(id)).status).toBe(201);
+  });
+
+  it('with the proposed grace: past it, even an upload begun in time is refused', async () => {
+    const { sb, create, put } = await start({ uploadGraceSeconds: 600 });
+    const { id } = (await create('key-late')).body;
+    sb.faults.expireAssignment('asg-support-triage');
+    sb.clock.advance(601_000);
+    expect((await put(id, 0, 15)).body).toMatchObject({ status: 403, code: 'ASSIGNMENT_EXPIRED' });
   });
 
   it('refuses uploads to an assignment without the upload permission', async () => {

@@ -48,3 +48,12 @@ export function livePids(dataDir: string): number[] {
     db.close();
   }
 }
+
+/** Three accepted answers (billing, bug_report, other) through Prodigy's API, in a session already started. */
+export async function threeTriageAnswers(app: Started, assignmentId: string): Promise<void> {
+  await annotate(await openSession(app, assignmentId), [
+    { answer: 'accept', accept: ['billing'] },
+    { answer: 'accept', accept: ['bug_report'] },
+    { answer: 'accept', accept: ['other'] },
+  ]);
+}

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StartupProblem } from '../../../shared/api/schemas/app';
 import { AppError } from '../errors';
 import { latestVersion, migrate, schemaVersion, type Migration } from './migrate';
+import { markScrubbedSinceCreation } from './scrub';
 
 /** Why the database could not be opened, with what the UI may offer to do about it. */
 export class DatabaseOpenError extends AppError {
@@ -71,7 +72,10 @@ export function openDatabase(file: string, { migrations }: OpenOptions): Databas
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A wipe must leave nothing of what it deleted in free pages (DESIGN §6, wipe means gone).
+    db.pragma('secure_delete = ON');
     migrate(db, migrations);
+    if (found === 0) markScrubbedSinceCreation(db);
     fs.chmodSync(file, 0o600);
     return db;
   } catch (error) {

@@ -16,6 +16,8 @@ import type { Clock, Logger } from '../ports';
 import { dbIn } from '../prodigy/cli';
 import { prodigyHome } from '../prodigy/service';
 import type { AssignmentRow, Owner, SyncStore } from '../sync/store';
+import { count, type WipeStep } from '../sync/wipe';
+import { prepared } from '../db/statements';
 import { findAnswers, searchAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
 import { disputeNote } from './words';
@@ -124,6 +126,14 @@ export class EscalationService {
         if (escalation) this.rows.setState(escalation.id, 'failed', this.now());
         this.changedSoon();
       },
+    };
+  }
+
+  /** Its part in a wipe: the escalations raised here, whose items hold the task and whose notes may quote it. */
+  wipeStep(): WipeStep {
+    return {
+      name: 'escalations',
+      erase: (row, db, tally) => count(tally.removed, 'escalations', prepared<[string]>(db, 'DELETE FROM escalations WHERE assignment_id = ?').run(row.id).changes),
     };
   }
 

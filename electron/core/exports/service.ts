@@ -19,9 +19,11 @@ import type { OutboxRow } from '../outbox/store';
 import { packageSender } from '../outbox/senders/package';
 import type { Clock, Logger } from '../ports';
 import { dbOut } from '../prodigy/cli';
+import { countExamples } from '../prodigy/progress';
 import { prodigyHome, type ProdigyService } from '../prodigy/service';
 import { assignmentFolder } from '../sync/layout';
-import type { AssignmentRow, SyncStore } from '../sync/store';
+import { parseTime, type AssignmentRow, type SyncStore } from '../sync/store';
+import { count, type WipeStep } from '../sync/wipe';
 import { writePackage, type MemberInfo, type PackageMember } from './package';
 
 export type ExportTrigger = ExportView['trigger'];
@@ -88,6 +90,14 @@ function countsOf(examples: readonly Example[]): Counts {
   return { ...counts, sessions: [...sessions].sort(), annotators: [...annotators].sort() };
 }
 
+/** Why packages were still waiting when access ended, in words, from how their last try ended. */
+function whyUnsent(codes: ReadonlyArray<string | null>): string | null {
+  if (codes.some((code) => code === 'network' || code === 'timeout')) return 'File 360 could not be reached';
+  if (codes.some((code) => code === 'ASSIGNMENT_EXPIRED' || code === 'ASSIGNMENT_REVOKED')) return 'File 360 no longer took work for it';
+  if (codes.some((code) => code === 'signed-out')) return 'nobody was signed in to File 360';
+  return null;
+}
+
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
@@ -120,6 +130,44 @@ export class ExportService {
     };
   }
 
+  /**
+   * Its part in a wipe, after Prodigy stopped and the outbox's last call: how
+   * many answers reached File 360 and how many did not (packages still
+   * waiting, answers never exported), then the export folder goes, and the
+   * agreement summaries, which quote the items that pull agreement down.
+   * Export records (counts, checksums) and their lineage stay, as the audit does.
+   */
+  wipeStep(): WipeStep {
+    return {
+      name: 'exports',
+      settle: async (row, tally) => {
+        await this.running.get(row.id)?.catch(() => undefined);
+        const dataset = (JSON.parse(row.project) as { dataset: string }).dataset;
+        const answers = countExamples(prodigyHome(this.deps.dataDir, row.id), dataset);
+        const packages = prepared<[string], { annotations: number; state: string; last_error_code: string | null }>(
+          this.db(),
+          'SELECT e.annotations, o.state, o.last_error_code FROM exports e JOIN outbox o ON o.id = e.outbox_id WHERE e.assignment_id = ?',
+        ).all(row.id);
+        const sent = packages.filter((p) => p.state === 'sent');
+        const waiting = packages.filter((p) => p.state === 'queued' || p.state === 'sending' || p.state === 'failed');
+        // Each package holds every answer of the dataset so far: the newest one sent says how many arrived.
+        const delivered = Math.max(0, ...sent.map((p) => p.annotations));
+        const lost = Math.max(0, answers - delivered);
+        const queued = Math.min(lost, Math.max(0, ...waiting.map((p) => p.annotations - delivered)));
+        count(tally.delivered, 'answers', Math.min(delivered, answers));
+        count(tally.delivered, 'packages', sent.length);
+        count(tally.lost, 'answers', lost);
+        count(tally.lost, 'packages', waiting.length);
+        tally.lostAnswers = { queued, unexported: lost - queued };
+        tally.why ??= lost > 0 && !JSON.parse(row.permissions).includes('upload') ? 'this assignment does not allow uploading work' : whyUnsent(waiting.map((p) => p.last_error_code));
+      },
+      folders: (row) => [{ kind: 'exportFiles', dir: path.join(this.deps.dataDir, 'exports', assignmentFolder(row.id)) }],
+      erase: (row, db, tally) => {
+        count(tally.removed, 'agreementSummaries', prepared<[string]>(db, 'UPDATE exports SET agreement = NULL WHERE assignment_id = ? AND agreement IS NOT NULL').run(row.id).changes);
+      },
+    };
+  }
+
   /** One export per assignment at a time; a second request joins the first. */
   run(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
     const pending = this.running.get(assignmentId);
@@ -135,7 +183,11 @@ export class ExportService {
 
   private async export(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
     const row = this.deps.store.assignment(assignmentId);
-    if (!row || (row.wiped_at && trigger !== 'before-wipe')) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    if (!row || row.wiped_at) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
+    // File 360 refuses uploads to an ended assignment (CONTRACTS §A.5): a package made now could never leave.
+    if (row.status !== 'active' || (parseTime(row.expiration) ?? Infinity) <= this.deps.clock.now().getTime()) {
+      throw new AppError('ASSIGNMENT_UNAVAILABLE', `Access to “${row.name}” has ended, so its answers can no longer be sent to File 360.`);
+    }
     if (!JSON.parse(row.permissions).includes('upload')) throw new AppError('FILE360_REFUSED', 'This assignment does not allow uploading work, so there is nothing to export to.');
     const project = JSON.parse(row.project) as { dataset: string; view_id?: string; labels?: string[]; low_confidence_threshold?: number; instructions_file_id?: string };
     const home = prodigyHome(this.deps.dataDir, row.id);

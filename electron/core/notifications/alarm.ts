@@ -28,3 +28,50 @@ export class Alarm {
     this.cancel = null;
   }
 }
+
+/**
+ * Work decided by the clock and the database: done now, again whenever its
+ * inputs change (`refresh`), and at the moment it names next. `evaluate` does
+ * what is due and returns when to look again (ms since the epoch), or null.
+ * A failure on the timer, where nobody can be thrown to, goes to `failed`.
+ */
+export class Recurring {
+  private readonly alarm: Alarm;
+  private running = false;
+
+  constructor(
+    clock: Clock,
+    private readonly evaluate: () => number | null,
+    private readonly failed: (error: unknown) => void,
+  ) {
+    this.alarm = new Alarm(clock);
+  }
+
+  start(): void {
+    this.running = true;
+    this.run();
+  }
+
+  refresh(): void {
+    if (this.running) this.run();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.alarm.clear();
+  }
+
+  private run(): void {
+    this.alarm.clear();
+    const next = this.evaluate();
+    if (next !== null && Number.isFinite(next)) this.alarm.set(next, () => this.wake());
+  }
+
+  private wake(): void {
+    try {
+      this.run();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+}

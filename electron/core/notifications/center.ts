@@ -9,6 +9,7 @@ import { quietUntil } from './quiet-hours';
 import { routeOf } from './route';
 import { MAX_NATIVE_AT_ONCE, deliveryOf, type NotificationRules } from './rules';
 import { createNotificationStore, type NotificationRow, type NotificationStore } from './store';
+import { REMOVED_SUMMARY, strippedTitle } from './stripped';
 import type { Delivery, IncomingNotification, NotificationItem, NotificationQuery } from './types';
 
 export interface NotificationCenterDeps {
@@ -23,6 +24,8 @@ export interface NotificationCenterDeps {
   timeZone?: string;
   /** The end of quiet hours is handled on a timer, where a failure has nobody to throw to. */
   logger?: Logger;
+  /** The name of an assignment wiped from this computer, or null: what arrives about one later is stored without its words. */
+  wipedHere?(assignmentId: string): string | null;
 }
 
 function dataOf(row: NotificationRow): Record<string, unknown> {
@@ -78,7 +81,17 @@ export class NotificationCenter {
    */
   receive(batch: IncomingNotification[]): number {
     const owner = this.deps.owner();
-    if (!owner || batch.length === 0) return 0;
+    return owner ? this.record(owner, batch) : 0;
+  }
+
+  /**
+   * The same, for a named account whether or not it is signed in now: what
+   * the app tells about its own data (a wipe at start, before sign-in is
+   * restored, or while signed out) is stored for the account it concerns.
+   */
+  record(owner: Owner, incoming: IncomingNotification[]): number {
+    if (incoming.length === 0) return 0;
+    const batch = incoming.map((n) => this.unlessWiped(n));
     const nowMs = this.deps.clock.now().getTime();
     const rules = this.deps.rules();
     const until = this.quietUntil(nowMs, rules);
@@ -108,6 +121,13 @@ export class NotificationCenter {
     this.show(result.payloads);
     if (result.added > 0) this.deps.onChange();
     return result.added;
+  }
+
+  /** A notification about an assignment wiped here (a late Push one) keeps its kind and the assignment's name only. */
+  private unlessWiped(n: IncomingNotification): IncomingNotification {
+    const id = n.data.assignment_id;
+    const name = typeof id === 'string' && n.type !== 'assignment.removed' ? (this.deps.wipedHere?.(id) ?? null) : null;
+    return name === null ? n : { ...n, title: strippedTitle(n.type, name), summary: REMOVED_SUMMARY, data: { assignment_id: id } };
   }
 
   list(query: NotificationQuery): NotificationItem[] {

@@ -1,5 +1,5 @@
 import type { Settings } from '../../../shared/api/schemas/settings';
-import type { PushEventType } from '../../../shared/push-events';
+import { isAppEventType, type PushEventType } from '../../../shared/push-events';
 import type { Delivery, IncomingNotification } from './types';
 
 export interface NotificationRules {
@@ -71,6 +71,6 @@ export function deliveryOf(n: Deciding, { nowMs, rules, quiet, alreadyShown }: D
   if (expires <= nowMs) return 'expired';
   if (rules.mutedTypes.includes(n.type) || topicMuted(n.topic, rules.mutedTopics)) return 'muted';
   if (alreadyShown && alreadyShown.title === n.title && alreadyShown.summary === n.summary) return 'silent';
-  if (!(POPS_UP_BY_DEFAULT as Record<string, boolean | undefined>)[n.type]) return 'silent';
+  if (!(POPS_UP_BY_DEFAULT as Record<string, boolean | undefined>)[n.type] && !isAppEventType(n.type)) return 'silent';
   return quiet ? 'held' : 'shown';
 }

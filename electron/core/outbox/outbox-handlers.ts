@@ -57,7 +57,7 @@ export function outboxHandlers(deps: OutboxViewDeps) {
     'outbox.retry': ({ id }) => {
       const row = item(id);
       if (row.state !== 'failed' && row.state !== 'queued') throw new AppError('NOT_FOUND', 'Only an item that is waiting or failed can be retried.');
-      deps.data.transaction(({ audit }) => audit.append({ type: 'outbox.retried', assignmentId: row.assignment_id, details: { outbox: id, kind: row.kind, label: row.label, lastError: row.last_error } }));
+      deps.data.transaction(({ audit }) => audit.append({ type: 'outbox.retried', assignmentId: row.assignment_id, details: { outbox: id, kind: row.kind, lastError: row.last_error } }));
       deps.outbox.retry(id);
       return outboxItem(item(id), deps);
     },
@@ -67,7 +67,7 @@ export function outboxHandlers(deps: OutboxViewDeps) {
         deps.data.require().audit.append({
           type: 'outbox.discarded',
           assignmentId: discarded.assignment_id,
-          details: { outbox: id, kind: discarded.kind, label: discarded.label, key: discarded.idempotency_key, lastError: discarded.last_error, alsoEnded: dependents.map((dependent) => dependent.id) },
+          details: { outbox: id, kind: discarded.kind, key: discarded.idempotency_key, lastError: discarded.last_error, alsoEnded: dependents.map((dependent) => dependent.id) },
         }),
       );
       if (!done) throw new AppError('NOT_FOUND', row.state === 'sent' ? 'That item was already sent.' : 'Only an item that is waiting or failed can be discarded.');

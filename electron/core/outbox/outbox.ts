@@ -200,7 +200,8 @@ export class Outbox {
           if (outcome.state === 'sent') handler?.sent?.(row, outcome.remote, db);
           else if (outcome.state === 'failed') {
             handler?.ended?.(row, db);
-            audit.append({ type: 'outbox.failed', assignmentId: row.assignment_id, details: { outbox: row.id, kind: row.kind, label: row.label, code: outcome.code, error: outcome.error } });
+            // Named by id and kind, not label: an escalation's label quotes its task, and the audit log is kept for good.
+            audit.append({ type: 'outbox.failed', assignmentId: row.assignment_id, details: { outbox: row.id, kind: row.kind, code: outcome.code, error: outcome.error } });
           }
         }
         if (connection) claimed = this.claim(connection);

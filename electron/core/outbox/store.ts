@@ -175,6 +175,28 @@ export function createOutboxStore(db: () => Database.Database) {
       );
     },
 
+    /** An assignment's waiting rows are due now (its last chance, before a wipe). */
+    makeDue(assignmentId: string, now: string): number {
+      return q<[string, string]>("UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE assignment_id = ? AND state = 'queued'").run(now, assignmentId).changes;
+    },
+
+    /** How many of an assignment's rows are being sent, or due and free to go (their predecessor, if any, sent). */
+    goingNow(assignmentId: string): number {
+      return (
+        q<[string], { n: number }>(
+          `SELECT COUNT(*) AS n FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
+            WHERE o.assignment_id = ? AND (o.state = 'sending' OR (o.state = 'queued' AND o.next_attempt_ms IS NULL AND (o.after_id IS NULL OR p.state = 'sent')))`,
+        ).get(assignmentId)?.n ?? 0
+      );
+    },
+
+    /** An assignment's rows that have not reached File 360, of these kinds. */
+    unsent(assignmentId: string, kinds: readonly OutboxKind[]): OutboxRow[] {
+      return q<[string, string], OutboxRow>(
+        "SELECT * FROM outbox WHERE assignment_id = ? AND state IN ('queued', 'sending', 'failed') AND kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+      ).all(assignmentId, JSON.stringify(kinds));
+    },
+
     /** Rows that wait for one that will now never be sent. */
     dependents(id: number): OutboxRow[] {
       return q<[number], OutboxRow>("SELECT * FROM outbox WHERE after_id = ? AND state IN ('queued', 'failed')").all(id);

@@ -71,3 +71,21 @@ export class AnswerCountWatch {
     return { counts: this.counts, changed: (Object.keys(before) as Array<keyof AnswerCounts>).some((key) => before[key] !== this.counts[key]) };
   }
 }
+
+/** How many examples a dataset holds (what `db-out` of it would write), read-only; 0 when there is no database yet. */
+export function countExamples(home: string, dataset: string): number {
+  const file = path.join(home, 'prodigy.db');
+  if (!fs.existsSync(file)) return 0;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 1000');
+    return (
+      db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM link l JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ?').get(dataset)?.n ?? 0
+    );
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}

@@ -11,11 +11,12 @@ import { writeFileAtomic } from '../platform/atomic-file';
 import type { Clock, Logger, Notifier, SessionViewer } from '../ports';
 import { assignmentFolder, assignmentLayout } from '../sync/layout';
 import type { AssignmentRow, SyncStore } from '../sync/store';
+import { count, type WipeStep } from '../sync/wipe';
 import { checkRemotePath, resolveInside } from '../sync/safe-path';
 import { prodigyVersion } from './cli';
 import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
 import type { BoundedLog } from './log';
-import { AnswerCountWatch, readAnswerCounts } from './progress';
+import { AnswerCountWatch, countExamples, readAnswerCounts } from './progress';
 import { recipeArgs, recipeProblem, taskKind, type ProjectSpec } from './recipes';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
 import { buildSource, instructionsHtml, type SourceFile } from './source';
@@ -434,7 +435,7 @@ export class ProdigyService {
       this.deps.logger.warn('Prodigy stopped unexpectedly', { assignmentId, exitCode: how.code, signal: how.signal });
       this.deps.data.transaction(({ audit }) => {
         this.endRow(live.rowId, 'crashed', message, how);
-        audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered, lastLines: live.run.log.tail(5) } });
+        audit.append({ type: 'session.crashed', assignmentId, details: { exitCode: how.code, signal: how.signal, answered } });
         this.deps.failed?.(assignmentId, { reason: 'crashed', message });
       });
       this.deps.ended?.(assignmentId, 'crashed');
@@ -515,10 +516,27 @@ export class ProdigyService {
     }
   }
 
-  /** Before an assignment's files are wiped: its Prodigy stops and the derived source goes; answers stay for the export. */
-  async forget(assignmentId: string): Promise<void> {
-    await this.stop(assignmentId).catch(() => undefined);
-    for (const name of ['source.jsonl', 'instructions.html']) fs.rmSync(path.join(this.home(assignmentId), name), { force: true });
+  /**
+   * Its part in a wipe: the session stops first (instant_submit has put every
+   * answer in Prodigy's database, so the count of what is lost is complete),
+   * then the whole Prodigy home goes (database, prodigy.json, source,
+   * instructions, decisions put back in), with the session rows, whose
+   * messages may quote Prodigy's output, and the output kept in memory.
+   */
+  wipeStep(): WipeStep {
+    return {
+      name: 'prodigy',
+      settle: async (row, tally) => {
+        await this.starting.get(row.id)?.catch(() => undefined);
+        await this.stop(row.id).catch(() => undefined);
+        count(tally.removed, 'answers', countExamples(this.home(row.id), (JSON.parse(row.project) as { dataset: string }).dataset));
+      },
+      folders: (row) => [{ kind: 'prodigyFiles', dir: this.home(row.id) }],
+      erase: (row, db, tally) => {
+        this.logs.delete(row.id);
+        count(tally.removed, 'sessions', prepared<[string]>(db, 'DELETE FROM prodigy_sessions WHERE assignment_id = ?').run(row.id).changes);
+      },
+    };
   }
 
   /** Quitting the app stops every session, including those still starting, and starts no more. */

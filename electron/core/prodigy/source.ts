@@ -46,6 +46,15 @@ const NEEDS: Record<TaskKind, { fields: Array<'text' | 'image' | 'html'>; words:
   image: { fields: ['image'], words: '"image" to annotate (this recipe draws boxes on images)' },
 };
 
+/**
+ * JSON.parse's words without the piece of the line it quotes: the message is
+ * recorded in the audit log, which is kept for good, and a task's text must
+ * not outlive the wipe of its assignment there.
+ */
+function jsonProblem(error: Error): string {
+  return error.message.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '');
+}
+
 /** Prodigy's own task files: one JSON object per line, each with something the recipe can show. */
 function jsonlTasks(file: SourceFile, kind: TaskKind, errors: string[]): unknown[] {
   const tasks: unknown[] = [];
@@ -57,7 +66,7 @@ function jsonlTasks(file: SourceFile, kind: TaskKind, errors: string[]): unknown
     try {
       task = JSON.parse(line);
     } catch (error) {
-      errors.push(`${where}: not valid JSON (${(error as Error).message}).`);
+      errors.push(`${where}: not valid JSON (${jsonProblem(error as Error)}).`);
       return;
     }
     if (!task || typeof task !== 'object' || Array.isArray(task)) {

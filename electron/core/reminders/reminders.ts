@@ -1,19 +1,21 @@
 import type Database from 'better-sqlite3';
-import { Alarm } from '../notifications/alarm';
+import { Recurring } from '../notifications/alarm';
 import type { IncomingNotification } from '../notifications/types';
 import type { Clock, Logger } from '../ports';
 import type { Owner } from '../sync/store';
 import { createReminderStore, type Deadline } from './store';
-import { reminderText, timeLeft } from './words';
+import { reminderText, timeLeft, type ReminderMoment } from './words';
 
 export interface ReminderSettings {
   /** How long before each deadline to remind, in hours. */
   offsetsHours: number[];
   /** When a review is due if File 360 gave it no due date, in hours after it was raised. */
   reviewSlaHours: number;
+  /** How long before an expiry unsent work is sent (the setting of the same name); the expiry reminder says when. */
+  sendBeforeExpiryMinutes: number;
 }
 
-export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { offsetsHours: [24, 1], reviewSlaHours: 48 };
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { offsetsHours: [24, 1], reviewSlaHours: 48, sendBeforeExpiryMinutes: 15 };
 
 export interface RemindersDeps {
   db: () => Database.Database;
@@ -27,6 +29,8 @@ export interface RemindersDeps {
    */
   deliver: (batch: IncomingNotification[]) => void;
   logger?: Logger;
+  /** IANA zone the times in reminders are said in; default: the system's. */
+  timeZone?: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -39,13 +43,13 @@ function slaOf(settings: ReminderSettings): number {
   return Number.isFinite(settings.reviewSlaHours) && settings.reviewSlaHours > 0 ? settings.reviewSlaHours : DEFAULT_REMINDER_SETTINGS.reviewSlaHours;
 }
 
-function reminderOf(deadline: Deadline, nowMs: number): IncomingNotification {
+function reminderOf(deadline: Deadline, nowMs: number, moment: ReminderMoment): IncomingNotification {
   return {
     source: 'reminder',
     seq: null,
     remoteId: null,
     type: 'deadline.approaching',
-    ...reminderText(deadline, timeLeft(deadline.atMs - nowMs)),
+    ...reminderText(deadline, timeLeft(deadline.atMs - nowMs), moment),
     topic: `assignment.${deadline.assignmentId}`,
     // A nearer reminder of the same deadline replaces an unread earlier one in the center; a moved deadline starts afresh.
     collapseKey: `reminder:${deadline.key}`,
@@ -65,41 +69,32 @@ function reminderOf(deadline: Deadline, nowMs: number): IncomingNotification {
  */
 export class Reminders {
   private readonly store;
-  private readonly alarm: Alarm;
-  private running = false;
+  private readonly schedule: Recurring;
 
   constructor(private readonly deps: RemindersDeps) {
     this.store = createReminderStore(deps.db);
-    this.alarm = new Alarm(deps.clock);
+    this.schedule = new Recurring(deps.clock, () => this.evaluate(), (error) =>
+      this.deps.logger?.error('reminders could not be checked', { error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   start(): void {
-    this.running = true;
-    this.evaluate();
+    this.schedule.start();
   }
 
   /** Assignments, reviews or settings changed: fire what is now due and wait for the next. */
   refresh(): void {
-    if (this.running) this.evaluate();
+    this.schedule.refresh();
   }
 
   stop(): void {
-    this.running = false;
-    this.alarm.clear();
+    this.schedule.stop();
   }
 
-  private wake(): void {
-    try {
-      this.evaluate();
-    } catch (error) {
-      this.deps.logger?.error('reminders could not be checked', { error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  private evaluate(): void {
-    this.alarm.clear();
+  /** Fires what is due; returns when the next reminder is. */
+  private evaluate(): number | null {
     const owner = this.deps.owner();
-    if (!owner) return;
+    if (!owner) return null;
     const nowMs = this.deps.clock.now().getTime();
     const settings = this.deps.settings();
     const offsets = offsetsOf(settings);
@@ -114,14 +109,16 @@ export class Reminders {
       if (passed.length > 0) due.push({ deadline, keys: passed.map((r) => r.key) });
     }
     if (due.length > 0) this.fire(owner, due, nowMs);
-    if (next < Number.POSITIVE_INFINITY) this.alarm.set(next, () => this.wake());
+    return next;
   }
 
   private fire(owner: Owner, due: Array<{ deadline: Deadline; keys: string[] }>, nowMs: number): void {
     const keys = due.flatMap((d) => d.keys);
+    const minutes = this.deps.settings().sendBeforeExpiryMinutes;
+    const moment = { nowMs, sendBeforeExpiryMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_REMINDER_SETTINGS.sendBeforeExpiryMinutes) * 60_000, timeZone: this.deps.timeZone };
     this.deps.db().transaction(() => {
       this.store.markFired(owner, keys, nowMs);
-      this.deps.deliver(due.map(({ deadline }) => reminderOf(deadline, nowMs)));
+      this.deps.deliver(due.map(({ deadline }) => reminderOf(deadline, nowMs, moment)));
     })();
     this.deps.logger?.info('reminders fired', { keys });
   }

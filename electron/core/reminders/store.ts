@@ -14,6 +14,8 @@ export interface Deadline {
   assignmentName: string | null;
   escalationId: string | null;
   review: { reason: string; priority: string } | null;
+  /** The user's own answers can be sent to this assignment (an annotator's, with upload): its expiry reminder says when they are. */
+  sendsWork: boolean;
 }
 
 interface AssignmentDates {
@@ -21,6 +23,7 @@ interface AssignmentDates {
   name: string;
   due_date: string | null;
   expiration: string | null;
+  sends_work: number;
 }
 
 interface OpenReview {
@@ -53,7 +56,9 @@ export function createReminderStore(db: () => Database.Database) {
      */
     deadlines(owner: Owner, slaHours: number): Deadline[] {
       const assignments = q<Record<string, unknown>, AssignmentDates>(
-        `SELECT id, name, due_date, expiration FROM assignments
+        `SELECT id, name, due_date, expiration,
+                role = 'annotator' AND EXISTS (SELECT 1 FROM json_each(permissions) WHERE value = 'upload') AS sends_work
+           FROM assignments
           WHERE server = @server AND tenant = @tenant AND user_id = @user AND status = 'active' AND wiped_at IS NULL`,
       ).all(who(owner));
       const reviews = q<Record<string, unknown>, OpenReview>(
@@ -64,7 +69,7 @@ export function createReminderStore(db: () => Database.Database) {
       ).all(who(owner));
       return [
         ...assignments.flatMap((a) => {
-          const fields = { assignmentId: a.id, assignmentName: a.name, escalationId: null, review: null };
+          const fields = { assignmentId: a.id, assignmentName: a.name, escalationId: null, review: null, sendsWork: a.sends_work === 1 };
           return [
             ...(a.due_date ? deadline('due', a.id, Date.parse(a.due_date), fields) : []),
             ...(a.expiration ? deadline('expiry', a.id, Date.parse(a.expiration), fields) : []),
@@ -76,6 +81,7 @@ export function createReminderStore(db: () => Database.Database) {
             assignmentName: r.assignment_name,
             escalationId: r.id,
             review: { reason: r.reason, priority: r.priority },
+            sendsWork: false,
           }),
         ),
       ];

@@ -1,3 +1,4 @@
+import { atTime, deliveryRuleWords } from '../../../shared/words';
 import { REASON_TITLES } from '../escalations/words';
 import type { Deadline } from './store';
 
@@ -13,16 +14,27 @@ export function timeLeft(ms: number): string {
 
 const quoted = (name: string | null) => (name ? `“${name.length > 80 ? `${name.slice(0, 79)}…` : name}”` : 'an assignment');
 
+/** When the reminder fires, and when unsent work is sent ahead of an expiry (exports/ahead-of-expiry.ts). */
+export interface ReminderMoment {
+  nowMs: number;
+  sendBeforeExpiryMs: number;
+  timeZone?: string;
+}
+
 /** What a reminder says: what is due, in how long, and what happens if the user does nothing. */
-export function reminderText(deadline: Deadline, left: string): { title: string; summary: string } {
+export function reminderText(deadline: Deadline, left: string, moment: ReminderMoment): { title: string; summary: string } {
   const name = quoted(deadline.assignmentName);
   switch (deadline.kind) {
     case 'due':
       return { title: `${name} is due in ${left}`, summary: 'Finish and export your annotations before then so they reach File 360 on time.' };
     case 'expiry':
+      if (!deadline.sendsWork) {
+        return { title: `Files of ${name} will be removed when access expires in ${left}`, summary: 'At that moment the files are deleted from this computer.' };
+      }
+      const sendAt = deadline.atMs - moment.sendBeforeExpiryMs;
       return {
         title: `Files of ${name} will be removed when access expires in ${left}`,
-        summary: 'Finish what you are annotating. Work not yet sent is put in the outbox before the files are removed from this computer.',
+        summary: deliveryRuleWords(atTime(sendAt, moment.nowMs, moment.timeZone), atTime(deadline.atMs, moment.nowMs, moment.timeZone), sendAt <= moment.nowMs),
       };
     case 'review': {
       const reason = (REASON_TITLES as Record<string, string | undefined>)[deadline.review?.reason ?? ''];

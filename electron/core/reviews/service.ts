@@ -11,6 +11,8 @@ import { queuePublish } from '../outbox/publish';
 import { decisionSender } from '../outbox/senders/decision';
 import type { Clock, Logger } from '../ports';
 import type { Owner, SyncStore } from '../sync/store';
+import { count, type WipeStep } from '../sync/wipe';
+import { prepared } from '../db/statements';
 import { createReviewStore, type ReviewRow } from './store';
 
 export interface ReviewDeps {
@@ -110,6 +112,19 @@ export class ReviewService {
     };
   }
 
+  /**
+   * Its part in a wipe: the review items cached for the assignment (a user who
+   * annotates and reviews it). A decision still waiting to be sent had its
+   * last call in the outbox's step; what File 360 still lets this reviewer see
+   * comes back with the next refresh.
+   */
+  wipeStep(): WipeStep {
+    return {
+      name: 'reviews',
+      erase: (row, db, tally) => count(tally.removed, 'reviews', prepared<[string]>(db, 'DELETE FROM reviews WHERE assignment_id = ?').run(row.id).changes),
+    };
+  }
+
   /** Fetches every escalation this reviewer may see; the cached list stays when File 360 cannot be reached. */
   async refresh(): Promise<void> {
     const connection = this.deps.connection();
@@ -118,7 +133,8 @@ export class ReviewService {
       return;
     }
     try {
-      const escalations = await connection.client.escalations({ role: 'reviewer' });
+      // Items of an assignment wiped from this computer (one this user also annotated) do not come back with the list.
+      const escalations = (await connection.client.escalations({ role: 'reviewer' })).filter((escalation) => !this.deps.store.assignment(escalation.assignment_id)?.wiped_at);
       this.deps.data.transaction(() => {
         for (const escalation of escalations) this.rows.upsert(connection.owner, escalation);
         this.rows.prune(connection.owner, escalations.map((escalation) => escalation.id));

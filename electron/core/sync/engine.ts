@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
-import { WIPE_REASON_WORDS, type WipeReason } from '../../../shared/words';
+import type { WipeReason } from '../../../shared/words';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
+import { scrubDeleted } from '../db/scrub';
 import { prepared } from '../db/statements';
 import { AppError } from '../errors';
 import type { File360Client, Unreadable } from '../file360/client';
@@ -12,7 +13,8 @@ import type { FileDeadline } from './downloader';
 import { assignmentLayout } from './layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { assignmentRow, createSyncStore, type AssignmentRow, type Owner, type SyncStore } from './store';
+import { assignmentRow, createSyncStore, parseTime, type AssignmentRow, type Owner, type SyncStore } from './store';
+import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from './wipe';
 
 export type { WipeReason };
 
@@ -28,15 +30,19 @@ export interface SyncEngineDeps {
   logger: Logger;
   notifier: Notifier;
   events: EventHub;
-  settings(): { syncConcurrency: number; syncIntervalMinutes: number };
+  settings(): { syncConcurrency: number; syncIntervalMinutes: number; sendBeforeExpiryMinutes: number };
   /** The signed-in File 360 connection, or null. */
   connection(): Connection | null;
   /** Which server and tenant this computer is set up for (assignments are listed for these). */
   place(): { server: string; tenant: string } | null;
   /** Whether File 360 answered the last time the engine asked. */
   reachable(ok: boolean): void;
-  /** Runs before an assignment's files are wiped (its Prodigy session stops first). */
-  beforeWipe?(assignmentId: string): Promise<void>;
+  /**
+   * Stores a notification for an account, signed in or not, and pops it up
+   * under the user's rules: a wipe is told even at start, before sign-in is
+   * restored, and with no window open.
+   */
+  tell(owner: Owner, notice: { type: 'assignment.removed'; title: string; summary: string; assignmentId: string }): void;
   /** After each successful refresh of the assignment list: File 360 answered, so other exchanges can follow. */
   refreshed?(): void;
   /** An assignment's sync ended and its audit entries (downloads, removals) are written. */
@@ -65,18 +71,13 @@ interface Running {
   emit: ReturnType<typeof throttle>;
 }
 
-function parseTime(value: string | null): number | null {
-  if (!value) return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : time;
-}
-
 /** Turns File 360 assignments into verified files on disk, and removes them when the share ends. */
 export class SyncEngine {
   readonly store: SyncStore;
   private readonly running = new Map<string, Running>();
   private readonly paused = new Set<string>();
   private readonly wiping = new Map<string, Promise<void>>();
+  private readonly wipeSteps: WipeStep[] = [];
   private cancelExpiryTimer: (() => void) | null = null;
   private cancelScheduleTimer: (() => void) | null = null;
   private closed = false;
@@ -167,8 +168,16 @@ export class SyncEngine {
         bytesOnDisk: counts.done.bytes,
         problems,
       },
-      wiped: row.wiped_at ? { at: row.wiped_at, reason: row.wipe_reason as WipeReason } : null,
+      wiped: row.wiped_at ? { at: row.wiped_at, reason: row.wipe_reason as WipeReason, detail: row.wipe_detail } : null,
+      closing: this.closing(row),
     };
+  }
+
+  /** When unsent work is sent ahead of the expiry (exports/ahead-of-expiry.ts does it), for assignments whose work can still be sent. */
+  private closing(row: AssignmentRow): AssignmentSummary['closing'] {
+    const endsAt = parseTime(row.expiration);
+    if (endsAt === null || row.wiped_at || row.status !== 'active' || row.role !== 'annotator' || !(JSON.parse(row.permissions) as string[]).includes('upload')) return null;
+    return { sendAt: new Date(endsAt - this.deps.settings().sendBeforeExpiryMinutes * 60_000).toISOString(), endsAt: new Date(endsAt).toISOString() };
   }
 
   // ---- syncing -------------------------------------------------------------------------------
@@ -448,6 +457,11 @@ export class SyncEngine {
     return wiping;
   }
 
+  /** A feature's part in every wipe; steps settle in the order they were added (Prodigy stops before the outbox's last call). */
+  addWipeStep(step: WipeStep): void {
+    this.wipeSteps.push(step);
+  }
+
   private async doWipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
     const running = this.running.get(id);
     if (running) {
@@ -456,25 +470,54 @@ export class SyncEngine {
     }
     const row = this.store.assignment(id);
     if (!row || row.wiped_at) return;
-    await this.deps.beforeWipe?.(id);
+    const tally = emptyTally();
+    for (const step of this.wipeSteps) {
+      await step.settle?.(row, tally).catch((error: unknown) => this.deps.logger.warn('a wipe step did not settle; the wipe goes on', { assignmentId: id, step: step.name, error }));
+    }
+    const folders = [{ kind: 'files', dir: assignmentLayout(this.deps.dataDir, id).root }, ...this.wipeSteps.flatMap((step) => step.folders?.(row) ?? [])];
     try {
-      fs.rmSync(assignmentLayout(this.deps.dataDir, id).root, { recursive: true, force: true });
+      for (const { kind, dir } of folders) {
+        count(tally.removed, kind, filesIn(dir));
+        removeFolder(dir);
+      }
     } catch (error) {
       this.deps.logger.error('could not remove an expired assignment’s files; will try again', { assignmentId: id, error });
       return;
     }
-    this.deps.data.transaction(({ audit }) => {
+    this.deps.data.transaction(({ db, audit }) => {
       const files = this.store.removeAllFiles(id);
-      this.store.setWiped(id, this.deps.clock.now().toISOString(), reason);
-      audit.append({ type: 'assignment.wiped', assignmentId: id, details: { name: row.name, reason, decidedBy: source, files } });
+      for (const step of this.wipeSteps) step.erase?.(row, db, tally);
+      this.store.setWiped(id, this.deps.clock.now().toISOString(), reason, outcomeWords(tally));
+      audit.append({ type: 'assignment.wiped', assignmentId: id, details: { name: row.name, reason, decidedBy: source, files, removed: tally.removed, delivered: tally.delivered } });
+      if (Object.keys(tally.lost).length > 0) audit.append({ type: 'assignment.work_lost', assignmentId: id, details: { lost: tally.lost, answers: tally.lostAnswers, why: tally.why } });
     });
     this.paused.delete(id);
-    this.deps.notifier.show({
-      title: 'Assignment removed from this computer',
-      body: `“${row.name}” ${WIPE_REASON_WORDS[reason]}, so its files were deleted from this computer.`,
-      route: { section: 'assignments', id },
-    });
+    // After every step's erase: the outbox's counts what else could not be sent.
+    this.tellWiped(row, wipedBody(row.name, reason, tally));
+    this.scrub(id);
     this.deps.events.emit('assignments.changed', {});
+  }
+
+  /** The wipe is done and recorded whatever happens here: a notification that cannot be stored is logged, not a failed wipe. */
+  private tellWiped(row: AssignmentRow, body: string): void {
+    try {
+      this.deps.tell(
+        { server: row.server, tenant: row.tenant, userId: row.user_id },
+        { type: 'assignment.removed', assignmentId: row.id, title: 'Assignment removed from this computer', summary: body },
+      );
+    } catch (error) {
+      this.deps.logger.error('a wipe could not be told; it is done and in the audit log', { assignmentId: row.id, error });
+    }
+  }
+
+  /** What the wipe deleted leaves the database file and its WAL too (db/scrub.ts). */
+  private scrub(id: string): void {
+    try {
+      const result = scrubDeleted(this.deps.data.require().db, () => this.deps.clock.now().toISOString());
+      if (!result.checkpointed) this.deps.logger.warn('the database log could not be emptied after a wipe; the next wipe tries again', { assignmentId: id });
+    } catch (error) {
+      this.deps.logger.error('deleted rows could not be scrubbed from the database after a wipe', { assignmentId: id, error });
+    }
   }
 
   /** Wipes every assignment whose expiry has passed by this computer's clock, online or not. */

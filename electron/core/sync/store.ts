@@ -27,6 +27,7 @@ export interface AssignmentRow {
   sync_error: string | null;
   wiped_at: string | null;
   wipe_reason: string | null;
+  wipe_detail: string | null;
   updated_at: string;
 }
 
@@ -51,7 +52,7 @@ export interface Owner {
   userId: string;
 }
 
-export type AssignmentColumns = Omit<AssignmentRow, 'synced_manifest_version' | 'last_synced_at' | 'sync_error' | 'wiped_at' | 'wipe_reason'>;
+export type AssignmentColumns = Omit<AssignmentRow, 'synced_manifest_version' | 'last_synced_at' | 'sync_error' | 'wiped_at' | 'wipe_reason' | 'wipe_detail'>;
 
 /**
  * An assignment from File 360 as the columns it is stored in. Serialising
@@ -79,6 +80,13 @@ export function assignmentRow(owner: Owner, a: WireAssignment, now: string): Ass
     reviewer_groups: JSON.stringify(a.reviewer_groups),
     updated_at: now,
   };
+}
+
+/** A time File 360 sent (ISO 8601), in ms; null when absent or unreadable. */
+export function parseTime(value: string | null): number | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : time;
 }
 
 /** Reads and writes of the sync tables. Callers decide the transactions. */
@@ -194,13 +202,14 @@ export function createSyncStore(db: () => Database.Database) {
 
     /** Shared again after a wipe: it syncs from scratch. */
     unwipe(assignmentId: string): void {
-      q('UPDATE assignments SET wiped_at = NULL, wipe_reason = NULL, synced_manifest_version = NULL, last_synced_at = NULL WHERE id = ?').run(assignmentId);
+      q('UPDATE assignments SET wiped_at = NULL, wipe_reason = NULL, wipe_detail = NULL, synced_manifest_version = NULL, last_synced_at = NULL WHERE id = ?').run(assignmentId);
     },
 
-    setWiped(assignmentId: string, at: string, reason: string): void {
-      q('UPDATE assignments SET wiped_at = ?, wipe_reason = ?, synced_manifest_version = NULL, sync_error = NULL WHERE id = ?').run(
+    setWiped(assignmentId: string, at: string, reason: string, detail: string | null = null): void {
+      q('UPDATE assignments SET wiped_at = ?, wipe_reason = ?, wipe_detail = ?, synced_manifest_version = NULL, sync_error = NULL WHERE id = ?').run(
         at,
         reason,
+        detail,
         assignmentId,
       );
     },

@@ -2,7 +2,7 @@ import type { Section } from '../../../shared/routes';
 
 const CIRCLE = 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z';
 
-type Extra = 'shield-check' | 'alert' | 'inbox' | 'clipboard' | 'clock' | 'relabel' | 'x-circle' | 'database' | 'message';
+type Extra = 'shield-check' | 'alert' | 'inbox' | 'clipboard' | 'clock' | 'relabel' | 'x-circle' | 'database' | 'message' | 'trash';
 
 const PATHS: Record<Section | Extra, string[]> = {
   assignments: ['M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z'],
@@ -25,6 +25,7 @@ const PATHS: Record<Section | Extra, string[]> = {
   relabel: ['M19.5 10.5A7.5 7.5 0 0 0 6 6.5L4.5 8', 'M4.5 4v4h4', 'M4.5 13.5A7.5 7.5 0 0 0 18 17.5l1.5-1.5', 'M19.5 20v-4h-4'],
   'x-circle': [CIRCLE, 'M9.5 9.5l5 5', 'M14.5 9.5l-5 5'],
   database: ['M12 3c4.4 0 8 1.3 8 3s-3.6 3-8 3-8-1.3-8-3 3.6-3 8-3z', 'M4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6', 'M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3'],
+  trash: ['M4 7h16', 'M10 11v6', 'M14 11v6', 'M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12', 'M9 7V4.5h6V7'],
   message: ['M20 15a2 2 0 0 1-2 2H8l-4 4V5a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z', 'M8.5 8.5h7', 'M8.5 12h4.5'],
 };
 

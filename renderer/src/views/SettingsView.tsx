@@ -19,6 +19,7 @@ function toDraft(values: Settings): Draft {
     syncIntervalMinutes: String(values.syncIntervalMinutes),
     prodigyCommand: values.prodigyCommand,
     autoExport: String(values.autoExport),
+    sendBeforeExpiryMinutes: String(values.sendBeforeExpiryMinutes),
     reviewedDataset: values.reviewedDataset,
     mutedNotificationTypes: values.mutedNotificationTypes.join(','),
     mutedTopics: values.mutedTopics.join(', '),
@@ -295,6 +296,15 @@ export function SettingsView() {
             error={errors.autoExport}
           >
             {checkbox('autoExport')}
+          </Field>
+          <Field
+            id="sendBeforeExpiryMinutes"
+            label="Send my work this many minutes before access ends"
+            help="File 360 takes no work once an assignment expires, and its files are then deleted here. This long before, unsent answers are exported and sent; in the last day every session stop sends too."
+            view={view}
+            error={errors.sendBeforeExpiryMinutes}
+          >
+            {text('sendBeforeExpiryMinutes', 'number', { min: 1, max: 1440, step: 1 })}
           </Field>
           <Field
             id="reviewedDataset"

@@ -28,8 +28,14 @@ export const AssignmentSummary = z.strictObject({
     /** Files that could not be fetched or were refused. */
     problems: z.int().min(0),
   }),
-  /** Set once the files were removed from this computer. */
-  wiped: z.strictObject({ at: z.string(), reason: z.enum(['expired', 'revoked', 'removed']) }).nullable(),
+  /** Set once the files were removed from this computer; `detail` says in words what reached File 360 first, or what was lost. */
+  wiped: z.strictObject({ at: z.string(), reason: z.enum(['expired', 'revoked', 'removed']), detail: z.string().nullable() }).nullable(),
+  /**
+   * For work that can still be sent: when access ends and when the app sends
+   * unsent answers ahead of it (ISO). Null without an expiry, or when this
+   * user cannot upload to the assignment.
+   */
+  closing: z.strictObject({ sendAt: z.string(), endsAt: z.string() }).nullable(),
 });
 export type AssignmentSummary = z.infer<typeof AssignmentSummary>;
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { RemoteId, Sha256Hex } from './common';
 import { OutboxState } from './outbox';
 
-export const ExportTrigger = z.enum(['manual', 'session-stopped', 'before-wipe']);
+/** `before-wipe` is history: packages made after the expiry could never be delivered, so no export runs at a wipe any more. */
+export const ExportTrigger = z.enum(['manual', 'session-stopped', 'before-expiry', 'before-wipe']);
 
 export const ExportView = z.strictObject({
   id: z.int().positive(),

@@ -37,6 +37,13 @@ export const SettingsSchema = z.strictObject({
   prodigyCommand: z.string().trim().min(1).max(500),
   /** Export a session's answers when it stops with new ones. */
   autoExport: z.boolean(),
+  /**
+   * Minutes before an assignment's access ends at which its unsent answers are
+   * exported and sent, while File 360 still takes them (an upload to an expired
+   * assignment is refused, CONTRACTS §A.5). In its last day every session stop
+   * exports too, whatever autoExport says.
+   */
+  sendBeforeExpiryMinutes: z.int().min(1).max(24 * 60),
   /** Where reviewers' decisions go in Prodigy; `{dataset}` is the assignment's dataset. */
   reviewedDataset: z
     .string()
@@ -79,6 +86,7 @@ export const DEFAULT_SETTINGS: Settings = {
   syncIntervalMinutes: 30,
   prodigyCommand: 'python3 -m prodigy',
   autoExport: true,
+  sendBeforeExpiryMinutes: 15,
   reviewedDataset: '{dataset}_reviewed',
   // Uploads are progress ticks, not something to interrupt for; one tick box brings them back.
   mutedNotificationTypes: ['annotation.completed'],

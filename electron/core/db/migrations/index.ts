@@ -8,6 +8,7 @@ import outbox from './0006-outbox';
 import pushNotifications from './0007-push-notifications';
 import governance from './0008-governance';
 import prodigyVersionAgreement from './0009-prodigy-version-agreement';
+import wipeDetail from './0010-wipe-detail';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance, prodigyVersionAgreement];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance, prodigyVersionAgreement, wipeDetail];

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AssignmentDetail } from '../../../../shared/api/schemas/assignments';
 import { routeToHash } from '../../../../shared/routes';
-import { WIPE_REASON_WORDS } from '../../../../shared/words';
+import { WIPE_REASON_WORDS, atTime, deliveryRuleWords } from '../../../../shared/words';
 import { errorMessage } from '../../client';
 import { Page } from '../../components/Page';
 import { ProgressBar, SyncBadge } from '../../components/SyncBits';
@@ -10,6 +10,8 @@ import { useApp, useClient } from '../../store';
 import { FileList } from './FileList';
 import { useMinuteClock } from './useAssignments';
 import { WorkSection } from './WorkSection';
+
+const DAY_MS = 86_400_000;
 
 export function AssignmentView({ id }: { id: string }) {
   const client = useClient();
@@ -55,6 +57,8 @@ export function AssignmentView({ id }: { id: string }) {
   const syncing = assignment.sync.state === 'syncing';
   const act = (method: 'sync.start' | 'sync.pause' | 'sync.cancel') => client.call(method, { id }).catch((e: unknown) => toast('error', errorMessage(e)));
   const expiry = expiryCountdown(assignment.expiration, now);
+  // The rule for the last stretch is shown from a day before access ends, when the app starts sending at every session stop.
+  const closingSoon = assignment.closing !== null && Date.parse(assignment.closing.endsAt) - now <= DAY_MS && Date.parse(assignment.closing.endsAt) > now;
   const showProgress = progress && (syncing || progress.state !== 'syncing');
 
   return (
@@ -83,7 +87,12 @@ export function AssignmentView({ id }: { id: string }) {
       {assignment.wiped && (
         <div className="banner banner-warn" role="status">
           This assignment {WIPE_REASON_WORDS[assignment.wiped.reason]}, so its files were removed from this computer on{' '}
-          {formatDay(assignment.wiped.at)}.
+          {formatDay(assignment.wiped.at)}.{assignment.wiped.detail ? ` ${assignment.wiped.detail}` : ''}
+        </div>
+      )}
+      {closingSoon && assignment.closing && (
+        <div className="banner banner-warn" role="status" data-testid="delivery-rule">
+          {deliveryRuleWords(atTime(Date.parse(assignment.closing.sendAt), now), atTime(Date.parse(assignment.closing.endsAt), now), now >= Date.parse(assignment.closing.sendAt))}
         </div>
       )}
       {assignment.sync.error && !syncing && (

@@ -63,6 +63,7 @@ function AssignmentsView() {
       {recentlyWiped.map((a) => (
         <div key={a.id} className="banner banner-warn" role="status" data-testid="wipe-notice">
           “{a.name}” {WIPE_REASON_WORDS[a.wiped?.reason ?? 'removed']}, so its files were removed from this computer on {formatDay(a.wiped?.at ?? null)}.
+          {a.wiped?.detail ? ` ${a.wiped.detail}` : ''}
         </div>
       ))}
       {assignments.length === 0 ? (

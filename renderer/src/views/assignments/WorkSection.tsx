@@ -15,6 +15,7 @@ import './work.css';
 const TRIGGER_WORDS: Record<ExportView['trigger'], string> = {
   manual: 'By you',
   'session-stopped': 'When the session stopped',
+  'before-expiry': 'Ahead of the expiry',
   'before-wipe': 'Before the files were removed',
 };
 

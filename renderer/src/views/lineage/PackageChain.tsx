@@ -8,6 +8,7 @@ import { EscalationChain } from './EscalationChain';
 const TRIGGER_WORDS: Record<LineagePackage['trigger'], string> = {
   manual: 'exported by hand',
   'session-stopped': 'exported when the session stopped',
+  'before-expiry': 'sent ahead of the expiry',
   'before-wipe': 'exported before the files were removed',
 };
 

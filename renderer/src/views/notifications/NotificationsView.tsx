@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
-import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../../shared/push-events';
+import { APP_EVENT_LABELS, APP_EVENT_TYPES, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../../shared/push-events';
 import { errorMessage } from '../../client';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Page } from '../../components/Page';
@@ -49,6 +49,11 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange(next: Fil
           {PUSH_EVENT_TYPES.map((type) => (
             <option key={type} value={type}>
               {PUSH_EVENT_LABELS[type]}
+            </option>
+          ))}
+          {APP_EVENT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {APP_EVENT_LABELS[type]}
             </option>
           ))}
         </select>

@@ -1,6 +1,6 @@
 import type { PushState } from '../../../../shared/api/schemas/app';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
-import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, type PushEventType } from '../../../../shared/push-events';
+import { APP_EVENT_LABELS, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, isAppEventType, type PushEventType } from '../../../../shared/push-events';
 import type { IconName } from '../../components/Icon';
 import { formatRelative } from '../../format';
 
@@ -39,10 +39,12 @@ function isKnown(type: string): type is PushEventType {
 
 /** A newer server may send types this app does not know yet: they get the plain bell. */
 export function typeIcon(type: string): IconName {
+  if (isAppEventType(type)) return 'trash';
   return isKnown(type) ? TYPE_ICONS[type] : 'notifications';
 }
 
 export function typeLabel(type: string): string {
+  if (isAppEventType(type)) return APP_EVENT_LABELS[type];
   return isKnown(type) ? PUSH_EVENT_LABELS[type] : type;
 }
 
