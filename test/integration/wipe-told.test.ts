@@ -37,7 +37,7 @@ describe('every wipe is told, and kept where the user will see it', () => {
     });
     expect(app.companion.status().unread).toBeGreaterThanOrEqual(1);
     expect(app.ports.notifier.shown.filter((n) => n.title === 'Assignment removed from this computer')).toEqual([
-      { title: 'Assignment removed from this computer', body: stored?.summary, route: { section: 'assignments', id: TRIAGE } },
+      { id: stored?.id, title: 'Assignment removed from this computer', body: stored?.summary, route: { section: 'assignments', id: TRIAGE } },
     ]);
   });
 
