@@ -10,6 +10,7 @@ import type { Tokens } from './state/tokens';
 import type { Uploads } from './state/uploads';
 import type { Users } from './state/users';
 import type { StatsRecorder } from './stats';
+import type { ObjectStorage } from './storage';
 
 /** Everything the route handlers share. */
 export interface Context {
@@ -31,4 +32,6 @@ export interface Context {
   audit: AuditTrail;
   idempotency: Idempotency;
   push: PushService;
+  /** Where content is served from when File 360 redirects it (CONTRACTS §A.6). */
+  storage: ObjectStorage;
 }

@@ -472,6 +472,73 @@ describe('File 360 sandbox: file content', () => {
   });
 });
 
+describe('File 360 sandbox: content from object storage (CONTRACTS §A.6, revised)', () => {
+  it('answers content with a 302 or 307 to a pre-signed link on another origin, granted and audited by File 360', async () => {
+    const sb = await sandbox({ storage: { redirect: 307, ttlSeconds: 60 } });
+    const { access_token } = await signIn(sb);
+    const answer = await fetch(`${sb.url}/file360/v1/files/fil-ticket-1/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' });
+    expect(answer.status).toBe(307);
+    const link = new URL(answer.headers.get('location') ?? '');
+    expect(link.origin).toBe(sb.storage.url);
+    expect(link.origin).not.toBe(sb.url);
+    expect(link.pathname).toBe('/objects/fil-ticket-1/1');
+    expect(Number(link.searchParams.get('expires'))).toBe(Math.floor(sb.clock.now().getTime() / 1000) + 60);
+    expect(sb.admin.audit().filter((event) => event.event_type === 'download' && event.file_id === 'fil-ticket-1')).toHaveLength(1);
+    sb.storage.set({ redirect: 302 });
+    const again = await fetch(`${sb.url}/file360/v1/files/fil-ticket-1/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' });
+    expect(again.status).toBe(302);
+    // Switched off, File 360 serves the bytes itself again.
+    sb.storage.set({ redirect: null });
+    expect((await content(sb, access_token, 'fil-ticket-1')).status).toBe(200);
+  });
+
+  it('serves the object by S3’s and secure_link’s rules: its own ETag, ranges, 416, and 400 / 403 in S3’s error body', async () => {
+    const sb = await sandbox({ storage: { redirect: 302 } });
+    const file = sb.admin.addFile('asg-support-triage', { id: 'fil-object', path: 'data/object.bin', size: 50_000 });
+    const { access_token } = await signIn(sb);
+    const linkFor = async () => (await fetch(`${sb.url}/file360/v1/files/${file.id}/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' })).headers.get('location') ?? '';
+    const link = await linkFor();
+
+    const whole = await fetch(link);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(whole.status).toBe(200);
+    expect(sha256(bytes)).toBe(file.sha256);
+    const etag = whole.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const part = await fetch(link, { headers: { Range: 'bytes=40000-', 'If-Range': etag } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 40000-49999/50000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(40_000))).toBe(true);
+    // File 360's tag is not the object's: the whole object comes back (RFC 9110 §13.1.5).
+    expect((await fetch(link, { headers: { Range: 'bytes=40000-', 'If-Range': file.etag } })).status).toBe(200);
+    expect((await fetch(link, { headers: { Range: 'bytes=60000-' } })).status).toBe(416);
+
+    // The link is the credential: a request that also carries a token is refused, as S3 refuses two auth mechanisms.
+    const twice = await fetch(link, { headers: { Authorization: `Bearer ${access_token}` } });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain('<Code>InvalidArgument</Code>');
+    const forged = new URL(link);
+    forged.pathname = '/objects/fil-ticket-2/1';
+    expect(await (await fetch(forged)).text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    sb.clock.advance(301_000);
+    const expired = await fetch(link);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Message>Request has expired</Message>');
+    sb.storage.set({ expireNext: 1 });
+    expect((await fetch(await linkFor())).status).toBe(403);
+    expect((await fetch(await linkFor())).status).toBe(200);
+    expect(sb.storage.requests().map((request) => request.status)).toEqual([200, 206, 200, 416, 400, 403, 403, 403, 200]);
+  });
+
+  it('takes the storage switch over HTTP too', async () => {
+    const sb = await sandbox();
+    const set = await fetch(`${sb.url}/__sandbox/storage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ redirect: 302, ttlSeconds: 30 }) });
+    expect(await set.json()).toMatchObject({ redirect: 302, ttlSeconds: 30, base: sb.storage.url });
+    const bad = await fetch(`${sb.url}/__sandbox/storage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ redirect: 301 }) });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('File 360 sandbox: fault switches', () => {
   async function bigFile(size = 200_000) {
     const sb = await sandbox();
