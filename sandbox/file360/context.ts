@@ -20,6 +20,8 @@ export interface Context {
   seed: number;
   blobDir: string;
   uploadChunkSize: number;
+  /** Whether uploads of one chunk may be made in one request (CONTRACTS §A.7 step 5); off answers them 415, as an older server would. */
+  singleRequestUploads: { enabled: boolean };
   clock: SandboxClock;
   stats: StatsRecorder;
   faults: FaultState;

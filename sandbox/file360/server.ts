@@ -59,6 +59,8 @@ export interface File360SandboxOptions {
   sendExpiresIn?: boolean;
   /** The chunk_size uploads announce and enforce; default 8 MiB. */
   uploadChunkSize?: number;
+  /** CONTRACTS §A.7 step 5; false answers a one-request upload 415, as a server without it would. Default true. */
+  singleRequestUploads?: boolean;
   /** The Push stand-in (CONTRACTS §B) on the same server, under /push/v1. */
   push?: PushOptions;
   /** Content from object storage (CONTRACTS §A.6): `{ redirect: 302 }` answers content with pre-signed links. */
@@ -138,6 +140,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     ...identity,
     blobDir,
     uploadChunkSize: options.uploadChunkSize ?? 8 * 1024 * 1024,
+    singleRequestUploads: { enabled: options.singleRequestUploads ?? true },
     clock,
     stats,
     faults: new FaultState(),

@@ -770,6 +770,75 @@ describe('File 360 sandbox: resumable uploads', () => {
   });
 });
 
+describe('File 360 sandbox: uploads in one request (CONTRACTS §A.7 step 5, revised)', () => {
+  const bytes = Buffer.from('{"text":"one chunk or less"}\n');
+  const announce = { kind: 'package', name: 'small.zip', size: bytes.length, sha256: sha256(bytes), mime_type: 'application/zip', metadata: { round: 1 } };
+  const metadata = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  async function start(options: { uploadChunkSize?: number } = {}) {
+    const sb = await sandbox({ uploadChunkSize: options.uploadChunkSize ?? 1024 });
+    const { access_token } = await signIn(sb);
+    const once = (key: string, body: Buffer = bytes, meta: unknown = announce, extra: Record<string, string> = {}) =>
+      api<{ id: string; status: string; file: ManifestItem } & ServiceError>(sb, access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': key, 'Upload-Metadata': metadata(meta), ...extra },
+        body,
+      });
+    return { sb, token: access_token, once };
+  }
+
+  it('creates, stores and commits in one request; the same key and bytes again is the same upload, other bytes a 409', async () => {
+    const { sb, token, once } = await start();
+    const first = await once('key-1');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ id: expect.any(String), status: 'committed', file: { sha256: announce.sha256, size: bytes.length } });
+    const stored = await fetch(`${sb.url}/file360/v1/files/${first.body.file.id}/content`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(Buffer.from(await stored.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const again = await once('key-1');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, status: 'committed', file: { id: first.body.file.id } });
+    const other = Buffer.from('other bytes');
+    const reused = await once('key-1', other, { ...announce, size: other.length, sha256: sha256(other) });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(sb.admin.uploads()).toHaveLength(1);
+    expect(sb.admin.audit().filter((event) => event.event_type === 'upload').map((event) => event.details.sent_in)).toEqual(['one request']);
+  });
+
+  it('refuses bytes that are not what Upload-Metadata names (422), more than chunk_size (413), and missing or broken metadata (400)', async () => {
+    const { sb, once } = await start({ uploadChunkSize: 16 });
+    const wrong = await once('key-a', Buffer.from('0123456789'), { ...announce, size: 10 });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('CHECKSUM_MISMATCH');
+    expect((await once('key-b')).status).toBe(413);
+    const missing = await api<ServiceError>(sb, (await signIn(sb)).access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': 'key-c' },
+      body: bytes,
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain('Upload-Metadata');
+    expect((await once('key-d', bytes, { ...announce, kind: 'nonsense' })).body.message).toContain('Invalid field kind in Upload-Metadata');
+    expect(sb.admin.uploads()).toEqual([]);
+  });
+
+  it('finishes an upload a key began in steps, and answers 415 while switched off, as a server without step 5 would', async () => {
+    const { sb, token, once } = await start();
+    const begun = await api<{ id: string }>(sb, token, '/file360/v1/assignments/asg-support-triage/uploads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'key-steps' },
+      body: JSON.stringify(announce),
+    });
+    const finished = await once('key-steps');
+    expect(finished.status).toBe(200);
+    expect(finished.body).toMatchObject({ id: begun.body.id, status: 'committed' });
+    sb.admin.setSingleRequestUploads(false);
+    expect((await once('key-off')).status).toBe(415);
+  });
+});
+
 describe('File 360 sandbox: escalations and decisions', () => {
   const escalation = {
     assignment_id: 'asg-support-triage',

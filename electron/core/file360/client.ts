@@ -5,7 +5,7 @@ import { fetchContent, type ContentRequest, type ContentResponse } from './conte
 import { File360Error } from './errors';
 import type { Http } from './http';
 import type { File360Session } from './session';
-import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
+import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, CommittedUpload, Escalation, ManifestItem, Me, UploadState } from './wire';
 
 const PAGE_SIZE = 1000;
 /** 10 000 pages of 1000 items is far beyond any assignment; a longer `next` chain is a server bug. */
@@ -71,6 +71,12 @@ export interface File360Client {
   /** The bytes of one version, from File 360 or the object storage it redirects to (§A.6). */
   content(request: ContentRequest): Promise<ContentResponse>;
   createUpload(assignmentId: string, key: string, upload: NewUpload): Promise<UploadState>;
+  /**
+   * §A.7 step 5: create, send and commit one chunk's worth in one request, the
+   * metadata in Upload-Metadata (base64url JSON, as tus sends it). A server
+   * without it answers 415 (or 413 for more than its chunk_size): use the steps.
+   */
+  uploadAtOnce(assignmentId: string, key: string, upload: NewUpload, bytes: Buffer): Promise<{ id: string; file: ManifestItem }>;
   uploadState(uploadId: string): Promise<UploadState>;
   putChunk(uploadId: string, range: { start: number; size: number }, bytes: Buffer): Promise<{ received: number }>;
   commitUpload(uploadId: string, sha256: string): Promise<ManifestItem>;
@@ -146,6 +152,11 @@ export function createFile360Client(session: File360Session, http: Http): File36
   return {
     createUpload: (assignmentId, key, upload) =>
       send('POST', `${api}/assignments/${id(assignmentId)}/uploads`, UploadState, JSON.stringify(upload), { 'idempotency-key': key }),
+    uploadAtOnce: async (assignmentId, key, upload, bytes) => {
+      const metadata = Buffer.from(JSON.stringify(upload)).toString('base64url');
+      const done = await send('POST', `${api}/assignments/${id(assignmentId)}/uploads`, CommittedUpload, bytes, { 'idempotency-key': key, 'upload-metadata': metadata });
+      return { id: done.id, file: done.file };
+    },
     uploadState: (uploadId) => get(`${api}/uploads/${id(uploadId)}`, UploadState),
     putChunk: (uploadId, { start, size }, bytes) =>
       send('PUT', `${api}/uploads/${id(uploadId)}`, ChunkAnswer, bytes, { 'content-range': `bytes ${start}-${start + bytes.length - 1}/${size}` }),

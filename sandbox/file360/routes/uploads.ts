@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { ApiError, invalidRequest, notFound } from '../errors';
 import { header, readJson, type Exchange } from '../exchange';
 import { sendJson } from '../respond';
 import type { Route } from '../router';
+import type { FileItem } from '../state/files';
 import type { UploadRecord } from '../state/uploads';
 import type { User } from '../state/users';
 
@@ -55,8 +57,16 @@ function ownUpload(ctx: Context, user: User, id: string): UploadRecord {
 
 const notContiguous = (received: number, message: string) => new ApiError(409, 'RANGE_NOT_CONTIGUOUS', message, `Resume from byte ${received}.`, { received });
 
-async function create(ctx: Context, ex: Exchange, user: User): Promise<void> {
+async function create(ctx: Context, ex: Exchange, user: User, serial: Serial): Promise<void> {
   const assignment = ctx.assignments.open(user.id, ex.params.id ?? '', 'upload');
+  if (/^application\/octet-stream\b/i.test(header(ex, 'content-type') ?? '')) {
+    if (!ctx.singleRequestUploads.enabled) {
+      ex.req.resume();
+      throw new ApiError(415, 'INVALID_REQUEST', 'This server takes uploads in steps: create the upload with a JSON body, then send its chunks and commit it.');
+    }
+    // Requests with one key run one at a time, so a repeat racing the original finds its result.
+    return serial.run(`key:${user.id}:${header(ex, 'idempotency-key') ?? ''}`, () => createCommitted(ctx, ex, user, assignment.id));
+  }
   const body = await readJson(ex, NewUploadBody);
   const scope = `uploads:${assignment.id}`;
   const key = header(ex, 'idempotency-key');
@@ -132,28 +142,97 @@ async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
     throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 this upload was created with.', `Received bytes hash to ${actual}.`, { received: 0 });
   }
   if (sha256 !== actual) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The SHA-256 given does not match the bytes received.', `Received bytes hash to ${actual}.`);
-  const blobPath = `${upload.id}.blob`;
   // An empty upload never sent a chunk, so it has no part file yet.
   if (upload.size === 0) await fs.promises.writeFile(part, '');
+  return sendJson(ex, 201, { file: await store(ctx, user, upload, part, actual, 'chunks') });
+}
+
+/** Moves verified bytes into the blob store as a file of the assignment, and records the upload committed. */
+async function store(ctx: Context, user: User, upload: UploadRecord, part: string, sha256: string, sentIn: 'chunks' | 'one request'): Promise<FileItem> {
+  const blobPath = `${upload.id}.blob`;
   await fs.promises.rename(part, path.join(ctx.blobDir, blobPath));
-  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, actual, upload.mime_type);
+  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, sha256, upload.mime_type);
   ctx.uploads.committed(upload.id, file.id);
   ctx.audit.record({
     event_type: 'upload',
     user_id: user.id,
     assignment_id: upload.assignment_id,
     file_id: file.id,
-    details: { upload_id: upload.id, kind: upload.kind, name: upload.name, size: upload.size },
+    details: { upload_id: upload.id, kind: upload.kind, name: upload.name, size: upload.size, sent_in: sentIn },
   });
-  return sendJson(ex, 201, { file });
+  return file;
+}
+
+/** Step 1's body, from the `Upload-Metadata` header of a one-request upload (base64url JSON, as tus sends it). */
+function metadataOf(ex: Exchange): z.output<typeof NewUploadBody> {
+  const text = header(ex, 'upload-metadata');
+  if (!text) throw invalidRequest('Send the upload’s metadata (kind, name, size, sha256, mime_type, metadata) as base64url JSON in Upload-Metadata.');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidRequest('Upload-Metadata is not base64url-encoded JSON.');
+  }
+  const checked = NewUploadBody.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw invalidRequest(`Invalid field ${issue?.path.join('.') || 'Upload-Metadata'} in Upload-Metadata: ${issue?.message ?? 'not accepted'}.`);
+  }
+  return checked.data;
+}
+
+/** The body of a one-request upload, at most `limit` bytes. */
+async function readBytes(ex: Exchange, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of ex.req as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > limit) throw new ApiError(413, 'INVALID_REQUEST', `An upload in one request may hold at most chunk_size (${limit}) bytes; send larger ones in chunks.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * CONTRACTS §A.7 step 5: create, send and commit in one request. The key
+ * covers the metadata, which names the bytes by their SHA-256, so the same key
+ * with other bytes is a 409 and a repeat is the same committed upload. A key
+ * that began an upload in steps finishes it with these bytes.
+ */
+async function createCommitted(ctx: Context, ex: Exchange, user: User, assignmentId: string): Promise<void> {
+  const body = metadataOf(ex);
+  if (body.size > ctx.uploadChunkSize) {
+    ex.req.resume();
+    throw new ApiError(413, 'INVALID_REQUEST', `An upload in one request may hold at most chunk_size (${ctx.uploadChunkSize}) bytes; this one has ${body.size}. Send it in chunks.`);
+  }
+  const scope = `uploads:${assignmentId}`;
+  const key = header(ex, 'idempotency-key');
+  const earlier = ctx.idempotency.replayed(user.id, scope, key, body);
+  const bytes = await readBytes(ex, ctx.uploadChunkSize);
+  const view = (upload: UploadRecord, file: FileItem) => ({ ...uploadView(ctx, upload), file });
+  if (earlier) {
+    const upload = ctx.uploads.get(earlier);
+    if (upload.status === 'committed' && upload.file_id) return sendJson(ex, 200, view(upload, ctx.files.current(upload.file_id).item), { 'Idempotent-Replayed': 'true' });
+  }
+  if (bytes.length !== body.size) throw invalidRequest(`The body holds ${bytes.length} bytes but Upload-Metadata announced ${body.size}.`);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== body.sha256) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 in Upload-Metadata.', `Received bytes hash to ${actual}.`, { received: 0 });
+  const upload = earlier ? ctx.uploads.get(earlier) : ctx.uploads.create(assignmentId, user.id, body);
+  if (!earlier) ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
+  const part = ctx.uploads.partPath(upload.id);
+  await fs.promises.writeFile(part, bytes, { mode: 0o600 });
+  ctx.uploads.setReceived(upload.id, bytes.length);
+  const file = await store(ctx, user, upload, part, actual, 'one request');
+  return sendJson(ex, earlier ? 200 : 201, view(ctx.uploads.get(upload.id), file), { Location: `${ex.url.origin}/file360/v1/uploads/${upload.id}` });
 }
 
 export function uploadRoutes(ctx: Context): Route[] {
   const serial = new Serial();
+  const byKey = new Serial();
   const oneAtATime = (handler: (ctx: Context, ex: Exchange, user: User) => Promise<void>) =>
     withUser(ctx, (ex, user) => serial.run(ex.params.id ?? '', () => handler(ctx, ex, user)));
   return [
-    { method: 'POST', pattern: '/file360/v1/assignments/:id/uploads', handle: withUser(ctx, (ex, user) => create(ctx, ex, user)) },
+    { method: 'POST', pattern: '/file360/v1/assignments/:id/uploads', handle: withUser(ctx, (ex, user) => create(ctx, ex, user, byKey)) },
     {
       method: 'GET',
       pattern: '/file360/v1/uploads/:id',
