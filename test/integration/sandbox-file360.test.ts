@@ -782,7 +782,7 @@ describe('File 360 sandbox: uploads in one request (CONTRACTS §A.7 step 5, revi
       api<{ id: string; status: string; file: ManifestItem } & ServiceError>(sb, access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': key, 'Upload-Metadata': metadata(meta), ...extra },
-        body,
+        body: new Uint8Array(body),
       });
     return { sb, token: access_token, once };
   }

@@ -13,7 +13,7 @@ import type { AssignmentRow, SyncStore } from '../sync/store';
 import { checkRemotePath, resolveInside } from '../sync/safe-path';
 import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
 import type { BoundedLog } from './log';
-import { AnswerCountWatch, readAnswerCounts } from './progress';
+import { AnswerCountWatch, rememberedAnswerCounts } from './progress';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
 import { buildSource, instructionsHtml, type SourceFile } from './source';
 
@@ -74,6 +74,8 @@ interface SessionRow {
   started_at: string;
   ended_at: string | null;
   total: number | null;
+  counts: string | null;
+  counts_stamp: string | null;
 }
 
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
@@ -140,7 +142,7 @@ export class ProdigyService {
       message: live ? null : (last?.message ?? null),
       startedAt: live?.startedAt ?? last?.started_at ?? null,
       endedAt: live ? null : (last?.ended_at ?? null),
-      progress: live?.counts.current ?? (last ? readAnswerCounts(this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
+      progress: live?.counts.current ?? (last ? rememberedAnswerCounts(this.db(), last, this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
       skipped: live?.skipped ?? [],
       startable: whyNot === null,
       whyNot,

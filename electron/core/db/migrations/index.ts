@@ -7,6 +7,7 @@ import prodigySessionTotal from './0005-prodigy-session-total';
 import outbox from './0006-outbox';
 import pushNotifications from './0007-push-notifications';
 import governance from './0008-governance';
+import yearIndexes from './0009-year-indexes';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance, yearIndexes];
