@@ -9,6 +9,7 @@ import type { Idempotency } from './state/idempotency';
 import type { Tokens } from './state/tokens';
 import type { Uploads } from './state/uploads';
 import type { Users } from './state/users';
+import type { Db } from './state/db';
 import type { StatsRecorder } from './stats';
 import type { ObjectStorage } from './storage';
 
@@ -16,6 +17,8 @@ import type { ObjectStorage } from './storage';
 export interface Context {
   tenant: string;
   clientId: string;
+  /** For the few handlers that write several tables at once, in one transaction. */
+  db: Db;
   /** Seed of generated content. */
   seed: number;
   blobDir: string;

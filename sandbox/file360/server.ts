@@ -138,6 +138,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   const idempotency = new Idempotency(db);
   const ctx: Context = {
     ...identity,
+    db,
     blobDir,
     uploadChunkSize: options.uploadChunkSize ?? 8 * 1024 * 1024,
     singleRequestUploads: { enabled: options.singleRequestUploads ?? true },

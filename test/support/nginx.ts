@@ -23,7 +23,7 @@ export function nginxAvailable(): boolean {
   return spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0;
 }
 
-function config(dir: string, root: string, port: number, secret: string, workers: number, accessLog: string | undefined): string {
+function config(dir: string, root: string, port: number, secret: string, workers: number, accessLog: string | undefined, refuseAuthorization: boolean): string {
   const temp = (name: string) => path.join(dir, 'temp', name);
   return `
 # Root only: workers would run as nobody and could not read a 0700 temp folder.
@@ -49,8 +49,7 @@ http {
     listen 127.0.0.1:${port};
     root ${root};
     location /objects/ {
-      if ($http_authorization) { return 400; }
-      secure_link $arg_md5,$arg_expires;
+${refuseAuthorization ? '      if ($http_authorization) { return 400; }\n' : ''}      secure_link $arg_md5,$arg_expires;
       secure_link_md5 "$secure_link_expires$uri ${secret}";
       if ($secure_link = "") { return 403; }
       if ($secure_link = "0") { return 403; }
@@ -78,12 +77,20 @@ async function listening(port: number, child: ChildProcess, log: string, deadlin
 }
 
 /** Starts nginx in the foreground on a free loopback port, with its config, pid, logs and temp files in `dir`. */
-export async function startNginx(options: { dir: string; root: string; secret: string; workers?: number; accessLog?: string }): Promise<Nginx> {
+export async function startNginx(options: {
+  dir: string;
+  root: string;
+  secret: string;
+  workers?: number;
+  accessLog?: string;
+  /** Default true. The benchmark's aria2c and curl follow File 360's redirect with the token still on, as they do; nginx then ignores it. */
+  refuseAuthorization?: boolean;
+}): Promise<Nginx> {
   const { dir, root, secret } = options;
   for (const name of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(dir, 'temp', name), { recursive: true });
   const port = await freePort();
   const file = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(file, config(dir, root, port, secret, options.workers ?? 2, options.accessLog));
+  fs.writeFileSync(file, config(dir, root, port, secret, options.workers ?? 2, options.accessLog, options.refuseAuthorization ?? true));
   const log = path.join(dir, 'error.log');
   const child = spawn('nginx', ['-p', dir, '-c', file, '-e', log], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -126,6 +126,12 @@ export function createOutboxStore(db: () => Database.Database) {
       for (const id of ids) mark.run(now, id);
     },
 
+    /** Rows claimed but never sent go back to the queue with the attempt they did not make. */
+    unclaim(ids: readonly number[], now: string): void {
+      const back = q<[string, number]>("UPDATE outbox SET state = 'queued', attempts = MAX(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'sending'");
+      for (const id of ids) back.run(now, id);
+    },
+
     /** Records how sends ended. Call inside a transaction with whatever else each outcome changes. */
     settle(outcome: Outcome, now: string): void {
       if (outcome.state === 'sent') {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -144,13 +144,14 @@ async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
   if (sha256 !== actual) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The SHA-256 given does not match the bytes received.', `Received bytes hash to ${actual}.`);
   // An empty upload never sent a chunk, so it has no part file yet.
   if (upload.size === 0) await fs.promises.writeFile(part, '');
-  return sendJson(ex, 201, { file: await store(ctx, user, upload, part, actual, 'chunks') });
+  return sendJson(ex, 201, { file: ctx.db.transaction(() => store(ctx, user, upload, part, actual, 'chunks'))() });
 }
 
-/** Moves verified bytes into the blob store as a file of the assignment, and records the upload committed. */
-async function store(ctx: Context, user: User, upload: UploadRecord, part: string, sha256: string, sentIn: 'chunks' | 'one request'): Promise<FileItem> {
-  const blobPath = `${upload.id}.blob`;
-  await fs.promises.rename(part, path.join(ctx.blobDir, blobPath));
+/** Moves verified bytes into the blob store as a file of the assignment, and records the upload committed. Call in a transaction. */
+function store(ctx: Context, user: User, upload: UploadRecord, part: string | { blob: string }, sha256: string, sentIn: 'chunks' | 'one request'): FileItem {
+  // Bytes already in the blob store keep their name there; a part file moves in under the upload's.
+  const blobPath = typeof part === 'string' ? `${upload.id}.blob` : part.blob;
+  if (typeof part === 'string') fs.renameSync(part, path.join(ctx.blobDir, blobPath));
   const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, sha256, upload.mime_type);
   ctx.uploads.committed(upload.id, file.id);
   ctx.audit.record({
@@ -217,13 +218,17 @@ async function createCommitted(ctx: Context, ex: Exchange, user: User, assignmen
   if (bytes.length !== body.size) throw invalidRequest(`The body holds ${bytes.length} bytes but Upload-Metadata announced ${body.size}.`);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== body.sha256) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 in Upload-Metadata.', `Received bytes hash to ${actual}.`, { received: 0 });
-  const upload = earlier ? ctx.uploads.get(earlier) : ctx.uploads.create(assignmentId, user.id, body);
-  if (!earlier) ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
-  const part = ctx.uploads.partPath(upload.id);
-  await fs.promises.writeFile(part, bytes, { mode: 0o600 });
-  ctx.uploads.setReceived(upload.id, bytes.length);
-  const file = await store(ctx, user, upload, part, actual, 'one request');
-  return sendJson(ex, earlier ? 200 : 201, view(ctx.uploads.get(upload.id), file), { Location: `${ex.url.origin}/file360/v1/uploads/${upload.id}` });
+  // The bytes first, straight into the blob store under a name of their own; then every record in one transaction.
+  const blob = `${randomUUID()}.blob`;
+  fs.writeFileSync(path.join(ctx.blobDir, blob), bytes, { mode: 0o600 });
+  const done = ctx.db.transaction(() => {
+    const upload = earlier ? ctx.uploads.get(earlier) : ctx.uploads.create(assignmentId, user.id, body);
+    if (!earlier) ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
+    ctx.uploads.setReceived(upload.id, bytes.length);
+    const file = store(ctx, user, upload, { blob }, actual, 'one request');
+    return view(ctx.uploads.get(upload.id), file);
+  })();
+  return sendJson(ex, earlier ? 200 : 201, done, { Location: `${ex.url.origin}/file360/v1/uploads/${done.id}` });
 }
 
 export function uploadRoutes(ctx: Context): Route[] {
