@@ -54,8 +54,10 @@ export function openLocalData(file: string, clock: Clock, actor: () => string, l
   const checkLater = () => {
     cancelCheck = clock.setTimeout(() => {
       cancelCheck = null;
+      const started = Date.now();
       checkInBackground(file).then(
         (result) => {
+          if (result === 'ok') logger.info('the database was checked in the background and is intact', { ms: Date.now() - started });
           if (result === 'ok' || !open) return;
           fs.writeFileSync(damagedMark(file), `${result}\n`, { mode: 0o600 });
           logger.error('the background check found the database damaged', { file, result: result.slice(0, 200) });
