@@ -100,7 +100,7 @@ fs.writeFileSync(curlConfig, `location\nsilent\nshow-error\nfail\nheader = "Auth
 
 const aria2c = (dir: string) =>
   timed('aria2c', ['-j', '8', '-x', '1', '-s', '1', '-i', ariaList, '-d', dir, `--header=Authorization: Bearer ${token}`, '--file-allocation=none', '--auto-file-renaming=false', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide']);
-const floor = () => timed('curl', ['--silent', '--show-error', '--parallel', '--parallel-max', '8', '--config', curlConfig]);
+const floor = () => timed('curl', ['--silent', '--show-error', '--no-progress-meter', '--parallel', '--parallel-max', '8', '--config', curlConfig]);
 
 const app: number[] = [];
 const aria: number[] = [];

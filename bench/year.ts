@@ -153,18 +153,23 @@ const VIEWS = {
  * empty state) appear; from a neutral view, so no stale row counts. A plain
  * string: tsx wraps named functions in a helper the page lacks.
  */
-const MEASURE = `({ hash, ready }) => new Promise((resolve) => {
+const MEASURE = `({ hash, ready }) => new Promise((resolve, reject) => {
   const started = performance.now();
   window.location.hash = hash;
   const check = () => {
     if (document.querySelector(ready)) requestAnimationFrame(() => resolve(performance.now() - started));
+    else if (performance.now() - started > 30000) reject(new Error('nothing matching ' + ready + ' appeared at ' + hash + ' within 30 s'));
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 })`;
 
-/** The Audit view's Event filter set to "Sync finished", to the frame its rows (or "No entries match") appear. */
-const MEASURE_FILTER = `() => new Promise((resolve) => {
+/**
+ * The Audit view's Event filter set to "Sync finished", to the frame its rows
+ * (or "No entries match") appear: this computer's, and File 360's of the same
+ * type (an earlier installation's uploads come back as File 360's history).
+ */
+const MEASURE_FILTER = `() => new Promise((resolve, reject) => {
   const select = [...document.querySelectorAll('label')].find((label) => label.textContent.trim().startsWith('Event'))?.querySelector('select');
   const option = [...(select?.options ?? [])].find((candidate) => candidate.textContent === 'Sync finished');
   if (!select || !option) return resolve(-1);
@@ -173,8 +178,9 @@ const MEASURE_FILTER = `() => new Promise((resolve) => {
   select.dispatchEvent(new Event('change', { bubbles: true }));
   const check = () => {
     const rows = [...document.querySelectorAll('[data-testid="audit-row"]')];
-    const done = (rows.length > 0 && rows.every((row) => row.textContent.includes('Sync finished'))) || document.querySelector('.empty-state');
+    const done = (rows.length > 0 && rows.every((row) => /Sync (finished|completed)/.test(row.textContent))) || document.querySelector('.empty-state');
     if (done) requestAnimationFrame(() => resolve(performance.now() - started));
+    else if (performance.now() - started > 30000) resolve('filter ' + select.value + '; rows: ' + rows.map((row) => row.textContent.slice(0, 80)).join(' | '));
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
@@ -193,8 +199,10 @@ async function viewPaint(page: Page, view: keyof typeof VIEWS, id = ''): Promise
 
 // ---- the shell's API over its WebSocket ----------------------------------------------------------------
 
-async function call(shell: ShellProcess, method: string, input: unknown = {}): Promise<unknown> {
-  const result = await shell.call(method, input);
+async function call(shell: ShellProcess, method: string, input: unknown = {}, timeoutMs = 120_000): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${method} did not answer within ${timeoutMs / 1000} s`)), timeoutMs)));
+  const result = await Promise.race([shell.call(method, input), late]).finally(() => clearTimeout(timer));
   if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
   return result.value;
 }
@@ -329,7 +337,9 @@ async function measure(folder: Folder, runNumber: number): Promise<Sample> {
     sample['Assignments first paint'] = await viewPaint(page, 'assignments');
     sample['Audit first paint'] = await viewPaint(page, 'audit');
     await page.waitForSelector('label select');
-    sample['Audit by event first paint'] = (await page.evaluate(`(${MEASURE_FILTER})()`)) as number;
+    const filtered = (await page.evaluate(`(${MEASURE_FILTER})()`)) as number | string;
+    if (typeof filtered !== 'number' || filtered < 0) throw new Error(`the Audit view's event filter did not show "Sync finished" entries (${filtered})`);
+    sample['Audit by event first paint'] = filtered;
     sample['Notifications first paint'] = await viewPaint(page, 'notifications');
     sample['file list first paint'] = await viewPaint(page, 'files', folder.largest);
     for (const [name, input] of LISTS) sample[name] = await latency(shell, name.split(' ')[0] ?? name, input(folder));

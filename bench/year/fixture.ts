@@ -25,7 +25,7 @@ import { latestVersion } from '../../electron/core/db/migrate';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { openDatabase } from '../../electron/core/db/open';
 import { assignmentFolder, assignmentLayout } from '../../electron/core/sync/layout';
-import { startFile360Sandbox, type Fixture, type FixtureAssignment } from '../../sandbox/file360';
+import { startFile360Sandbox, type FileItem, type Fixture, type FixtureAssignment } from '../../sandbox/file360';
 import { prng } from '../../sandbox/file360/prng';
 
 export const YEAR = {
@@ -129,15 +129,8 @@ function sandboxFixture(seed: number, now: number): Fixture {
   };
 }
 
-interface FileEntry {
-  id: string;
-  path: string;
-  size: number;
-  sha256: string;
-  version_number: number;
-  mime_type: string;
-  etag: string;
-}
+/** A manifest entry as the sandbox lists it. */
+type FileEntry = FileItem;
 
 interface AssignmentEntry {
   id: string;
@@ -370,17 +363,14 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
   for (const [index, a] of assignments.entries()) {
     const home = path.join(app, 'prodigy', assignmentFolder(a.id));
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    // The schema is the stand-in's own (sandbox/prodigy/db.py), made by it; the rows are written here, in bulk.
+    const made = spawnSync('python3', ['-c', 'import sys; from prodigy.db import Database; Database(sys.argv[1]).close()', path.join(home, 'prodigy.db')], {
+      env: { ...process.env, PYTHONPATH: path.resolve('sandbox') },
+      stdio: 'inherit',
+    });
+    if (made.status !== 0) throw new Error('the Prodigy stand-in could not create its database');
     const prodigy = new Database(path.join(home, 'prodigy.db'));
-    prodigy.pragma('journal_mode = WAL');
     prodigy.pragma('synchronous = OFF');
-    prodigy.exec(`
-      CREATE TABLE IF NOT EXISTS dataset (id INTEGER PRIMARY KEY, name TEXT UNIQUE, created INTEGER, meta TEXT, session INTEGER);
-      CREATE TABLE IF NOT EXISTS example (id INTEGER PRIMARY KEY, input_hash INTEGER, task_hash INTEGER, content TEXT);
-      CREATE TABLE IF NOT EXISTS link (id INTEGER PRIMARY KEY, example_id INTEGER, dataset_id INTEGER);
-      CREATE INDEX IF NOT EXISTS link_dataset_id ON link (dataset_id);
-      CREATE INDEX IF NOT EXISTS link_example_id ON link (example_id);
-      CREATE INDEX IF NOT EXISTS example_input_hash ON example (input_hash);
-      CREATE INDEX IF NOT EXISTS example_task_hash ON example (task_hash);`);
     const answers = counts[index] ?? 0;
     // The largest was relabelled after drift: ten rounds over its 10 000 tasks; the others, one pass in about twenty sessions.
     const perSession = index === 0 ? 2000 : 400;

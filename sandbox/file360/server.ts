@@ -15,7 +15,7 @@ import { BodyWriter } from './body-writer';
 import { createClock, type SandboxClock } from './clock';
 import type { Context } from './context';
 import { ApiError, GatewayError, notFound } from './errors';
-import type { Exchange } from './exchange';
+import { createExchange } from './exchange';
 import { FaultState, type RequestFault } from './faults';
 import { FixtureSchema, sampleFixture, type Fixture } from './fixture';
 import { announceDeadlines } from './notify';
@@ -185,15 +185,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     res.setHeader('X-Request-Id', requestId);
     const url = new URL(req.url?.startsWith('/') ? req.url : '/', base);
     const isControl = url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/');
-    const ex: Exchange = {
-      req,
-      res,
-      url,
-      requestId,
-      params: {},
-      bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname),
-      send: (status, headers, body) => send(ex, status, headers, body),
-    };
+    const ex = createExchange({ req, res, url, requestId, bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname) }, send);
     try {
       if (isControl && !LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new ApiError(403, 'FORBIDDEN', 'Sandbox controls answer loopback callers only.');
       const match = (isControl ? control : api).match(req.method ?? 'GET', url.pathname);

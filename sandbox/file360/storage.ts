@@ -9,7 +9,7 @@ import type { BodyWriter } from './body-writer';
 import type { SandboxClock } from './clock';
 import { openContent } from './content';
 import type { Context } from './context';
-import type { Exchange } from './exchange';
+import { createExchange } from './exchange';
 import { answerRange } from './ranges';
 import { createSend } from './respond';
 
@@ -191,16 +191,7 @@ export class ObjectStorage {
       'x-amz-request-id': requestId,
       ...(answer.contentRange ? { 'Content-Range': answer.contentRange } : {}),
     };
-    const ex: Exchange = {
-      req,
-      res,
-      url,
-      requestId,
-      params: {},
-      bodyFaults: ctx.faults.bodyFaults(url.pathname),
-      statsFileId: item.id,
-      send: (status, head, body) => send(ex, status, head, body),
-    };
+    const ex = createExchange({ req, res, url, requestId, bodyFaults: ctx.faults.bodyFaults(url.pathname), statsFileId: item.id }, send);
     const withBody = req.method === 'GET' && item.size > 0;
     await ex.send(answer.status, headers, withBody ? openContent(content, ctx.seed, ctx.blobDir, answer.start, answer.end) : undefined);
   }

@@ -8,6 +8,7 @@ import { DATABASE_NAME } from '../../electron/core/companion';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { openDatabase } from '../../electron/core/db/open';
 import { startCompanion } from '../support/companion';
+import { watchStatements } from '../support/statements';
 import { ManualClock } from '../support/ports';
 import { tempDir } from '../support/tmp';
 
@@ -20,33 +21,10 @@ import { tempDir } from '../support/tmp';
  */
 function counting(db: Database.Database): { db: Database.Database; rows: () => number } {
   let rows = 0;
-  const readsAudit = (sql: string) => /\bFROM audit\b(?!_)/.test(sql);
-  const statement = (inner: Database.Statement, sql: string) =>
-    new Proxy(inner, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (!readsAudit(sql) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-        if (key === 'all') return (...args: unknown[]) => ((result: unknown[]) => ((rows += result.length), result))((value as (...a: unknown[]) => unknown[]).apply(target, args));
-        if (key === 'get') return (...args: unknown[]) => ((result: unknown) => ((rows += result === undefined ? 0 : 1), result))((value as (...a: unknown[]) => unknown).apply(target, args));
-        if (key === 'iterate') {
-          return function* (...args: unknown[]) {
-            for (const row of (value as (...a: unknown[]) => Iterable<unknown>).apply(target, args)) {
-              rows += 1;
-              yield row;
-            }
-          };
-        }
-        return value.bind(target);
-      },
-    });
-  const proxy = new Proxy(db, {
-    get(target, key) {
-      if (key === 'prepare') return (sql: string) => statement(target.prepare(sql), sql);
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const counted = watchStatements(db, (call) => {
+    if (/\bFROM audit\b(?!_)/.test(call.sql)) rows += call.rows;
   });
-  return { db: proxy, rows: () => rows };
+  return { db: counted, rows: () => rows };
 }
 
 function log(entries: number): { db: Database.Database; audit: AuditLog; clock: ManualClock; append: (n: number) => void } {

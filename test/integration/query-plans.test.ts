@@ -13,6 +13,7 @@ import { createNotificationStore } from '../../electron/core/notifications/store
 import { createOutboxStore } from '../../electron/core/outbox/store';
 import { createSyncStore, type FileState } from '../../electron/core/sync/store';
 import { ManualClock } from '../support/ports';
+import { watchStatements } from '../support/statements';
 import { tempDir } from '../support/tmp';
 
 /**
@@ -32,29 +33,9 @@ interface Captured {
 
 function capturing(db: Database.Database): { db: Database.Database; take: () => Captured[] } {
   let seen: Captured[] = [];
-  const wrap = (statement: Database.Statement, sql: string) =>
-    new Proxy(statement, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        if (key === 'all' || key === 'get' || key === 'run' || key === 'iterate') {
-          return (...params: unknown[]) => {
-            seen.push({ sql, params });
-            return (value as (...a: unknown[]) => unknown).apply(target, params);
-          };
-        }
-        return value.bind(target);
-      },
-    });
-  const proxy = new Proxy(db, {
-    get(target, key) {
-      if (key === 'prepare') return (sql: string) => wrap(target.prepare(sql), sql);
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const watched = watchStatements(db, ({ sql, params }) => seen.push({ sql, params }));
   return {
-    db: proxy,
+    db: watched,
     take: () => {
       const taken = seen;
       seen = [];
