@@ -84,8 +84,6 @@ function endOfChain(db: Database.Database): { sequence: number; last: number } {
 export class ChainCheck {
   private checked = 0;
   private matched = 0;
-  /** Rows of the audit table this check read, for the tests that hold it to "what changed". */
-  rowsRead = 0;
   private expected: Link;
   private previous: AuditRow | null = null;
   private outcome: AuditBreak | null | undefined;
@@ -123,9 +121,7 @@ export class ChainCheck {
       const row = prepared<[number], AuditRow>(db, 'SELECT * FROM audit WHERE id = ?').get(checkpoint.id);
       const sent = acknowledgedHashes(db, checkpoint.id, checkpoint.id).get(checkpoint.id);
       if (row && row.hash === checkpoint.hash && holds(row) && (sent === undefined || sent === row.hash)) {
-        const check = new ChainCheck(db, 'since-last-check', checkpoint, prunedThrough, verifiedAt, lastFullAt, undefined);
-        check.rowsRead = 1;
-        return check;
+        return new ChainCheck(db, 'since-last-check', checkpoint, prunedThrough, verifiedAt, lastFullAt, undefined);
       }
     }
     const start = anchor ?? { id: 0, hash: GENESIS_HASH };
@@ -142,16 +138,11 @@ export class ChainCheck {
     return this.outcome === undefined ? Math.max(0, Math.max(this.end.sequence, this.end.last) - this.expected.id + 1) : 0;
   }
 
-  get done(): boolean {
-    return this.outcome !== undefined;
-  }
-
   /** Checks the next page; true once the check has its answer. */
   step(): boolean {
     if (this.outcome !== undefined) return true;
     const until = Math.max(this.end.sequence, this.end.last);
     const rows = prepared<[number, number, number], AuditRow>(this.db, 'SELECT * FROM audit WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?').all(this.expected.id, until, PAGE);
-    this.rowsRead += rows.length;
     if (rows.length === 0) {
       this.outcome = this.ending();
       return true;
