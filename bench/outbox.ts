@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- outbox` (DESIGN §8): enqueueing 100 000 rows (target ≤ 1 s)
- * against plain SQLite inserts of the same rows; flushing 10 000 small uploads
- * to the File 360 sandbox (target ≥ 1 000 per second) against a bare request
- * loop sending the same 30 000 requests without a database. Medians of
+ * `npm run bench -- outbox` (DESIGN §8): enqueueing 100 000 rows (target
+ * ≤ 1.2 × plain SQLite inserts of the same rows); flushing 10 000 small
+ * uploads to the File 360 sandbox, each in one request (CONTRACTS §A.7 step 5;
+ * targets ≥ 1 000 per second and ≤ 1.2 × the time of a bare request loop
+ * sending the same 10 000 single requests without a database). Medians of
  * BENCH_RUNS runs (default 5), alternating.
  */
 import { spawn } from 'node:child_process';
@@ -58,6 +59,8 @@ for (let run = 1; run <= runs; run += 1) {
 await sb.close();
 fs.rmSync(work, { recursive: true, force: true });
 
+const flushTime = 1 / median(flushRate);
+const bareTime = 1 / median(baselineRate);
 const result = {
   runs,
   rows: ROWS,
@@ -66,17 +69,19 @@ const result = {
   enqueueMedianMs: median(enqueueApp),
   enqueuePlainMedianMs: median(enqueuePlain),
   enqueueRatio: median(enqueueApp) / median(enqueuePlain),
-  enqueueTargetMs: 1000,
   flushMedianPerSecond: median(flushRate),
   bareLoopMedianPerSecond: median(baselineRate),
-  flushRatio: median(flushRate) / median(baselineRate),
-  flushTargetPerSecond: 1000,
+  /** The app's time for the flush over the bare loop's: ≤ 1.2 is the target. */
+  flushTimeRatio: flushTime / bareTime,
+  targets: { enqueueRatio: 1.2, flushPerSecond: 1000, flushTimeRatio: 1.2 },
 };
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 process.stdout.write(
   table([
-    ['workload', 'app (median)', 'baseline (median)', 'ratio', 'target'],
-    [`enqueue ${ROWS.toLocaleString()} rows`, `${Math.round(result.enqueueMedianMs)} ms`, `${Math.round(result.enqueuePlainMedianMs)} ms (plain INSERT)`, result.enqueueRatio.toFixed(2), '≤ 1000 ms'],
-    [`flush ${UPLOADS.toLocaleString()} uploads`, `${Math.round(result.flushMedianPerSecond)}/s`, `${Math.round(result.bareLoopMedianPerSecond)}/s (bare request loop)`, result.flushRatio.toFixed(2), '≥ 1000/s'],
+    ['workload', 'app (median)', 'baseline (median)', 'ratio', 'target', 'met'],
+    [`enqueue ${ROWS.toLocaleString()} rows`, `${Math.round(result.enqueueMedianMs)} ms`, `${Math.round(result.enqueuePlainMedianMs)} ms (plain INSERT)`, result.enqueueRatio.toFixed(2), '≤ 1.2 ×', yes(result.enqueueRatio <= 1.2)],
+    [`flush ${UPLOADS.toLocaleString()} uploads (one request each)`, `${Math.round(result.flushMedianPerSecond)}/s`, '', '', '≥ 1000/s', yes(result.flushMedianPerSecond >= 1000)],
+    ['  time against a bare request loop', `${(UPLOADS * flushTime).toFixed(2)} s`, `${(UPLOADS * bareTime).toFixed(2)} s (${Math.round(result.bareLoopMedianPerSecond)}/s)`, result.flushTimeRatio.toFixed(2), '≤ 1.2 ×', yes(result.flushTimeRatio <= 1.2)],
   ]),
 );
 writeResult('outbox', result);

@@ -17,6 +17,7 @@ interface Options {
   fixture: 'sample' | 'generated';
   files: number;
   bytes: number;
+  storageRedirect: 302 | 307 | null;
 }
 
 interface Running {
@@ -47,6 +48,8 @@ Options:
   --fixture KIND      sample (default) or generated
   --files N           generated: number of files (default 1000)
   --bytes B           generated: total size, e.g. 104857600, 100MiB or 1GiB (default 100MiB)
+  --object-storage S  answer content with a 302 or 307 to a pre-signed link on the sandbox's own
+                      storage origin (CONTRACTS A.6), instead of the bytes
   --help              this text`;
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1000, mb: 1000 ** 2, gb: 1000 ** 3 };
@@ -72,7 +75,7 @@ const file360: Service = {
     const existing = fs.existsSync(path.join(dataDir, 'file360.db'));
     const fixture = options.fixture === 'generated' ? generatedFixture({ fileCount: options.files, totalBytes: options.bytes }) : sampleFixture();
     if (!existing && options.fixture === 'generated') console.log(`Generating ${options.files} files (${options.bytes} bytes) and hashing them once…`);
-    const sb = await startFile360Sandbox({ dataDir, fixture, port: options.port ?? 4360 });
+    const sb = await startFile360Sandbox({ dataDir, fixture, port: options.port ?? 4360, storage: { redirect: options.storageRedirect } });
     return {
       close: () => sb.close(),
       describe: () => [
@@ -85,7 +88,8 @@ const file360: Service = {
         '  Test users (username / password):',
         ...sb.users.map((user) => `    ${user.username} / ${user.password}   ${user.display_name}, ${user.roles.join(', ')}; groups: ${user.groups.join(', ') || 'none'}`),
         `  Push:       ${sb.url}/push/v1 (same sign-in, scope push; seq ${sb.push.bounds().current_max_seq} so far)`,
-        `  Controls:   POST ${sb.url}/__sandbox/faults, POST ${sb.url}/__sandbox/clock, GET ${sb.url}/__sandbox/state, GET ${sb.url}/__sandbox/push`,
+        ...(options.storageRedirect ? [`  Storage:    content answers ${options.storageRedirect} to pre-signed links on ${sb.storage.url}`] : []),
+        `  Controls:   POST ${sb.url}/__sandbox/faults, POST ${sb.url}/__sandbox/storage, POST ${sb.url}/__sandbox/clock, GET ${sb.url}/__sandbox/state, GET ${sb.url}/__sandbox/push`,
         '  Publish:    npm run sandbox -- publish --type review.requested --user sam --title "…" --summary "…"',
         '',
         'Point the app at it:',
@@ -108,6 +112,7 @@ function readOptions(argv: string[]): { command: string; options: Options } | 'h
       fixture: { type: 'string', default: 'sample' },
       files: { type: 'string' },
       bytes: { type: 'string' },
+      'object-storage': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -115,6 +120,8 @@ function readOptions(argv: string[]): { command: string; options: Options } | 'h
   const command = positionals[0] ?? 'all';
   if (command !== 'all' && !(command in SERVICES)) throw new Error(`Unknown service "${command}". Try: all, ${Object.keys(SERVICES).join(', ')}.`);
   if (values.fixture !== 'sample' && values.fixture !== 'generated') throw new Error(`--fixture ${values.fixture}: use sample or generated.`);
+  const storage = values['object-storage'];
+  if (storage !== undefined && storage !== '302' && storage !== '307') throw new Error(`--object-storage ${storage}: use 302 or 307.`);
   return {
     command,
     options: {
@@ -124,6 +131,7 @@ function readOptions(argv: string[]): { command: string; options: Options } | 'h
       fixture: values.fixture,
       files: parseCount('files', values.files, 1000),
       bytes: values.bytes === undefined ? 100 * 1024 ** 2 : parseBytes(values.bytes),
+      storageRedirect: storage === undefined ? null : (Number(storage) as 302 | 307),
     },
   };
 }

@@ -107,7 +107,9 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     const user = signedIn.user();
     return user ? `user:${user.id}` : 'local';
   };
-  const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, actor, logger);
+  const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, actor, logger, (words) =>
+    notifier.show({ title: 'The local database is damaged', body: words, route: null }),
+  );
   const integrity = new AuditIntegrity({ data, clock, notifier, logger, retentionDays: () => settings.values().auditRetentionDays });
   const place = () => {
     const { server, tenant } = settings.values();
@@ -479,7 +481,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
   /** What needs the database: run at start, or once a damaged database has been replaced. */
   const startWithData = async () => {
     // The log is checked as found, before this run adds to it, so rows cut off the end are not mistaken for ones replaced.
-    integrity.check('start');
+    integrity.checkAtStart();
     data.transaction(({ audit, installationId }) => {
       audit.append({
         type: 'app.started',
@@ -565,6 +567,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       notificationsChanged.cancel();
       await engine.close();
       await file360.close();
+      await integrity.close();
       data.close();
       releaseLock();
     },

@@ -36,6 +36,8 @@ export interface SandboxAdmin {
   /** Every Idempotency-Key the server has taken, and what it made of it. */
   idempotency(): IdempotencyRecord[];
   resetStats(): void;
+  /** Turn CONTRACTS §A.7 step 5 off (answered 415, as a server without it would) or on again. */
+  setSingleRequestUploads(enabled: boolean): void;
 }
 
 /** Fault switches, plus the one-shot faults that change state rather than traffic. */
@@ -87,6 +89,9 @@ export function createAdmin(ctx: Context): SandboxAdmin {
     audit: () => ctx.audit.all(),
     idempotency: () => ctx.idempotency.all(),
     resetStats: () => ctx.stats.reset(),
+    setSingleRequestUploads: (enabled) => {
+      ctx.singleRequestUploads.enabled = enabled;
+    },
   };
 }
 

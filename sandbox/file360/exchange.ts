@@ -18,6 +18,15 @@ export interface Exchange {
   statsFileId?: string;
 }
 
+/** An exchange whose `send` writes through `send` (createSend): the File 360 listener's and the storage's alike. */
+export function createExchange(
+  parts: Omit<Exchange, 'send' | 'params'>,
+  send: (ex: Exchange, status: number, headers: OutgoingHttpHeaders, body?: Buffer | Readable) => Promise<void>,
+): Exchange {
+  const ex: Exchange = { ...parts, params: {}, send: (status, headers, body) => send(ex, status, headers, body) };
+  return ex;
+}
+
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 async function readText(ex: Exchange, limit: number): Promise<string> {

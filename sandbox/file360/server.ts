@@ -15,7 +15,7 @@ import { BodyWriter } from './body-writer';
 import { createClock, type SandboxClock } from './clock';
 import type { Context } from './context';
 import { ApiError, GatewayError, notFound } from './errors';
-import type { Exchange } from './exchange';
+import { createExchange } from './exchange';
 import { FaultState, type RequestFault } from './faults';
 import { FixtureSchema, sampleFixture, type Fixture } from './fixture';
 import { announceDeadlines } from './notify';
@@ -39,6 +39,7 @@ import { Tokens } from './state/tokens';
 import { Uploads } from './state/uploads';
 import { Users, type SandboxUser } from './state/users';
 import { StatsRecorder, type SandboxStats } from './stats';
+import { ObjectStorage, type StorageRequest, type StorageSettings } from './storage';
 
 export const CLIENT_ID = 'annotator-companion';
 
@@ -63,8 +64,26 @@ export interface File360SandboxOptions {
    * an assignment's expiration in which an upload created before it may still be finished. Default 0: refused.
    */
   uploadGraceSeconds?: number;
+  /** CONTRACTS §A.7 step 5; false answers a one-request upload 415, as a server without it would. Default true. */
+  singleRequestUploads?: boolean;
   /** The Push stand-in (CONTRACTS §B) on the same server, under /push/v1. */
   push?: PushOptions;
+  /** Content from object storage (CONTRACTS §A.6): `{ redirect: 302 }` answers content with pre-signed links. */
+  storage?: StorageSettings;
+  /** The secret pre-signed links are signed with; default random. Give it to share the links with nginx's secure_link. */
+  storageSecret?: string;
+}
+
+/** `sb.storage`: content answered with pre-signed links to another origin, and what that origin saw. */
+export interface StorageHandle {
+  set(settings: StorageSettings): void;
+  current(): ReturnType<ObjectStorage['current']>;
+  secret: string;
+  /** The sandbox's own storage origin (used unless `base` points elsewhere). */
+  url: string;
+  requests(): StorageRequest[];
+  /** Writes these assignments' files as `<dir>/objects/<file id>/<version>`, for another server to serve the same links. */
+  exportObjects(dir: string, assignmentIds: readonly string[]): Promise<number>;
 }
 
 export interface File360Sandbox {
@@ -79,6 +98,7 @@ export interface File360Sandbox {
   admin: SandboxAdmin;
   /** Push at `{url}/push/v1`: publish, inspect, break. */
   push: PushHandle;
+  storage: StorageHandle;
   close(): Promise<void>;
 }
 
@@ -123,9 +143,11 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   const idempotency = new Idempotency(db);
   const ctx: Context = {
     ...identity,
+    db,
     blobDir,
     uploadChunkSize: options.uploadChunkSize ?? 8 * 1024 * 1024,
     uploadGraceSeconds: options.uploadGraceSeconds ?? 0,
+    singleRequestUploads: { enabled: options.singleRequestUploads ?? true },
     clock,
     stats,
     faults: new FaultState(),
@@ -138,6 +160,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     audit: new AuditTrail(db, clock),
     idempotency,
     push: new PushService(db, clock, users, tokens, idempotency, options.push),
+    storage: new ObjectStorage(clock, options.storage, options.storageSecret),
   };
   if (fixture) seedFixture(ctx, db, fixture);
   announceDeadlines(ctx);
@@ -157,7 +180,8 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     ...notificationRoutes(ctx),
   ]);
   const control = new Router([...adminRoutes(ctx, admin, faults, push), ...pushControlRoutes(ctx, push)]);
-  const send = createSend(new BodyWriter(ctx.faults, stats));
+  const writer = new BodyWriter(ctx.faults, stats);
+  const send = createSend(writer);
   let base = '';
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
@@ -167,15 +191,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     res.setHeader('X-Request-Id', requestId);
     const url = new URL(req.url?.startsWith('/') ? req.url : '/', base);
     const isControl = url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/');
-    const ex: Exchange = {
-      req,
-      res,
-      url,
-      requestId,
-      params: {},
-      bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname),
-      send: (status, headers, body) => send(ex, status, headers, body),
-    };
+    const ex = createExchange({ req, res, url, requestId, bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname) }, send);
     try {
       if (isControl && !LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new ApiError(403, 'FORBIDDEN', 'Sandbox controls answer loopback callers only.');
       const match = (isControl ? control : api).match(req.method ?? 'GET', url.pathname);
@@ -213,6 +229,7 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   });
   const { port } = server.address() as AddressInfo;
   base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const storageServer = await ctx.storage.listen(ctx, writer, host);
 
   return {
     url: base,
@@ -226,13 +243,22 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
     stats: () => stats.snapshot(),
     admin,
     push,
+    storage: {
+      set: (settings) => ctx.storage.set(settings),
+      current: () => ctx.storage.current(),
+      secret: ctx.storage.secret,
+      url: ctx.storage.current().base,
+      requests: () => [...ctx.storage.seen],
+      exportObjects: (dir, ids) => ctx.storage.exportObjects(ctx, dir, ids),
+    },
     close: () => (closing ??= shutDown()),
   };
 
   async function shutDown(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    const stopped = Promise.all([server, storageServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     // Stalled and slow responses would hold close() forever; cut every socket now.
     server.closeAllConnections();
+    storageServer.closeAllConnections();
     await Promise.allSettled([...inFlight]);
     await stopped;
     db.close();

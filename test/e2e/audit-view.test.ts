@@ -69,7 +69,8 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
     });
     expect(intact).toEqual([]);
 
-    // Someone rewrites a downloaded file's record and recomputes the chain after it; the app finds it at its next start.
+    // Someone edits a downloaded file's record. The check at start walks only what came after the last
+    // check (issue 17), so it is the full check, on demand (or the weekly one), that finds it.
     await ana.companion.close();
     const db = new Database(path.join(dataDir, DATABASE_NAME));
     const forged = db.prepare<[], { id: number }>("SELECT id FROM audit WHERE type = 'file.downloaded' ORDER BY id LIMIT 1").get()?.id ?? 0;
@@ -77,6 +78,10 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
     db.close();
     const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: systemClock } });
     const broken = await auditPage(ctx, again, async (page) => {
+      await expect.poll(() => page.getByTestId('audit-verification').textContent()).toMatch(/^Chain intact: \d+ new entr(y|ies) \(after #\d+\) checked at .*\. The whole log was last checked /);
+      await page.mouse.move(0, 0);
+      await screenshot(page, 'audit-view-since-last-check');
+      await page.getByRole('button', { name: 'Verify log' }).click();
       const banner = page.getByRole('alert').filter({ hasText: 'The log is broken' });
       await banner.waitFor();
       expect(await banner.textContent()).toMatch(new RegExp(`The log is broken at entry #${forged} \\(File downloaded, .*\\)\\. Entry ${forged} was changed after it was written\\.`));

@@ -4,9 +4,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { latestVersion, migrate, schemaVersion } from '../../electron/core/db/migrate';
-import { DatabaseOpenError, moveDatabaseAside, openDatabase } from '../../electron/core/db/open';
 import { scrubDeleted } from '../../electron/core/db/scrub';
 import { MARKER, filesContaining } from '../support/expiry';
+import { CHECK_AT_OPEN_BYTES, checkInBackground, damagedMark } from '../../electron/core/db/check';
+import { openLocalData } from '../../electron/core/db/local-data';
+import { DatabaseOpenError, checksAtOpen, moveDatabaseAside, openDatabase } from '../../electron/core/db/open';
+import { ManualClock, recordingLogger } from '../support/ports';
 import { tempDir } from '../support/tmp';
 
 function openError(file: string): DatabaseOpenError {
@@ -17,6 +20,13 @@ function openError(file: string): DatabaseOpenError {
     throw error;
   }
   throw new Error('expected the database to be refused');
+}
+
+async function until(test: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !test(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function tables(db: Database.Database): string[] {
@@ -102,6 +112,39 @@ describe('the local database', () => {
   });
 
   it('reports a database with damaged pages as damaged', () => {
+    const file = damagedDatabase();
+    expect(openError(file).problem.code).toBe('DB_CORRUPT');
+  });
+
+  it('checks a database too large to check at open on a worker thread after start; damage found there is told, marked, and refused at the next open', async () => {
+    const file = damagedDatabase();
+    // Grown past the open-time limit the way a year of work grows it; SQLite reads only the pages its header counts.
+    fs.truncateSync(file, CHECK_AT_OPEN_BYTES + 4096);
+    expect(checksAtOpen(file)).toBe(false);
+    const clock = new ManualClock();
+    const told: string[] = [];
+    const data = openLocalData(file, clock, () => 'local', recordingLogger(), (words) => told.push(words));
+    // Opened at once, without reading every page.
+    expect(data.problem()).toBeNull();
+    clock.advance(60_000);
+    await until(() => told.length > 0);
+    expect(told[0]).toMatch(/^The local database .*companion\.db is damaged \(.+\)\. Quit and start the app again: it will offer to move the damaged file aside\.$/);
+    expect(fs.existsSync(damagedMark(file))).toBe(true);
+    data.close();
+
+    expect(checksAtOpen(file)).toBe(true);
+    expect(openError(file).problem).toMatchObject({ code: 'DB_CORRUPT', canMoveAside: true });
+    moveDatabaseAside(file, new Date('2026-11-22T10:00:00Z'));
+    expect(fs.existsSync(damagedMark(file))).toBe(false);
+  });
+
+  it('finds an intact database intact on the worker thread', async () => {
+    const file = path.join(tempDir(), 'companion.db');
+    openDatabase(file, { migrations: MIGRATIONS }).close();
+    expect(await checkInBackground(file)).toBe('ok');
+  });
+
+  function damagedDatabase(): string {
     const file = path.join(tempDir(), 'companion.db');
     const db = openDatabase(file, { migrations: MIGRATIONS });
     const insert = db.prepare(
@@ -114,9 +157,8 @@ describe('the local database', () => {
     const bytes = fs.readFileSync(file);
     bytes.fill(0xa5, 8192, 8192 + 4096 * 3);
     fs.writeFileSync(file, bytes);
-
-    expect(openError(file).problem.code).toBe('DB_CORRUPT');
-  });
+    return file;
+  }
 
   it('moves a damaged database and its WAL aside under a dated name, so a fresh one can start', () => {
     const dir = tempDir();

@@ -36,14 +36,29 @@ const twoFiles = (sb: File360Sandbox) =>
   ]);
 
 describe('a hostile File 360: answers that used to end the process fail one file alone', () => {
-  it('a content answer other than 200/206 (a redirect) fails that file with words; the others sync', async () => {
-    const { app } = await hostileApp({ contentStatus: 302, onlyFile: 'fil-bad' }, FAST, twoFiles);
+  it('a content answer other than 200/206 or a redirect fails that file with words; the others sync', async () => {
+    const { app } = await hostileApp({ contentStatus: 204, onlyFile: 'fil-bad' }, FAST, twoFiles);
     await idle(app);
     const files = await fileStates(app, 'asg-hostile');
-    expect(files['fil-bad']).toEqual({ state: 'error', error: "File 360 answered 302 instead of the file's bytes." });
+    expect(files['fil-bad']).toEqual({ state: 'error', error: "File 360 answered 204 instead of the file's bytes." });
     expect(files['fil-good']?.state).toBe('done');
     expect((await app.call('app.status')).connection).toBe('online');
   });
+
+  // CONTRACTS §A.6 (revised) makes a 302 to object storage legal; where it points is still checked.
+  for (const [location, words] of [
+    ['http://storage.example/bucket/fil-bad', 'File 360 sent the download to http://storage.example, which is not a secure (https) address; the app did not follow it.'],
+    ['https://user:pass@storage.example/bucket/fil-bad', 'File 360 sent the download to an address with a user name in it (storage.example); the app did not follow it.'],
+    ['ftp://storage.example/fil-bad', 'File 360 sent the download to ftp://storage.example, which is not a secure (https) address; the app did not follow it.'],
+  ] as const) {
+    it(`a redirect of content to ${location.split(':')[0]}://… is not followed: that file fails with words`, async () => {
+      const { app } = await hostileApp({ contentStatus: 302, contentLocation: location, onlyFile: 'fil-bad' }, FAST, twoFiles);
+      await idle(app);
+      const files = await fileStates(app, 'asg-hostile');
+      expect(files['fil-bad']).toEqual({ state: 'error', error: words });
+      expect(files['fil-good']?.state).toBe('done');
+    });
+  }
 
   it('a 206 for a range the app did not ask for fails that file with words', async () => {
     const { app } = await hostileApp({ unaskedRange: true, onlyFile: 'fil-bad' }, FAST, twoFiles);

@@ -32,8 +32,9 @@ function prepare(dataDir: string, owner: { server: string; tenant: string; userI
   fs.mkdirSync(path.join(dataDir, 'exports'), { recursive: true });
   data.transaction(({ audit }) => {
     for (let i = 0; i < PACKAGES; i += 1) {
-      // Many chunks each (the sandbox takes 16 KiB per chunk here), so a kill can land in the middle of one.
-      const bytes = randomBytes(64 * 1024 + ((i * 37_123) % (192 * 1024)));
+      // Odd ones: many chunks each (the sandbox takes 16 KiB per chunk here), so a kill can land in the middle of one.
+      // Even ones: one chunk or less, created, sent and committed in one request (CONTRACTS §A.7 step 5).
+      const bytes = randomBytes(i % 2 === 1 ? 64 * 1024 + ((i * 37_123) % (192 * 1024)) : 512 + ((i * 7919) % (15 * 1024)));
       const file = path.join('exports', `package-${round}-${i}.zip`);
       fs.writeFileSync(path.join(dataDir, file), bytes);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -149,6 +150,10 @@ describe('the uploader killed with SIGKILL at random moments', () => {
 
     const uploads = sb.admin.uploads();
     expect(uploads).toHaveLength(rounds * PACKAGES);
+    // Both ways of uploading were exercised: half of the packages went in one request each.
+    const sentIn = sb.admin.audit().filter((event) => event.event_type === 'upload').map((event) => event.details.sent_in);
+    expect(sentIn.filter((how) => how === 'one request')).toHaveLength((rounds * PACKAGES) / 2);
+    expect(sentIn.filter((how) => how === 'chunks')).toHaveLength((rounds * PACKAGES) / 2);
     expect(uploads.every((upload) => upload.status === 'committed' && upload.received === upload.size)).toBe(true);
     expect(uploads.map((upload) => upload.sha256).sort()).toEqual(packages.map((p) => p.sha256).sort());
     const escalations = sb.admin.escalations();

@@ -472,6 +472,73 @@ describe('File 360 sandbox: file content', () => {
   });
 });
 
+describe('File 360 sandbox: content from object storage (CONTRACTS §A.6, revised)', () => {
+  it('answers content with a 302 or 307 to a pre-signed link on another origin, granted and audited by File 360', async () => {
+    const sb = await sandbox({ storage: { redirect: 307, ttlSeconds: 60 } });
+    const { access_token } = await signIn(sb);
+    const answer = await fetch(`${sb.url}/file360/v1/files/fil-ticket-1/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' });
+    expect(answer.status).toBe(307);
+    const link = new URL(answer.headers.get('location') ?? '');
+    expect(link.origin).toBe(sb.storage.url);
+    expect(link.origin).not.toBe(sb.url);
+    expect(link.pathname).toBe('/objects/fil-ticket-1/1');
+    expect(Number(link.searchParams.get('expires'))).toBe(Math.floor(sb.clock.now().getTime() / 1000) + 60);
+    expect(sb.admin.audit().filter((event) => event.event_type === 'download' && event.file_id === 'fil-ticket-1')).toHaveLength(1);
+    sb.storage.set({ redirect: 302 });
+    const again = await fetch(`${sb.url}/file360/v1/files/fil-ticket-1/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' });
+    expect(again.status).toBe(302);
+    // Switched off, File 360 serves the bytes itself again.
+    sb.storage.set({ redirect: null });
+    expect((await content(sb, access_token, 'fil-ticket-1')).status).toBe(200);
+  });
+
+  it('serves the object by S3’s and secure_link’s rules: its own ETag, ranges, 416, and 400 / 403 in S3’s error body', async () => {
+    const sb = await sandbox({ storage: { redirect: 302 } });
+    const file = sb.admin.addFile('asg-support-triage', { id: 'fil-object', path: 'data/object.bin', size: 50_000 });
+    const { access_token } = await signIn(sb);
+    const linkFor = async () => (await fetch(`${sb.url}/file360/v1/files/${file.id}/content`, { headers: { Authorization: `Bearer ${access_token}` }, redirect: 'manual' })).headers.get('location') ?? '';
+    const link = await linkFor();
+
+    const whole = await fetch(link);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(whole.status).toBe(200);
+    expect(sha256(bytes)).toBe(file.sha256);
+    const etag = whole.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const part = await fetch(link, { headers: { Range: 'bytes=40000-', 'If-Range': etag } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 40000-49999/50000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(40_000))).toBe(true);
+    // File 360's tag is not the object's: the whole object comes back (RFC 9110 §13.1.5).
+    expect((await fetch(link, { headers: { Range: 'bytes=40000-', 'If-Range': file.etag } })).status).toBe(200);
+    expect((await fetch(link, { headers: { Range: 'bytes=60000-' } })).status).toBe(416);
+
+    // The link is the credential: a request that also carries a token is refused, as S3 refuses two auth mechanisms.
+    const twice = await fetch(link, { headers: { Authorization: `Bearer ${access_token}` } });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain('<Code>InvalidArgument</Code>');
+    const forged = new URL(link);
+    forged.pathname = '/objects/fil-ticket-2/1';
+    expect(await (await fetch(forged)).text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    sb.clock.advance(301_000);
+    const expired = await fetch(link);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Message>Request has expired</Message>');
+    sb.storage.set({ expireNext: 1 });
+    expect((await fetch(await linkFor())).status).toBe(403);
+    expect((await fetch(await linkFor())).status).toBe(200);
+    expect(sb.storage.requests().map((request) => request.status)).toEqual([200, 206, 200, 416, 400, 403, 403, 403, 200]);
+  });
+
+  it('takes the storage switch over HTTP too', async () => {
+    const sb = await sandbox();
+    const set = await fetch(`${sb.url}/__sandbox/storage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ redirect: 302, ttlSeconds: 30 }) });
+    expect(await set.json()).toMatchObject({ redirect: 302, ttlSeconds: 30, base: sb.storage.url });
+    const bad = await fetch(`${sb.url}/__sandbox/storage`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ redirect: 301 }) });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('File 360 sandbox: fault switches', () => {
   async function bigFile(size = 200_000) {
     const sb = await sandbox();
@@ -732,6 +799,75 @@ describe('File 360 sandbox: resumable uploads', () => {
     });
     expect(answer.status).toBe(403);
     expect(answer.body.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('File 360 sandbox: uploads in one request (CONTRACTS §A.7 step 5, revised)', () => {
+  const bytes = Buffer.from('{"text":"one chunk or less"}\n');
+  const announce = { kind: 'package', name: 'small.zip', size: bytes.length, sha256: sha256(bytes), mime_type: 'application/zip', metadata: { round: 1 } };
+  const metadata = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  async function start(options: { uploadChunkSize?: number } = {}) {
+    const sb = await sandbox({ uploadChunkSize: options.uploadChunkSize ?? 1024 });
+    const { access_token } = await signIn(sb);
+    const once = (key: string, body: Buffer = bytes, meta: unknown = announce, extra: Record<string, string> = {}) =>
+      api<{ id: string; status: string; file: ManifestItem } & ServiceError>(sb, access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': key, 'Upload-Metadata': metadata(meta), ...extra },
+        body: new Uint8Array(body),
+      });
+    return { sb, token: access_token, once };
+  }
+
+  it('creates, stores and commits in one request; the same key and bytes again is the same upload, other bytes a 409', async () => {
+    const { sb, token, once } = await start();
+    const first = await once('key-1');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ id: expect.any(String), status: 'committed', file: { sha256: announce.sha256, size: bytes.length } });
+    const stored = await fetch(`${sb.url}/file360/v1/files/${first.body.file.id}/content`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(Buffer.from(await stored.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const again = await once('key-1');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, status: 'committed', file: { id: first.body.file.id } });
+    const other = Buffer.from('other bytes');
+    const reused = await once('key-1', other, { ...announce, size: other.length, sha256: sha256(other) });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(sb.admin.uploads()).toHaveLength(1);
+    expect(sb.admin.audit().filter((event) => event.event_type === 'upload').map((event) => event.details.sent_in)).toEqual(['one request']);
+  });
+
+  it('refuses bytes that are not what Upload-Metadata names (422), more than chunk_size (413), and missing or broken metadata (400)', async () => {
+    const { sb, once } = await start({ uploadChunkSize: 16 });
+    const wrong = await once('key-a', Buffer.from('0123456789'), { ...announce, size: 10 });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('CHECKSUM_MISMATCH');
+    expect((await once('key-b')).status).toBe(413);
+    const missing = await api<ServiceError>(sb, (await signIn(sb)).access_token, '/file360/v1/assignments/asg-support-triage/uploads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': 'key-c' },
+      body: bytes,
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain('Upload-Metadata');
+    expect((await once('key-d', bytes, { ...announce, kind: 'nonsense' })).body.message).toContain('Invalid field kind in Upload-Metadata');
+    expect(sb.admin.uploads()).toEqual([]);
+  });
+
+  it('finishes an upload a key began in steps, and answers 415 while switched off, as a server without step 5 would', async () => {
+    const { sb, token, once } = await start();
+    const begun = await api<{ id: string }>(sb, token, '/file360/v1/assignments/asg-support-triage/uploads', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'key-steps' },
+      body: JSON.stringify(announce),
+    });
+    const finished = await once('key-steps');
+    expect(finished.status).toBe(200);
+    expect(finished.body).toMatchObject({ id: begun.body.id, status: 'committed' });
+    sb.admin.setSingleRequestUploads(false);
+    expect((await once('key-off')).status).toBe(415);
   });
 });
 

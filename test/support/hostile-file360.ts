@@ -10,8 +10,10 @@ import type { File360Sandbox } from '../../sandbox/file360';
  * lists; the app must fail that item alone, with words, and go on.
  */
 export interface HostileSwitches {
-  /** Content answered with this status instead of the bytes (302 with a Location, 204, 418…), with a body the app must drop. */
+  /** Content answered with this status instead of the bytes (204, 418, a 302…), with a body the app must drop. */
   contentStatus?: number;
+  /** The Location sent with `contentStatus` (default https://storage.example/elsewhere). */
+  contentLocation?: string;
   /** Content answered 206 for a range nobody asked for (`bytes 5-…`), on a request without Range. */
   unaskedRange?: boolean;
   /** One assignment's `project` carries an array nested this deep. */
@@ -67,7 +69,7 @@ export async function hostileFile360(sb: File360Sandbox): Promise<HostileFile360
     if (isContent && switches.contentStatus !== undefined) {
       req.resume();
       const body = Buffer.alloc(256 * 1024, 0x61);
-      res.writeHead(switches.contentStatus, { 'Content-Length': body.length, 'Content-Type': 'application/octet-stream', Location: 'https://storage.example/elsewhere' });
+      res.writeHead(switches.contentStatus, { 'Content-Length': body.length, 'Content-Type': 'application/octet-stream', Location: switches.contentLocation ?? 'https://storage.example/elsewhere' });
       write(body);
       return res.end();
     }

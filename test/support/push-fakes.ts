@@ -54,6 +54,11 @@ export class FakePush implements Http {
     return { status: 200, headers: { 'content-type': 'text/event-stream' }, body };
   }
 
+  /** Push never answers with another server's content. */
+  async raw(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse> {
+    return this.stream(req);
+  }
+
   async close(): Promise<void> {}
 
   last(): OpenedStream {

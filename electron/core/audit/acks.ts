@@ -20,15 +20,20 @@ export function recordAck(db: Database.Database, outboxId: number, sent: readonl
 }
 
 /**
- * The hash File 360 acknowledged for each row from `fromId` on. A row sent to
- * two servers (entries about no assignment go to each) keeps the first
+ * The hash File 360 acknowledged for each row from `fromId` to `toId`. A row
+ * sent to two servers (entries about no assignment go to each) keeps the first
  * acknowledgement: the earliest copy that left the machine is the one to match.
+ * Only the batches that overlap the range are read, so a walk over a page of
+ * the chain reads that page's acknowledgements, not a year of them.
  */
-export function acknowledgedHashes(db: Database.Database, fromId: number): Map<number, string> {
+export function acknowledgedHashes(db: Database.Database, fromId: number, toId: number = Number.MAX_SAFE_INTEGER): Map<number, string> {
   const acked = new Map<number, string>();
-  const rows = prepared<[number], { hashes: string }>(db, 'SELECT hashes FROM audit_acks WHERE last_id >= ? ORDER BY outbox_id').all(fromId);
+  // Sorted here, not by the query: ORDER BY outbox_id would make SQLite walk every batch in that order.
+  const rows = prepared<[number, number], { outbox_id: number; hashes: string }>(db, 'SELECT outbox_id, hashes FROM audit_acks WHERE last_id >= ? AND first_id <= ?')
+    .all(fromId, toId)
+    .sort((a, b) => a.outbox_id - b.outbox_id);
   for (const row of rows) {
-    for (const [id, hash] of JSON.parse(row.hashes) as SentHash[]) if (id >= fromId && !acked.has(id)) acked.set(id, hash);
+    for (const [id, hash] of JSON.parse(row.hashes) as SentHash[]) if (id >= fromId && id <= toId && !acked.has(id)) acked.set(id, hash);
   }
   return acked;
 }

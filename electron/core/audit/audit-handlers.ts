@@ -8,7 +8,7 @@ export function auditHandlers(data: LocalData, integrity: AuditIntegrity) {
     'audit.list': (filter) => data.require().audit.list(filter),
     'audit.timeline': (query) => auditTimeline(data.require().db, query),
     'audit.facets': () => auditFacets(data.require().db),
-    'audit.verify': () => integrity.check('user'),
+    'audit.verify': () => integrity.verify('user'),
     'audit.lastCheck': () => integrity.last(),
   } satisfies Pick<Handlers, 'audit.list' | 'audit.timeline' | 'audit.facets' | 'audit.verify' | 'audit.lastCheck'>;
 }

@@ -2,7 +2,7 @@ import type { AuditVerification } from '../../../shared/api/schemas/audit';
 import type { LocalData } from '../db/local-data';
 import type { Clock, Logger, Notifier } from '../ports';
 import { pruneExpired } from './retention';
-import { verifyAudit } from './verify';
+import { ChainCheck, readCheckpoint, writeCheckpoint } from './verify';
 
 export interface AuditIntegrityDeps {
   data: LocalData;
@@ -13,31 +13,108 @@ export interface AuditIntegrityDeps {
   retentionDays(): number;
 }
 
+type Trigger = 'start' | 'user' | 'schedule';
+
 /**
- * Verification and retention of the audit log. Every check is itself an audit
- * entry, so a reviewer sees when the log was last found intact; a broken log
- * found at start is also announced, because nobody may open the Audit view.
+ * A check this long is done at once, before start goes on (≈ 0.3 s of
+ * hashing); a longer one (the first start after an upgrade, a log found
+ * broken last time) runs a page at a time in the background instead.
+ */
+const AT_ONCE_ROWS = 50_000;
+/** The whole chain is walked again this often, and whenever someone asks. */
+export const FULL_CHECK_EVERY_MS = 7 * 24 * 60 * 60 * 1000;
+/** A scheduled full check waits at least this long after start, so it never competes with it. */
+const SCHEDULED_NOT_BEFORE_MS = 10 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const nextPage = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Verification and retention of the audit log. At start only what was added
+ * since the last passing check is walked (from its checkpoint: the row it
+ * reached, which must still be there with the same hash); the whole chain is
+ * walked on demand and every week, a page at a time so the app keeps
+ * answering. Every check is itself an audit entry, so a reviewer sees when the
+ * log was last found intact; a break found when nobody asked is announced.
  */
 export class AuditIntegrity {
   private latest: AuditVerification | null = null;
+  private running: Promise<AuditVerification> | null = null;
+  private cancelSchedule: (() => void) | null = null;
+  private closed = false;
 
   constructor(private readonly deps: AuditIntegrityDeps) {}
 
-  check(trigger: 'start' | 'user'): AuditVerification {
-    const result = this.deps.data.transaction(({ db, audit }) => {
-      const verification = verifyAudit(db, this.deps.clock.now().toISOString());
-      const { ok, checked, acknowledged, prunedThrough, firstBad } = verification;
-      audit.append({ type: ok ? 'audit.verified' : 'audit.verify_failed', details: { trigger, checked, acknowledged, prunedThrough, ...(firstBad ? { firstBad } : {}) } });
-      return verification;
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /**
+   * At start, before this run adds to the log (so rows cut off the end are
+   * not mistaken for ones replaced): what changed since the last passing check.
+   */
+  checkAtStart(): void {
+    const check = ChainCheck.begin(this.deps.data.require().db, 'since-last-check', this.now());
+    if (check.remaining <= AT_ONCE_ROWS) this.record('start', check.finish(), check);
+    else this.track(this.walk('start', check));
+    this.schedule();
+  }
+
+  /** The whole chain (Verify log, and the weekly check), one at a time. */
+  verify(trigger: 'user' | 'schedule' = 'user'): Promise<AuditVerification> {
+    const before = this.running ?? Promise.resolve(null);
+    return this.track(before.catch(() => null).then(() => this.walk(trigger, ChainCheck.begin(this.deps.data.require().db, 'full', this.now()))));
+  }
+
+  private track(walking: Promise<AuditVerification>): Promise<AuditVerification> {
+    this.running = walking;
+    void walking.finally(() => {
+      if (this.running === walking) this.running = null;
+    }).catch(() => undefined);
+    return walking;
+  }
+
+  private async walk(trigger: Trigger, check: ChainCheck): Promise<AuditVerification> {
+    while (!check.step()) {
+      await nextPage();
+      if (this.closed) throw new Error('the app closed during a check of the audit log');
+    }
+    return this.record(trigger, check.result(), check);
+  }
+
+  private record(trigger: Trigger, result: AuditVerification, check: ChainCheck): AuditVerification {
+    this.deps.data.transaction(({ db, audit }) => {
+      const { ok, scope, from, checked, acknowledged, prunedThrough, firstBad } = result;
+      audit.append({ type: ok ? 'audit.verified' : 'audit.verify_failed', details: { trigger, scope, from, checked, acknowledged, prunedThrough, ...(firstBad ? { firstBad } : {}) } });
+      writeCheckpoint(db, check.checkpoint());
     });
     this.latest = result;
     if (result.firstBad) {
       this.deps.logger.error('the audit log failed its check', { trigger, id: result.firstBad.id, problem: result.firstBad.problem });
-      if (trigger === 'start') {
+      if (trigger !== 'user') {
         this.deps.notifier.show({ title: 'The audit log failed its integrity check', body: result.firstBad.reason, route: { section: 'audit' } });
       }
     }
     return result;
+  }
+
+  /** The next weekly full check: a week after the last one, never sooner than a few minutes after start. */
+  private schedule(): void {
+    this.cancelSchedule?.();
+    this.cancelSchedule = null;
+    if (this.closed || this.deps.data.problem()) return;
+    const lastFull = readCheckpoint(this.deps.data.require().db)?.fullAt;
+    const now = this.deps.clock.now().getTime();
+    const due = lastFull ? Date.parse(lastFull) + FULL_CHECK_EVERY_MS : now;
+    // Timers cannot wait beyond ~24.8 days and clocks get adjusted: long waits are re-checked daily.
+    const wait = Math.min(Math.max(due - now, SCHEDULED_NOT_BEFORE_MS), DAY_MS);
+    this.cancelSchedule = this.deps.clock.setTimeout(() => {
+      this.cancelSchedule = null;
+      if (this.deps.clock.now().getTime() < due) return this.schedule();
+      this.verify('schedule')
+        .catch((error: unknown) => this.deps.logger.info('the weekly check of the audit log did not finish', { error }))
+        .finally(() => this.schedule());
+    }, wait);
   }
 
   /** The last check in this run of the app (the one at start, until someone asks again). */
@@ -47,11 +124,22 @@ export class AuditIntegrity {
 
   /**
    * Removes what the retention setting lets go. Nothing is removed while the
-   * last check found the log broken: the rows are the evidence.
+   * last check found the log broken (the rows are the evidence), nor while a
+   * check is walking it.
    */
   prune(): void {
-    if (this.latest?.ok === false || this.deps.data.problem()) return;
+    if (this.latest?.ok === false || this.running || this.deps.data.problem()) return;
     const days = this.deps.retentionDays();
     this.deps.data.transaction((open) => pruneExpired(open, this.deps.clock.now(), days));
+  }
+
+  /** Stops the schedule and any check under way (it is walked again next time). */
+  close(): Promise<void> {
+    this.closed = true;
+    this.cancelSchedule?.();
+    return (this.running ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }

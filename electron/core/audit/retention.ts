@@ -6,6 +6,7 @@ import { readAnchor, writeAnchor } from './anchor';
 import { GENESIS_HASH, holds, type AuditRow } from './chain';
 
 const DAY_MS = 86_400_000;
+const PAGE = 2000;
 
 /**
  * The oldest rows that may go: a run from the start of the chain, each older
@@ -15,16 +16,21 @@ const DAY_MS = 86_400_000;
  */
 function prunable(db: Database.Database, cutoff: string): { last: AuditRow; count: number } | null {
   const start = readAnchor(db) ?? { id: 0, hash: GENESIS_HASH };
-  const acked = acknowledgedHashes(db, start.id + 1);
   let expected = start;
   let count = 0;
   let last: AuditRow | null = null;
-  for (const row of prepared<[number], AuditRow>(db, 'SELECT * FROM audit WHERE id > ? ORDER BY id').iterate(start.id)) {
-    const keep = row.ts >= cutoff || row.id !== expected.id + 1 || row.prev_hash !== expected.hash || acked.get(row.id) !== row.hash || !holds(row);
-    if (keep) break;
-    last = row;
-    count += 1;
-    expected = { id: row.id, hash: row.hash };
+  // A page at a time, with that page's acknowledgements; the first page is short, since most starts stop at its first row.
+  for (let limit = 16; ; limit = PAGE) {
+    const rows = prepared<[number, number], AuditRow>(db, 'SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?').all(expected.id, limit);
+    if (rows.length === 0) break;
+    const acked = acknowledgedHashes(db, rows[0]?.id ?? 0, rows.at(-1)?.id ?? 0);
+    for (const row of rows) {
+      const keep = row.ts >= cutoff || row.id !== expected.id + 1 || row.prev_hash !== expected.hash || acked.get(row.id) !== row.hash || !holds(row);
+      if (keep) return last ? { last, count } : null;
+      last = row;
+      count += 1;
+      expected = { id: row.id, hash: row.hash };
+    }
   }
   return last ? { last, count } : null;
 }

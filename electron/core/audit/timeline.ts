@@ -18,24 +18,34 @@ interface TimelineRow {
   hash: string | null;
 }
 
-const filters = (type: string, ts: string) => `(@type IS NULL OR ${type} = @type) AND (@assignment IS NULL OR assignment_id = @assignment)
-  AND (@from IS NULL OR ${ts} >= @from) AND (@to IS NULL OR ${ts} <= @to)`;
-
-/*
- * Newest first by time; at the same time this computer's entries come before
- * File 360's, then by id, descending. The cursor is the last entry shown.
+/**
+ * One side's query, with only the filters in use: a term like `(@type IS NULL
+ * OR type = @type)` hides the index a filter could use, and a year of entries
+ * is then read to fill a page. `ts <= @before_ts` beside the cursor's own test
+ * lets the walk start at the cursor instead of at the newest entry.
  */
-const LOCAL = `SELECT CAST(id AS TEXT) AS key, id, ts, type, NULL AS name, actor, assignment_id, file_id, details, hash FROM audit
-  WHERE ${filters('type', 'ts')}
-    AND (@before_ts IS NULL OR ts < @before_ts OR (ts = @before_ts AND @before_source = 'local' AND id < CAST(@before_key AS INTEGER)))
-  ORDER BY ts DESC, id DESC LIMIT @limit`;
-
-const REMOTE = `SELECT remote_id AS key, NULL AS id, audit_date AS ts, event_type AS type, audit_name AS name,
-    'user:' || COALESCE(user_id, agent_id, 'unknown') AS actor, assignment_id, file_id, details, NULL AS hash
-  FROM audit_remote
-  WHERE ${filters('event_type', 'audit_date')}
-    AND (@before_ts IS NULL OR audit_date < @before_ts OR (audit_date = @before_ts AND (@before_source = 'local' OR remote_id < @before_key)))
-  ORDER BY audit_date DESC, remote_id DESC LIMIT @limit`;
+function sideQuery(side: 'local' | 'remote', query: Query): string {
+  const local = side === 'local';
+  const ts = local ? 'ts' : 'audit_date';
+  const terms = [
+    query.type !== undefined ? `${local ? 'type' : 'event_type'} = @type` : null,
+    query.assignmentId !== undefined ? 'assignment_id = @assignment' : null,
+    query.from !== undefined ? `${ts} >= @from` : null,
+    query.to !== undefined ? `${ts} <= @to` : null,
+    query.before
+      ? local
+        ? `ts <= @before_ts AND (ts < @before_ts OR (@before_source = 'local' AND id < CAST(@before_key AS INTEGER)))`
+        : `audit_date <= @before_ts AND (audit_date < @before_ts OR @before_source = 'local' OR remote_id < @before_key)`
+      : null,
+  ].filter((term): term is string => term !== null);
+  const where = terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '';
+  // Newest first by time; at the same time this computer's entries come before File 360's, then by id, descending.
+  return local
+    ? `SELECT CAST(id AS TEXT) AS key, id, ts, type, NULL AS name, actor, assignment_id, file_id, details, hash FROM audit ${where} ORDER BY ts DESC, id DESC LIMIT @limit`
+    : `SELECT remote_id AS key, NULL AS id, audit_date AS ts, event_type AS type, audit_name AS name,
+         'user:' || COALESCE(user_id, agent_id, 'unknown') AS actor, assignment_id, file_id, details, NULL AS hash
+       FROM audit_remote ${where} ORDER BY audit_date DESC, remote_id DESC LIMIT @limit`;
+}
 
 /** Details as stored; text someone broke by hand is shown as it is rather than hiding the whole log. */
 function detailsOf(text: string): Record<string, unknown> {
@@ -86,27 +96,39 @@ export function auditTimeline(db: Database.Database, query: Query): TimelinePage
     before_key: query.before?.key ?? null,
     limit: query.limit + 1,
   };
-  const sides = [
-    query.source === 'file360' ? [] : prepared<typeof params, TimelineRow>(db, LOCAL).all(params).map(toEntry('local')),
-    query.source === 'local' ? [] : prepared<typeof params, TimelineRow>(db, REMOTE).all(params).map(toEntry('file360')),
-  ];
+  const read = (side: 'local' | 'remote') => {
+    const sql = sideQuery(side, query);
+    // Only the parameters this text names: better-sqlite3 refuses unused named ones.
+    const used = Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`)));
+    return prepared<Record<string, unknown>, TimelineRow>(db, sql).all(used).map(toEntry(side === 'local' ? 'local' : 'file360'));
+  };
+  const sides = [query.source === 'file360' ? [] : read('local'), query.source === 'local' ? [] : read('remote')];
   const merged = sides.flat().sort(newerFirst);
   const entries = merged.slice(0, query.limit);
   const last = entries.at(-1);
   return { entries, next: merged.length > query.limit && last ? { ts: last.ts, source: last.source, key: last.key } : null };
 }
 
+/**
+ * The distinct values of an indexed column, one index seek each (a skip
+ * scan): what the filters offer costs the number of choices, not the number of entries.
+ */
+const distinct = (table: string, column: string) => `WITH RECURSIVE seen(value) AS (
+    SELECT MIN(${column}) FROM ${table}
+    UNION ALL SELECT (SELECT MIN(${column}) FROM ${table} WHERE ${column} > seen.value) FROM seen WHERE seen.value IS NOT NULL
+  ) SELECT value FROM seen WHERE value IS NOT NULL`;
+
 /** What the filters can offer: this app's event types, File 360's with its names, and every assignment either side mentions. */
 export function auditFacets(db: Database.Database): AuditFacets {
-  const types = prepared<[], { type: AuditType }>(db, 'SELECT DISTINCT type FROM audit ORDER BY type').all();
-  const remoteTypes = prepared<[], { type: string; name: string }>(
+  const values = (table: string, column: string) => prepared<[], { value: string }>(db, distinct(table, column)).all().map((row) => row.value);
+  // File 360's current name for the type: its newest entry that has one.
+  const remoteName = prepared<[string], { name: string }>(
     db,
-    'SELECT event_type AS type, COALESCE(MAX(audit_name), event_type) AS name FROM audit_remote GROUP BY event_type ORDER BY name',
-  ).all();
-  const assignments = prepared<[], { id: string }>(
-    db,
-    `SELECT assignment_id AS id FROM audit WHERE assignment_id IS NOT NULL
-     UNION SELECT assignment_id FROM audit_remote WHERE assignment_id IS NOT NULL ORDER BY id`,
-  ).all();
-  return { types: types.map((r) => r.type), remoteTypes, assignments: assignments.map((r) => r.id) };
+    'SELECT audit_name AS name FROM audit_remote WHERE event_type = ? AND audit_name IS NOT NULL ORDER BY audit_date DESC LIMIT 1',
+  );
+  const remoteTypes = values('audit_remote', 'event_type')
+    .map((type) => ({ type, name: remoteName.get(type)?.name ?? type }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const assignments = [...new Set([...values('audit', 'assignment_id'), ...values('audit_remote', 'assignment_id')])].sort();
+  return { types: values('audit', 'type') as AuditType[], remoteTypes, assignments };
 }

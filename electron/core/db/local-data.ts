@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { StartupProblem } from '../../../shared/api/schemas/app';
 import { createAuditLog, type AuditLog } from '../audit/audit-log';
 import { AppError } from '../errors';
 import type { Clock, Logger } from '../ports';
+import { checkInBackground, damagedMark } from './check';
 import { MIGRATIONS } from './migrations';
-import { DatabaseOpenError, moveDatabaseAside, openDatabase } from './open';
+import { DatabaseOpenError, checksAtOpen, moveDatabaseAside, openDatabase } from './open';
+
+/** A database too large to check at open is checked this long after it, once the app has settled. */
+const BACKGROUND_CHECK_AFTER_MS = 60_000;
 
 export interface OpenData {
   db: Database.Database;
@@ -37,15 +42,39 @@ function ensureInstallationId(db: Database.Database): string {
   return id;
 }
 
-export function openLocalData(file: string, clock: Clock, actor: () => string, logger: Logger): LocalData {
+/**
+ * `damaged` hears when the background check of a large database found it
+ * damaged: it is marked, so the next start checks it first and offers to move it aside.
+ */
+export function openLocalData(file: string, clock: Clock, actor: () => string, logger: Logger, damaged?: (words: string) => void): LocalData {
   let open: OpenData | null = null;
   let problem: StartupProblem | null = null;
+  let cancelCheck: (() => void) | null = null;
+
+  const checkLater = () => {
+    cancelCheck = clock.setTimeout(() => {
+      cancelCheck = null;
+      const started = Date.now();
+      checkInBackground(file).then(
+        (result) => {
+          if (result === 'ok') logger.info('the database was checked in the background and is intact', { ms: Date.now() - started });
+          if (result === 'ok' || !open) return;
+          fs.writeFileSync(damagedMark(file), `${result}\n`, { mode: 0o600 });
+          logger.error('the background check found the database damaged', { file, result: result.slice(0, 200) });
+          damaged?.(`The local database ${file} is damaged (${result.replace(/\s+/g, ' ').slice(0, 120).trim()}). Quit and start the app again: it will offer to move the damaged file aside.`);
+        },
+        (error: unknown) => logger.info('the background check of the database did not run', { error }),
+      );
+    }, BACKGROUND_CHECK_AFTER_MS);
+  };
 
   const tryOpen = () => {
     try {
+      const deferCheck = fs.existsSync(file) && !checksAtOpen(file);
       const db = openDatabase(file, { migrations: MIGRATIONS });
       open = { db, audit: createAuditLog(db, clock, actor), installationId: ensureInstallationId(db) };
       problem = null;
+      if (deferCheck) checkLater();
     } catch (error) {
       if (!(error instanceof DatabaseOpenError)) throw error;
       problem = error.problem;
@@ -75,6 +104,7 @@ export function openLocalData(file: string, clock: Clock, actor: () => string, l
       return movedTo;
     },
     close() {
+      cancelCheck?.();
       open?.db.close();
       open = null;
     },

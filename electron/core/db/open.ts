@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StartupProblem } from '../../../shared/api/schemas/app';
 import { AppError } from '../errors';
+import { CHECK_AT_OPEN_BYTES, damagedMark } from './check';
 import { latestVersion, migrate, schemaVersion, type Migration } from './migrate';
 import { markScrubbedSinceCreation } from './scrub';
 
@@ -45,6 +46,18 @@ export interface OpenOptions {
 }
 
 /**
+ * Whether opening checks every page (quick_check) first: a small file (a few
+ * tens of milliseconds), or one a background check found damaged. A larger
+ * one is checked in the background (check.ts), not while the user waits.
+ */
+export function checksAtOpen(file: string): boolean {
+  if (fs.existsSync(damagedMark(file))) return true;
+  const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  const wal = fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  return size + wal <= CHECK_AT_OPEN_BYTES;
+}
+
+/**
  * Opens (or creates) the app's database. The schema version is read before any
  * write, so a file from a newer app or a damaged file is left exactly as it was.
  */
@@ -63,9 +76,10 @@ export function openDatabase(file: string, { migrations }: OpenOptions): Databas
         message: `The local database ${file} was written by a newer version of Annotator Companion (schema ${found}; this version knows up to ${known}). Install the newer version. Nothing was changed.`,
       });
     }
-    if (found > 0) {
+    if (found > 0 && checksAtOpen(file)) {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
+      fs.rmSync(damagedMark(file), { force: true });
     }
     db.pragma('journal_mode = WAL');
     // Queued uploads and the audit chain are user work: every commit reaches the disk.
@@ -94,5 +108,6 @@ export function moveDatabaseAside(file: string, now: Date): string {
   for (const suffix of ['-wal', '-shm', '']) {
     if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
   }
+  fs.rmSync(damagedMark(file), { force: true });
   return target;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { REMOTE_ID } from '../../../shared/ids';
 import { parseUrl } from '../../../shared/url';
+import { fetchContent, type ContentRequest, type ContentResponse } from './content';
 import { File360Error } from './errors';
-import type { Http, StreamResponse } from './http';
+import type { Http } from './http';
 import type { File360Session } from './session';
-import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, Escalation, ManifestItem, Me, UploadState } from './wire';
+import { Assignment, AuditAccepted, AuditRecord, ChunkAnswer, Collection, CommitAnswer, CommittedUpload, Escalation, ManifestItem, Me, UploadState } from './wire';
 
 const PAGE_SIZE = 1000;
 /** 10 000 pages of 1000 items is far beyond any assignment; a longer `next` chain is a server bug. */
@@ -36,13 +37,7 @@ function unreadable(raw: unknown, error: z.ZodError): Unreadable {
   };
 }
 
-export interface ContentRequest {
-  fileId: string;
-  version: number;
-  /** Resume from this byte, if the server's copy still has this ETag. */
-  resume?: { from: number; etag: string };
-  signal?: AbortSignal;
-}
+export type { ContentRequest, ContentResponse } from './content';
 
 export interface NewUpload {
   kind: 'export' | 'package' | 'escalation' | 'decision';
@@ -73,8 +68,15 @@ export interface File360Client {
   /** Every assignment shared with the user; one File 360 describes in a form the app cannot read is listed apart, with why. */
   assignments(): Promise<Listing<Assignment>>;
   manifest(assignmentId: string, signal?: AbortSignal): Promise<ManifestItem[]>;
-  content(request: ContentRequest): Promise<StreamResponse>;
+  /** The bytes of one version, from File 360 or the object storage it redirects to (§A.6). */
+  content(request: ContentRequest): Promise<ContentResponse>;
   createUpload(assignmentId: string, key: string, upload: NewUpload): Promise<UploadState>;
+  /**
+   * §A.7 step 5: create, send and commit one chunk's worth in one request, the
+   * metadata in Upload-Metadata (base64url JSON, as tus sends it). A server
+   * without it answers 415 (or 413 for more than its chunk_size): use the steps.
+   */
+  uploadAtOnce(assignmentId: string, key: string, upload: NewUpload, bytes: Buffer): Promise<{ id: string; file: ManifestItem }>;
   uploadState(uploadId: string): Promise<UploadState>;
   putChunk(uploadId: string, range: { start: number; size: number }, bytes: Buffer): Promise<{ received: number }>;
   commitUpload(uploadId: string, sha256: string): Promise<ManifestItem>;
@@ -150,6 +152,11 @@ export function createFile360Client(session: File360Session, http: Http): File36
   return {
     createUpload: (assignmentId, key, upload) =>
       send('POST', `${api}/assignments/${id(assignmentId)}/uploads`, UploadState, JSON.stringify(upload), { 'idempotency-key': key }),
+    uploadAtOnce: async (assignmentId, key, upload, bytes) => {
+      const metadata = Buffer.from(JSON.stringify(upload)).toString('base64url');
+      const done = await send('POST', `${api}/assignments/${id(assignmentId)}/uploads`, CommittedUpload, bytes, { 'idempotency-key': key, 'upload-metadata': metadata });
+      return { id: done.id, file: done.file };
+    },
     uploadState: (uploadId) => get(`${api}/uploads/${id(uploadId)}`, UploadState),
     putChunk: (uploadId, { start, size }, bytes) =>
       send('PUT', `${api}/uploads/${id(uploadId)}`, ChunkAnswer, bytes, { 'content-range': `bytes ${start}-${start + bytes.length - 1}/${size}` }),
@@ -172,16 +179,6 @@ export function createFile360Client(session: File360Session, http: Http): File36
     me: () => get(`${api}/me`, Me),
     assignments: () => collect(`${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
     manifest: (id, signal) => collectAll(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),
-    content({ fileId, version, resume, signal }) {
-      const url = `${api}/files/${encodeURIComponent(fileId)}/content?version=${version}`;
-      return session.authorized((token) => {
-        const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-        if (resume) {
-          headers.range = `bytes=${resume.from}-`;
-          headers['if-range'] = resume.etag;
-        }
-        return http.stream({ method: 'GET', url, headers, signal });
-      });
-    },
+    content: (request) => fetchContent(http, api, (call) => session.authorized(call), request),
   };
 }

@@ -54,6 +54,12 @@ export interface Http {
   json<T extends z.ZodType>(req: HttpRequest, schema: T): Promise<z.output<T>>;
   /** Sends a request and returns a non-error response's body as a stream; never retried. */
   stream(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse>;
+  /**
+   * Sends a request and returns whatever came back, errors included, without
+   * reading them as File 360's: for another server (object storage), whose
+   * answers must never pass for File 360's codes. Never retried.
+   */
+  raw(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse>;
   close(): Promise<void>;
 }
 
@@ -132,7 +138,7 @@ export function createHttp(options: HttpOptions): Http {
     return { delay: asked ?? delay, state: next };
   });
 
-  async function send(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse> {
+  async function raw(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse> {
     let response;
     try {
       response = await request(req.url, {
@@ -148,10 +154,14 @@ export function createHttp(options: HttpOptions): Http {
     // Whoever holds the body may drop it (destroy, or simply stop reading): an error it emits then
     // must not become an uncaught exception. Readers still see errors through for-await and pipeline.
     response.body.on('error', () => undefined);
-    const answer: StreamResponse = { status: response.statusCode, headers: response.headers, body: response.body };
-    if (response.statusCode >= 400) {
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  async function send(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse> {
+    const answer = await raw(req);
+    if (answer.status >= 400) {
       const text = await readAll(answer, ERROR_BODY_LIMIT, true).catch(() => '');
-      throw errorFromResponse(response.statusCode, response.headers, text, Date.now());
+      throw errorFromResponse(answer.status, answer.headers, text, Date.now());
     }
     return answer;
   }
@@ -185,6 +195,7 @@ export function createHttp(options: HttpOptions): Http {
       }, req.signal);
     },
     stream: send,
+    raw,
     close: () => agent.close(),
   };
 }

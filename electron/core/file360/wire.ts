@@ -84,6 +84,8 @@ export type UploadState = z.infer<typeof UploadState>;
 
 export const ChunkAnswer = z.object({ received: z.number().int().min(0) });
 export const CommitAnswer = z.object({ file: ManifestItem });
+/** §A.7 step 5: an upload created, sent and committed in one request. */
+export const CommittedUpload = z.object({ id: Id, status: z.literal('committed'), file: ManifestItem });
 
 const ProdigyHash = z.union([z.number().int(), z.string()]);
 const PersonObject = z.object({ id: Id, display_name: z.string().optional() });

@@ -9,6 +9,15 @@ import { createOutboxStore, type NewOutboxItem, type OutboxKind, type OutboxRow,
 
 type Connection = { client: File360Client; owner: Owner };
 
+/** Rows claimed per slot: the sends of one commit interval, so a slot that frees always has a row to take. */
+const LOOKAHEAD = 8;
+/**
+ * How long finished sends wait to be recorded together: one transaction, one
+ * fsync, for a batch. A result lost to a crash in that time is only a resend
+ * under the same key.
+ */
+const COMMIT_DELAY_MS = 10;
+
 export interface OutboxDeps {
   data: LocalData;
   clock: Clock;
@@ -31,12 +40,16 @@ export interface OutboxDeps {
  * Rows go `queued → sending → sent` (or `failed`, for the user to retry or
  * discard). Sends run a few at a time; their results are recorded in batches,
  * which is safe because a result lost to a crash only means a resend with the
- * same idempotency key.
+ * same idempotency key. Rows are claimed a round ahead: a send that ends
+ * starts the next claimed row at once instead of waiting for the commit (one
+ * fsync) that records it, so small items flow at the network's pace.
  */
 export class Outbox {
   readonly store;
   private readonly kinds = new Map<OutboxKind, OutboxKindHandler>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Claimed (marked sending) and waiting for a free slot. */
+  private ready: OutboxRow[] = [];
   private readonly settled: Array<{ row: OutboxRow; outcome: Outcome }> = [];
   private readonly backoff: Backoff;
   private readonly concurrency: number;
@@ -117,12 +130,16 @@ export class Outbox {
     this.launch(this.deps.data.transaction(() => this.claim(connection)), connection);
   }
 
-  /** Marks the next due rows `sending`, as many as there are free slots. Runs inside a transaction. */
+  /**
+   * Marks the next due rows `sending`: enough for the free slots and several
+   * rounds ahead, so sends never wait for the commit that records the last
+   * ones. Runs inside a transaction.
+   */
   private claim(connection: Connection): OutboxRow[] {
-    const free = this.concurrency - this.inFlight.size;
+    const free = LOOKAHEAD * this.concurrency - this.inFlight.size - this.ready.length;
     if (free <= 0) return [];
     // Rows sent but not yet recorded are skipped too: they are not in the queue any more, only the database does not know yet.
-    const busy = [...this.inFlight.keys(), ...this.settled.map((entry) => entry.row.id)];
+    const busy = [...this.inFlight.keys(), ...this.ready.map((row) => row.id), ...this.settled.map((entry) => entry.row.id)];
     const rows = this.store.due(connection.owner, this.deps.clock.now().getTime(), this.sendable(), free, busy);
     this.store.markSending(
       rows.map((row) => row.id),
@@ -132,12 +149,23 @@ export class Outbox {
   }
 
   private launch(rows: OutboxRow[], connection: Connection): void {
-    if (rows.length === 0) {
-      if (this.inFlight.size === 0) this.wakeAtNextDue(connection.owner);
+    this.ready.push(...rows);
+    if (this.ready.length === 0 && this.inFlight.size === 0) {
+      this.wakeAtNextDue(connection.owner);
       return;
     }
-    for (const row of rows) this.inFlight.set(row.id, this.send({ ...row, attempts: row.attempts + 1 }, connection));
-    this.deps.changed();
+    if (this.fill(connection) > 0 || rows.length > 0) this.deps.changed();
+  }
+
+  /** Starts claimed rows while there are free slots; returns how many started. */
+  private fill(connection: Connection): number {
+    let started = 0;
+    while (this.inFlight.size < this.concurrency && this.ready.length > 0 && !this.closed) {
+      const row = this.ready.shift() as OutboxRow;
+      this.inFlight.set(row.id, this.send({ ...row, attempts: row.attempts + 1 }, connection));
+      started += 1;
+    }
+    return started;
   }
 
   private wakeAtNextDue(owner: Owner): void {
@@ -169,7 +197,8 @@ export class Outbox {
     }
     this.settled.push({ row, outcome });
     this.inFlight.delete(row.id);
-    // The freed slot is filled after the result is recorded, in the same short wait that batches results.
+    // The freed slot takes the next claimed row now; results are recorded together, shortly.
+    this.fill(connection);
     this.scheduleCommit();
   }
 
@@ -178,7 +207,7 @@ export class Outbox {
     this.commitTimer = setTimeout(() => {
       this.commitTimer = null;
       this.commitSettled();
-    }, this.deps.commitDelayMs ?? 1);
+    }, this.deps.commitDelayMs ?? COMMIT_DELAY_MS);
   }
 
   /** Records finished sends in one transaction, with each kind's own bookkeeping. */
@@ -250,13 +279,14 @@ export class Outbox {
   async idle(): Promise<void> {
     for (;;) {
       await Promise.all(this.inFlight.values());
+      if (this.inFlight.size > 0) continue;
       if (this.commitTimer) {
         clearTimeout(this.commitTimer);
         this.commitTimer = null;
         this.commitSettled();
       }
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.inFlight.size === 0 && this.settled.length === 0 && !this.passQueued) return;
+      if (this.inFlight.size === 0 && this.ready.length === 0 && this.settled.length === 0 && !this.passQueued) return;
     }
   }
 
@@ -273,7 +303,12 @@ export class Outbox {
     clearTimeout(timer);
     if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = null;
-    if (!this.deps.data.problem()) this.commitSettled();
+    if (!this.deps.data.problem()) {
+      this.commitSettled();
+      // Claimed but never started: back to the queue as they were.
+      const unsent = this.ready.splice(0).map((row) => row.id);
+      if (unsent.length > 0) this.deps.data.transaction(() => this.store.unclaim(unsent, this.now()));
+    }
     this.closedData = true;
   }
 }

@@ -126,6 +126,12 @@ export function createOutboxStore(db: () => Database.Database) {
       for (const id of ids) mark.run(now, id);
     },
 
+    /** Rows claimed but never sent go back to the queue with the attempt they did not make. */
+    unclaim(ids: readonly number[], now: string): void {
+      const back = q<[string, number]>("UPDATE outbox SET state = 'queued', attempts = MAX(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'sending'");
+      for (const id of ids) back.run(now, id);
+    },
+
     /** Records how sends ended. Call inside a transaction with whatever else each outcome changes. */
     settle(outcome: Outcome, now: string): void {
       if (outcome.state === 'sent') {
@@ -152,7 +158,8 @@ export function createOutboxStore(db: () => Database.Database) {
 
     /** At start: a row left `sending` by a crash goes back to the queue; its key makes the resend safe. */
     requeueInterrupted(now: string): number {
-      return q<[string]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE state = 'sending'").run(now).changes;
+      // The IN term names the partial index outbox_pending, so a year of sent rows is not read at each start.
+      return q<[string]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE state IN ('queued', 'sending', 'failed') AND state = 'sending'").run(now).changes;
     },
 
     /** Back online: rows that were only waiting out a network failure are due now. */
@@ -202,11 +209,27 @@ export function createOutboxStore(db: () => Database.Database) {
       return q<[number], OutboxRow>("SELECT * FROM outbox WHERE after_id = ? AND state IN ('queued', 'failed')").all(id);
     },
 
+    /**
+     * Failed, then sending, then queued, then the history newest first. The
+     * rows still to go are few and sorted; the history (a year of sent rows)
+     * is read newest first through its own index, only as far as the page needs.
+     */
     list(filter: { states: readonly OutboxState[]; limit: number }): OutboxRow[] {
-      return q<[string, number], OutboxRow>(
-        `SELECT * FROM outbox WHERE state IN (SELECT value FROM json_each(?))
-          ORDER BY CASE state WHEN 'failed' THEN 0 WHEN 'sending' THEN 1 WHEN 'queued' THEN 2 ELSE 3 END, id DESC LIMIT ?`,
-      ).all(JSON.stringify(filter.states), filter.limit);
+      const open = filter.states.filter((state) => state === 'queued' || state === 'sending' || state === 'failed');
+      const done = filter.states.filter((state) => state === 'sent' || state === 'discarded');
+      const pending =
+        open.length === 0
+          ? []
+          : q<[string, number], OutboxRow>(
+              `SELECT * FROM outbox WHERE state IN ('queued', 'sending', 'failed') AND state IN (SELECT value FROM json_each(?))
+                ORDER BY CASE state WHEN 'failed' THEN 0 WHEN 'sending' THEN 1 ELSE 2 END, id DESC LIMIT ?`,
+            ).all(JSON.stringify(open), filter.limit);
+      const room = filter.limit - pending.length;
+      if (done.length === 0 || room <= 0) return pending;
+      const history = q<[string, number], OutboxRow>(
+        `SELECT * FROM outbox WHERE state IN ('sent', 'discarded') AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`,
+      ).all(JSON.stringify(done), room);
+      return [...pending, ...history];
     },
 
     /** How many rows are still to go, by state (sent and discarded ones are history). */

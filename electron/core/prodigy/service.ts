@@ -16,7 +16,7 @@ import { checkRemotePath, resolveInside } from '../sync/safe-path';
 import { prodigyVersion } from './cli';
 import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
 import type { BoundedLog } from './log';
-import { AnswerCountWatch, countExamples, readAnswerCounts } from './progress';
+import { AnswerCountWatch, countExamples, rememberedAnswerCounts } from './progress';
 import { recipeArgs, recipeProblem, taskKind, type ProjectSpec } from './recipes';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
 import { buildSource, instructionsHtml, type SourceFile } from './source';
@@ -84,6 +84,8 @@ interface SessionRow {
   started_at: string;
   ended_at: string | null;
   total: number | null;
+  counts: string | null;
+  counts_stamp: string | null;
 }
 
 const DEFAULT_TIMEOUTS: RunTimeouts = { readyMs: 60_000, sigintMs: 5000, sigtermMs: 3000 };
@@ -158,7 +160,7 @@ export class ProdigyService {
       message: live ? null : (last?.message ?? null),
       startedAt: live?.startedAt ?? last?.started_at ?? null,
       endedAt: live ? null : (last?.ended_at ?? null),
-      progress: live?.counts.current ?? (last ? readAnswerCounts(this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
+      progress: live?.counts.current ?? (last ? rememberedAnswerCounts(this.db(), last, this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
       skipped: live?.skipped ?? [],
       startable: whyNot === null,
       whyNot,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { File360Client } from '../file360/client';
+import type { ContentResponse, StorageValidator } from '../file360/content';
 import { File360Error } from '../file360/errors';
 
 export interface DownloadTarget {
@@ -38,6 +39,31 @@ function partialSize(file: string, expected: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Beside a partial that came from object storage: the origin and ETag it was
+ * sent with, so the resume there carries the storage's own validator in
+ * If-Range (its ETags are not File 360's). Written at once for large files (a
+ * killed app resumes them too), else only when a download breaks off.
+ */
+const validatorPath = (partialPath: string) => `${partialPath}.source`;
+const VALIDATOR_AT_ONCE_BYTES = 1024 * 1024;
+
+function readValidator(partialPath: string): StorageValidator | null {
+  try {
+    const value = JSON.parse(fs.readFileSync(validatorPath(partialPath), 'utf8')) as Partial<StorageValidator>;
+    return typeof value.origin === 'string' && typeof value.etag === 'string' ? { origin: value.origin, etag: value.etag } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A strong ETag the storage sent with the whole file (If-Range takes no weak one: RFC 9110 §13.1.5). */
+function storageValidator(response: ContentResponse): StorageValidator | null {
+  const etag = response.headers.etag;
+  if (response.source !== 'storage' || typeof etag !== 'string' || etag.startsWith('W/') || !/^"[^"]*"$/.test(etag)) return null;
+  return { origin: response.origin, etag };
 }
 
 /** The one Content-Range a resumed download accepts: from where the partial ends to the end of the file (RFC 9110 §14.4). */
@@ -99,6 +125,17 @@ export async function downloadFile(
   const etag = target.etag ?? `"sha256:${target.sha256}"`;
   let have = partialSize(target.partialPath, target.size);
   const hash = createHash('sha256');
+  let validator = have > 0 ? readValidator(target.partialPath) : null;
+  let validatorOnDisk = validator !== null;
+  const keepValidator = () => {
+    if (!validator || validatorOnDisk) return;
+    try {
+      fs.writeFileSync(validatorPath(target.partialPath), JSON.stringify(validator), { mode: 0o600 });
+      validatorOnDisk = true;
+    } catch {
+      // Without it the resume asks with File 360's ETag, and at worst fetches the whole file again.
+    }
+  };
   if (have === target.size && have > 0) {
     // A finished partial from a run that stopped before its rename: only the check is left to do.
     await hashExisting(target.partialPath, hash);
@@ -108,24 +145,30 @@ export async function downloadFile(
     const stopped = AbortSignal.any([signal, overdue]);
     const tooSlow = () =>
       new ContentError(`The file took longer than its ${minutes(limitMs)} limit to arrive; what arrived is kept and the next sync continues it.`);
-    let response;
+    let response: ContentResponse;
     try {
-      response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag } : undefined, signal: stopped });
+      response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag, storage: validator } : undefined, signal: stopped });
     } catch (error) {
       if (overdue.aborted && !signal.aborted) throw tooSlow();
       throw error;
     }
+    const sender = response.source === 'storage' ? `The storage server ${new URL(response.origin).host}` : 'File 360';
     if (response.status === 206 && have > 0 && isRangeAsked(response.headers['content-range'], have, target.size)) {
       await hashExisting(target.partialPath, hash);
     } else if (response.status === 200) {
-      have = 0; // The server sent the whole file (its copy changed, or it ignores ranges).
+      // The whole file: its copy changed, the validator did not match, or the server ignores ranges.
+      have = 0;
+      validator = storageValidator(response);
+      if (validatorOnDisk) fs.rmSync(validatorPath(target.partialPath), { force: true });
+      validatorOnDisk = false;
+      if (target.size >= VALIDATOR_AT_ONCE_BYTES) keepValidator();
     } else {
       // The body was given an error listener where it was created (file360/http.ts), so dropping it is safe.
       response.body.destroy();
       throw new ContentError(
         response.status === 206
-          ? `File 360 sent a part of the file the app did not ask for (${String(response.headers['content-range'] ?? 'no Content-Range')}).`
-          : `File 360 answered ${response.status} instead of the file's bytes.`,
+          ? `${sender} sent a part of the file the app did not ask for (${String(response.headers['content-range'] ?? 'no Content-Range')}).`
+          : `${sender} answered ${response.status} instead of the file's bytes.`,
       );
     }
     progress(have);
@@ -134,7 +177,7 @@ export async function downloadFile(
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         received += chunk.length;
-        if (received > target.size) return callback(new ContentError('File 360 sent more bytes than the file has.'));
+        if (received > target.size) return callback(new ContentError(`${sender} sent more bytes than the file has.`));
         hash.update(chunk);
         progress(received);
         callback(null, chunk);
@@ -145,21 +188,28 @@ export async function downloadFile(
     try {
       await pipeline(response.body, tap, out, { signal: stopped });
     } catch (error) {
+      if (received > 0) keepValidator();
       if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOSPC' || signal.aborted) throw error;
       if (overdue.aborted) throw tooSlow();
       throw error instanceof File360Error ? error : new File360Error('network', `The download of a file was interrupted (${(error as Error).message}).`, null, (error as NodeJS.ErrnoException).code ?? null);
     }
     if (received !== target.size) {
-      throw new File360Error('network', `File 360 sent ${received} of ${target.size} bytes.`);
+      if (received > 0) keepValidator();
+      throw new File360Error('network', `${sender} sent ${received} of ${target.size} bytes.`);
     }
   }
 
+  const dropValidator = () => {
+    if (validatorOnDisk) fs.rmSync(validatorPath(target.partialPath), { force: true });
+  };
   if (hash.digest('hex') !== target.sha256) {
     fs.rmSync(target.partialPath, { force: true });
+    dropValidator();
     throw new ChecksumError('The downloaded file did not match its checksum.');
   }
   fs.mkdirSync(path.dirname(target.finalPath), { recursive: true, mode: 0o700 });
   fs.renameSync(target.partialPath, target.finalPath);
+  dropValidator();
   const stat = fs.statSync(target.finalPath);
   return { size: stat.size, mtimeMs: stat.mtimeMs };
 }

@@ -13,7 +13,7 @@ import type { FileDeadline } from './downloader';
 import { assignmentLayout } from './layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { assignmentRow, createSyncStore, parseTime, type AssignmentRow, type Owner, type SyncStore } from './store';
+import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type Owner, type SyncStore } from './store';
 import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from './wipe';
 
 export type { WipeReason };
@@ -69,6 +69,11 @@ interface Running {
   done: Promise<void>;
   tracker: ProgressTracker | null;
   emit: ReturnType<typeof throttle>;
+}
+
+/** Whether File 360 describes the assignment as it is stored (when the app last wrote it aside). */
+function sameAssignment(stored: AssignmentRow, next: AssignmentColumns): boolean {
+  return (Object.keys(next) as Array<keyof AssignmentColumns>).every((key) => key === 'updated_at' || stored[key] === next[key]);
 }
 
 /** Turns File 360 assignments into verified files on disk, and removes them when the share ends. */
@@ -230,18 +235,25 @@ export class SyncEngine {
     const listed = rows.map(({ assignment }) => assignment);
     this.noteUnreadable(unreadable);
     const gone: Array<[string, WipeReason]> = [];
-    this.deps.data.transaction(({ audit }) => {
-      for (const { assignment, row } of rows) {
-        const before = this.store.assignment(assignment.id);
-        this.store.upsertRow(row);
-        // Re-shared, extended or reinstated: its files may come back.
-        const live = assignment.status === 'active' && (parseTime(assignment.expiration ?? null) ?? Infinity) > now.getTime();
-        if (before?.wiped_at && live) {
-          this.store.unwipe(assignment.id);
-          audit.append({ type: 'assignment.restored', assignmentId: assignment.id, details: { name: assignment.name, wipedAt: before.wiped_at } });
-        }
-      }
+    // Only what File 360 changed is written: a refresh that finds nothing new costs no commit (no fsync).
+    const changed = rows.flatMap(({ assignment, row }) => {
+      const before = this.store.assignment(assignment.id);
+      const live = assignment.status === 'active' && (parseTime(assignment.expiration ?? null) ?? Infinity) > now.getTime();
+      const restore = Boolean(before?.wiped_at && live);
+      return before && !restore && sameAssignment(before, row) ? [] : [{ assignment, row, before, restore }];
     });
+    if (changed.length > 0) {
+      this.deps.data.transaction(({ audit }) => {
+        for (const { assignment, row, before, restore } of changed) {
+          this.store.upsertRow(row);
+          // Re-shared, extended or reinstated: its files may come back.
+          if (restore) {
+            this.store.unwipe(assignment.id);
+            audit.append({ type: 'assignment.restored', assignmentId: assignment.id, details: { name: assignment.name, wipedAt: before?.wiped_at } });
+          }
+        }
+      });
+    }
     // One that could not be read is still shared: keeping its files is the safe side.
     const listedIds = new Set([...listed.map((a) => a.id), ...unreadable.flatMap((u) => (u.id ? [u.id] : []))]);
     for (const row of this.store.assignments(owner)) {

@@ -91,7 +91,10 @@ export async function planSync(deps: PlanDeps, assignmentId: string, layout: Ass
 
   if (manifestKnownCurrent) {
     const rows = store.files(assignmentId);
-    const stale = rows.filter((row) => row.state === 'done' && !unchangedOnDisk(local(row.path), row));
+    // Only stat()ed here, so the path as stored is joined, not checked again (a third of a resync's
+    // time): it was checked when stored, and any file this finds stale is checked again by toWork.
+    const onDisk = (relative: string) => path.join(layout.files, relative);
+    const stale = rows.filter((row) => row.state === 'done' && !unchangedOnDisk(onDisk(row.path), row));
     if (stale.length > 0) data.transaction(() => stale.forEach((row) => store.setState(assignmentId, row.id, 'pending')));
     const work = toWork([...rows.filter((row) => row.state === 'pending' || row.state === 'error'), ...stale]);
     return { work, removed: 0, rejected: 0, unchanged: work.length === 0 };

@@ -146,9 +146,8 @@ export function createSyncStore(db: () => Database.Database) {
 
     counts(assignmentId: string): Record<FileState, { files: number; bytes: number }> {
       const out = { pending: { files: 0, bytes: 0 }, done: { files: 0, bytes: 0 }, error: { files: 0, bytes: 0 }, rejected: { files: 0, bytes: 0 } };
-      for (const row of q<[string], { state: FileState; files: number; bytes: number }>(
-        'SELECT state, COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes FROM files WHERE assignment_id = ? GROUP BY state',
-      ).all(assignmentId)) {
+      // Kept up by triggers on files (migration 9): one row per state, whatever the number of files.
+      for (const row of q<[string], { state: FileState; files: number; bytes: number }>('SELECT state, files, bytes FROM file_counts WHERE assignment_id = ?').all(assignmentId)) {
         out[row.state] = { files: row.files, bytes: row.bytes };
       }
       return out;

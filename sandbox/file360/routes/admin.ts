@@ -8,6 +8,7 @@ import { FixtureAssignmentSchema, FixtureFileSchema } from '../fixture';
 import { readJson, type Exchange } from '../exchange';
 import { sendJson } from '../respond';
 import type { Route } from '../router';
+import { StorageSettingsSchema } from '../storage';
 
 /**
  * `/__sandbox/*`: the in-process controls over HTTP, for a sandbox running in
@@ -35,6 +36,15 @@ export function adminRoutes(ctx: Context, admin: SandboxAdmin, faults: FaultSwit
   const id = (ex: Exchange) => ex.params.id ?? '';
   const armed = (pushed: { dropped?: number } = {}) => ({ ...faults.armed(), push: { ...pushFaultState(ctx), ...pushed } });
   return [
+    { method: 'GET', pattern: '/__sandbox/storage', handle: json(() => ctx.storage.current()) },
+    {
+      method: 'POST',
+      pattern: '/__sandbox/storage',
+      handle: json(async (ex) => {
+        ctx.storage.set(await readJson(ex, StorageSettingsSchema));
+        return ctx.storage.current();
+      }),
+    },
     { method: 'GET', pattern: '/__sandbox/faults', handle: json(() => armed()) },
     {
       method: 'POST',

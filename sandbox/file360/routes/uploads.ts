@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { ApiError, invalidRequest, notFound } from '../errors';
 import { header, readJson, type Exchange } from '../exchange';
 import { sendJson } from '../respond';
 import type { Route } from '../router';
+import type { FileItem } from '../state/files';
 import type { UploadRecord } from '../state/uploads';
 import type { User } from '../state/users';
 
@@ -73,7 +75,7 @@ function ownUpload(ctx: Context, user: User, id: string): UploadRecord {
 
 const notContiguous = (received: number, message: string) => new ApiError(409, 'RANGE_NOT_CONTIGUOUS', message, `Resume from byte ${received}.`, { received });
 
-async function create(ctx: Context, ex: Exchange, user: User): Promise<void> {
+async function create(ctx: Context, ex: Exchange, user: User, serial: Serial): Promise<void> {
   const assignmentId = ex.params.id ?? '';
   let refused: unknown = null;
   try {
@@ -81,6 +83,16 @@ async function create(ctx: Context, ex: Exchange, user: User): Promise<void> {
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'ASSIGNMENT_EXPIRED' || ctx.uploadGraceSeconds <= 0) throw error;
     refused = error;
+  }
+  if (/^application\/octet-stream\b/i.test(header(ex, 'content-type') ?? '')) {
+    // A one-request upload is never "begun before" the expiry: the proposed grace covers staged uploads only.
+    if (refused !== null || !ctx.singleRequestUploads.enabled) ex.req.resume();
+    if (refused !== null) throw refused;
+    if (!ctx.singleRequestUploads.enabled) {
+      throw new ApiError(415, 'INVALID_REQUEST', 'This server takes uploads in steps: create the upload with a JSON body, then send its chunks and commit it.');
+    }
+    // Requests with one key run one at a time, so a repeat racing the original finds its result.
+    return serial.run(`key:${user.id}:${header(ex, 'idempotency-key') ?? ''}`, () => createCommitted(ctx, ex, user, assignmentId));
   }
   const body = await readJson(ex, NewUploadBody);
   const scope = `uploads:${assignmentId}`;
@@ -158,28 +170,102 @@ async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
     throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 this upload was created with.', `Received bytes hash to ${actual}.`, { received: 0 });
   }
   if (sha256 !== actual) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The SHA-256 given does not match the bytes received.', `Received bytes hash to ${actual}.`);
-  const blobPath = `${upload.id}.blob`;
   // An empty upload never sent a chunk, so it has no part file yet.
   if (upload.size === 0) await fs.promises.writeFile(part, '');
-  await fs.promises.rename(part, path.join(ctx.blobDir, blobPath));
-  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, actual, upload.mime_type);
+  return sendJson(ex, 201, { file: ctx.db.transaction(() => store(ctx, user, upload, part, actual, 'chunks'))() });
+}
+
+/** Moves verified bytes into the blob store as a file of the assignment, and records the upload committed. Call in a transaction. */
+function store(ctx: Context, user: User, upload: UploadRecord, part: string | { blob: string }, sha256: string, sentIn: 'chunks' | 'one request'): FileItem {
+  // Bytes already in the blob store keep their name there; a part file moves in under the upload's.
+  const blobPath = typeof part === 'string' ? `${upload.id}.blob` : part.blob;
+  if (typeof part === 'string') fs.renameSync(part, path.join(ctx.blobDir, blobPath));
+  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, sha256, upload.mime_type);
   ctx.uploads.committed(upload.id, file.id);
   ctx.audit.record({
     event_type: 'upload',
     user_id: user.id,
     assignment_id: upload.assignment_id,
     file_id: file.id,
-    details: { upload_id: upload.id, kind: upload.kind, name: upload.name, size: upload.size },
+    details: { upload_id: upload.id, kind: upload.kind, name: upload.name, size: upload.size, sent_in: sentIn },
   });
-  return sendJson(ex, 201, { file });
+  return file;
+}
+
+/** Step 1's body, from the `Upload-Metadata` header of a one-request upload (base64url JSON, as tus sends it). */
+function metadataOf(ex: Exchange): z.output<typeof NewUploadBody> {
+  const text = header(ex, 'upload-metadata');
+  if (!text) throw invalidRequest('Send the upload’s metadata (kind, name, size, sha256, mime_type, metadata) as base64url JSON in Upload-Metadata.');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidRequest('Upload-Metadata is not base64url-encoded JSON.');
+  }
+  const checked = NewUploadBody.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw invalidRequest(`Invalid field ${issue?.path.join('.') || 'Upload-Metadata'} in Upload-Metadata: ${issue?.message ?? 'not accepted'}.`);
+  }
+  return checked.data;
+}
+
+/** The body of a one-request upload, at most `limit` bytes. */
+async function readBytes(ex: Exchange, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of ex.req as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > limit) throw new ApiError(413, 'INVALID_REQUEST', `An upload in one request may hold at most chunk_size (${limit}) bytes; send larger ones in chunks.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * CONTRACTS §A.7 step 5: create, send and commit in one request. The key
+ * covers the metadata, which names the bytes by their SHA-256, so the same key
+ * with other bytes is a 409 and a repeat is the same committed upload. A key
+ * that began an upload in steps finishes it with these bytes.
+ */
+async function createCommitted(ctx: Context, ex: Exchange, user: User, assignmentId: string): Promise<void> {
+  const body = metadataOf(ex);
+  if (body.size > ctx.uploadChunkSize) {
+    ex.req.resume();
+    throw new ApiError(413, 'INVALID_REQUEST', `An upload in one request may hold at most chunk_size (${ctx.uploadChunkSize}) bytes; this one has ${body.size}. Send it in chunks.`);
+  }
+  const scope = `uploads:${assignmentId}`;
+  const key = header(ex, 'idempotency-key');
+  const earlier = ctx.idempotency.replayed(user.id, scope, key, body);
+  const bytes = await readBytes(ex, ctx.uploadChunkSize);
+  const view = (upload: UploadRecord, file: FileItem) => ({ ...uploadView(ctx, upload), file });
+  if (earlier) {
+    const upload = ctx.uploads.get(earlier);
+    if (upload.status === 'committed' && upload.file_id) return sendJson(ex, 200, view(upload, ctx.files.current(upload.file_id).item), { 'Idempotent-Replayed': 'true' });
+  }
+  if (bytes.length !== body.size) throw invalidRequest(`The body holds ${bytes.length} bytes but Upload-Metadata announced ${body.size}.`);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== body.sha256) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 in Upload-Metadata.', `Received bytes hash to ${actual}.`, { received: 0 });
+  // The bytes first, straight into the blob store under a name of their own; then every record in one transaction.
+  const blob = `${randomUUID()}.blob`;
+  fs.writeFileSync(path.join(ctx.blobDir, blob), bytes, { mode: 0o600 });
+  const done = ctx.db.transaction(() => {
+    const upload = earlier ? ctx.uploads.get(earlier) : ctx.uploads.create(assignmentId, user.id, body);
+    if (!earlier) ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
+    ctx.uploads.setReceived(upload.id, bytes.length);
+    const file = store(ctx, user, upload, { blob }, actual, 'one request');
+    return view(ctx.uploads.get(upload.id), file);
+  })();
+  return sendJson(ex, earlier ? 200 : 201, done, { Location: `${ex.url.origin}/file360/v1/uploads/${done.id}` });
 }
 
 export function uploadRoutes(ctx: Context): Route[] {
   const serial = new Serial();
+  const byKey = new Serial();
   const oneAtATime = (handler: (ctx: Context, ex: Exchange, user: User) => Promise<void>) =>
     withUser(ctx, (ex, user) => serial.run(ex.params.id ?? '', () => handler(ctx, ex, user)));
   return [
-    { method: 'POST', pattern: '/file360/v1/assignments/:id/uploads', handle: withUser(ctx, (ex, user) => create(ctx, ex, user)) },
+    { method: 'POST', pattern: '/file360/v1/assignments/:id/uploads', handle: withUser(ctx, (ex, user) => create(ctx, ex, user, byKey)) },
     {
       method: 'GET',
       pattern: '/file360/v1/uploads/:id',

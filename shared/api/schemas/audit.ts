@@ -117,6 +117,12 @@ export const AuditVerification = z.strictObject({
   verifiedAt: IsoTime,
   /** Rows up to this one were removed under the retention setting; the chain is checked from its hash on. */
   prunedThrough: z.int().min(0),
+  /** The whole chain (on demand and on a schedule), or what came after the last passing check (at start). */
+  scope: z.enum(['full', 'since-last-check']),
+  /** The entry the check began after: the last one a passing check reached, the retention anchor, or 0. */
+  from: z.int().min(0),
+  /** When the whole chain was last found intact; null before the first full check. */
+  lastFullAt: IsoTime.nullable(),
   firstBad: AuditBreak.nullable(),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;

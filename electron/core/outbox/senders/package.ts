@@ -27,9 +27,44 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 const hasCode = (error: unknown, code: string) => error instanceof File360Error && error.code === code;
+/** 413: more than that server's chunk_size; 415: no §A.7 step 5 there; 422: bytes hurt on the way. The steps handle all three. */
+const USE_THE_STEPS = new Set([413, 415, 422]);
 
 /**
- * CONTRACTS §A.7: create (the key makes a repeat return the same upload and its
+ * What each server said about uploads in this run: its chunk_size (the bound
+ * for one request), and whether it answered a one-request upload with 415, so
+ * an older server costs one refused request per run rather than one per item.
+ */
+const chunkSizes = new Map<string, number>();
+const stepsOnly = new Set<string>();
+
+const changedFile = (size: number, made: number) => new PermanentError(`The package file changed on this computer after it was made (${size} bytes, made with ${made}).`, 'FILE_CHANGED');
+
+/**
+ * §A.7 step 5: a package of one chunk or less goes in one request (created,
+ * sent and committed), under the row's key, so a repeat after a lost answer is
+ * the same upload. Null when this server wants the steps instead.
+ */
+async function atOnce(ctx: SendContext, key: string, payload: PackagePayload, file: string): Promise<{ upload_id: string; file_id: string } | null> {
+  const server = ctx.me.server;
+  if (stepsOnly.has(server) || payload.size > (chunkSizes.get(server) ?? DEFAULT_CHUNK)) return null;
+  const bytes = await fs.promises.readFile(file);
+  if (bytes.length !== payload.size) throw changedFile(bytes.length, payload.size);
+  if (createHash('sha256').update(bytes).digest('hex') !== payload.sha256) throw new PermanentError('The package file changed on this computer after it was made, so it was not sent.', 'FILE_CHANGED');
+  const { assignment_id, ...upload } = payload;
+  try {
+    const done = await ctx.client.uploadAtOnce(assignment_id, key, { kind: 'package', ...upload }, bytes);
+    return { upload_id: done.id, file_id: done.file.id };
+  } catch (error) {
+    if (!(error instanceof File360Error) || !USE_THE_STEPS.has(error.status ?? 0)) throw error;
+    if (error.status === 415) stepsOnly.add(server);
+    return null;
+  }
+}
+
+/**
+ * CONTRACTS §A.7: one request for a package of one chunk or less (step 5);
+ * otherwise create (the key makes a repeat return the same upload and its
  * `received`), send the missing chunks, commit with the hash. A crash anywhere
  * resumes from what the server says it holds.
  */
@@ -39,11 +74,14 @@ export const packageSender: OutboxKindHandler = {
     const file = path.join(ctx.dataDir, row.file ?? '');
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!row.file || !stat) throw new PermanentError(`The package file ${path.basename(row.file ?? '')} is no longer on this computer, so it cannot be sent. Discard it and export again.`, 'FILE_MISSING');
-    if (stat.size !== payload.size) throw new PermanentError(`The package file changed on this computer after it was made (${stat.size} bytes, made with ${payload.size}).`, 'FILE_CHANGED');
+    if (stat.size !== payload.size) throw changedFile(stat.size, payload.size);
+    const sent = await atOnce(ctx, row.idempotency_key, payload, file);
+    if (sent) return sent;
 
     const { assignment_id, ...upload } = payload;
     for (let restart = 0; ; restart += 1) {
       const created = await ctx.client.createUpload(assignment_id, row.idempotency_key, { kind: 'package', ...upload });
+      if (created.chunk_size) chunkSizes.set(ctx.me.server, created.chunk_size);
       if (created.status !== 'committed') await sendMissing(ctx.client, created.id, created.received, created.chunk_size ?? DEFAULT_CHUNK, file, payload.size);
       try {
         const committed = await ctx.client.commitUpload(created.id, payload.sha256);

@@ -12,11 +12,15 @@ export function VerificationBanner({ result }: { result: AuditVerification | nul
   const acknowledged =
     result.acknowledged > 0 ? `${plural(result.acknowledged, 'uploaded entry matches', 'uploaded entries match')} what File 360 acknowledged` : 'File 360 has acknowledged none of them yet';
   if (result.ok || !result.firstBad) {
+    // The check at start walks only what came after the last one; say so, and when the whole log was last walked.
+    const since = result.scope === 'since-last-check';
+    const what = since ? `${plural(result.checked, 'new entry', 'new entries')} (after #${result.from.toLocaleString()})` : plural(result.checked, 'entry', 'entries');
+    const whole = since ? (result.lastFullAt ? ` The whole log was last checked ${formatDateTime(result.lastFullAt)}.` : ' The whole log has not been checked yet.') : '';
     return (
       <div className="banner banner-ok" data-testid="audit-verification">
         <Icon name="shield-check" />
         <span>
-          Chain intact: {plural(result.checked, 'entry', 'entries')} checked at {formatDateTime(result.verifiedAt)}; {acknowledged}.{pruned}
+          Chain intact: {what} checked at {formatDateTime(result.verifiedAt)}; {acknowledged}.{whole}{pruned}
         </span>
       </div>
     );
