@@ -32,7 +32,7 @@ interface Closing {
 }
 
 /** Ana, with three answers given in Prodigy an hour (or `beforeMs`) before her access to the triage assignment ends; automatic exports off. */
-async function threeAnswersAnHourBefore(beforeMs = HOUR, sandboxOptions: { uploadGraceSeconds?: number } = {}): Promise<Closing> {
+async function threeAnswersAnHourBefore(beforeMs = HOUR, sandboxOptions: { uploadGraceSeconds?: number; singleRequestUploads?: boolean } = {}): Promise<Closing> {
   const sb = await sandbox(sandboxOptions);
   sb.admin.setExpiration(TRIAGE, new Date(sb.clock.now().getTime() + beforeMs).toISOString());
   const dataDir = path.join(tempDir(), 'data');
@@ -123,10 +123,16 @@ describe('work is delivered before the door closes', () => {
   });
 
   describe('an upload begun in time but cut off, File 360 answering again only after the expiry', () => {
-    async function cutOff(uploadGraceSeconds: number) {
-      const c = await threeAnswersAnHourBefore(HOUR, { uploadGraceSeconds });
-      // The upload is created; its bytes meet a 503 (with Retry-After), and the next try comes after the expiry.
-      c.sb.faults.set({ errorRate: { rate: 1, status: 503, pathPrefix: '/file360/v1/uploads/', times: 1 } });
+    /**
+     * `steps`: a File 360 without §A.7 step 5, so the upload is created first and
+     * only its bytes meet the 503; otherwise the one request that creates, sends
+     * and commits meets it, and nothing was begun on the server.
+     */
+    async function cutOff(uploadGraceSeconds: number, way: 'steps' | 'one request' = 'steps') {
+      const c = await threeAnswersAnHourBefore(HOUR, { uploadGraceSeconds, singleRequestUploads: way === 'one request' });
+      // The next try comes after the expiry (503 with Retry-After).
+      const pathPrefix = way === 'steps' ? '/file360/v1/uploads/' : `/file360/v1/assignments/${TRIAGE}/uploads`;
+      c.sb.faults.set({ errorRate: { rate: 1, status: 503, pathPrefix, times: 1 } });
       to(c, c.sendAt);
       await until(() => c.app.call('exports.list', { id: TRIAGE }), (list) => (list[0]?.upload.lastError ?? null) !== null, 15_000);
       c.sb.clock.advance(HOUR + 30_000);
@@ -145,6 +151,12 @@ describe('work is delivered before the door closes', () => {
       const { c, wiped } = await cutOff(600);
       expect(wiped?.detail).toBe('All 3 answers had reached File 360 before that.');
       expect(c.sb.admin.uploads().filter((u) => u.assignment_id === TRIAGE).map((u) => u.status)).toEqual(['committed']);
+    });
+
+    it('sent in one request that never reached File 360, it is a new upload after the expiry, which even the grace refuses: the loss is said and audited', async () => {
+      const { c, wiped } = await cutOff(600, 'one request');
+      expect(wiped?.detail).toBe('3 answers in a package waiting to be sent could not be sent to File 360 before access ended (File 360 no longer took work for it) and were deleted with the files.');
+      expect(c.sb.admin.uploads().filter((u) => u.assignment_id === TRIAGE)).toEqual([]);
     });
   });
 
