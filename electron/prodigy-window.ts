@@ -32,7 +32,7 @@ export function createProdigyWindows(): SessionViewer & {
   const byContents = (contents: WebContents | null) => [...open.values()].find((entry) => !entry.window.isDestroyed() && entry.window.webContents === contents);
 
   return {
-    async open({ assignmentId, title, url, user, pass }) {
+    async open({ assignmentId, name, url, user, pass }) {
       const existing = open.get(assignmentId);
       if (existing && !existing.window.isDestroyed() && existing.origin === new URL(url).origin) {
         existing.window.show();
@@ -43,7 +43,7 @@ export function createProdigyWindows(): SessionViewer & {
       const window = new BrowserWindow({
         width: 1200,
         height: 900,
-        title,
+        title: `${name} — Prodigy`,
         webPreferences: { partition: PRODIGY_PARTITION, contextIsolation: true, sandbox: true, nodeIntegration: false },
       });
       open.set(assignmentId, { window, origin: new URL(url).origin, user, pass });

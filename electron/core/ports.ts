@@ -42,7 +42,8 @@ export interface SecretStore {
 
 /** Shows a running Prodigy session: a window of its own (returns null), or an address for a browser tab. */
 export interface SessionViewer {
-  open(target: { assignmentId: string; title: string; url: string; user: string; pass: string }): Promise<string | null>;
+  /** `name`: the assignment's, as people know it. */
+  open(target: { assignmentId: string; name: string; url: string; user: string; pass: string }): Promise<string | null>;
   close(assignmentId: string): void;
 }
 

@@ -37,6 +37,9 @@ interface Proxy {
   authorization: string;
   cookie: string;
   entryToken: string;
+  name: string;
+  /** The session has stopped: the tab is told so, in words, until a new run of it opens here again. */
+  stopped: boolean;
 }
 
 function same(a: string, b: string): boolean {
@@ -67,6 +70,25 @@ function refuse(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...PRODIGY_PAGE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
 }
 
+const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * What a tab of a stopped session gets instead of "This site can't be
+ * reached" (a reload) or "Failed to fetch" (an answer): a page for a
+ * navigation, and for Prodigy's own calls a 410 whose `detail` (FastAPI's
+ * error shape, which Prodigy's server uses) its page shows.
+ */
+function stoppedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name: string): void {
+  const words = `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions in Annotator Companion.`;
+  const headers = { ...PRODIGY_PAGE_HEADERS, 'Cache-Control': 'no-store' };
+  if (req.headers['sec-fetch-mode'] === 'navigate' || (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
+    const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Session stopped · ${html(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>This session has stopped</h1><p>${html(words)}</p></main></body></html>`;
+    res.writeHead(410, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(page);
+    return;
+  }
+  res.writeHead(410, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ detail: words }));
+}
+
 /**
  * How the browser shell opens Prodigy in a tab "with the credentials handled":
  * a reverse proxy per session on 127.0.0.1 that adds Prodigy's Basic auth to
@@ -77,8 +99,8 @@ function refuse(res: http.ServerResponse, status: number, text: string): void {
 export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll(): void } {
   const proxies = new Map<string, Proxy>();
 
-  async function start(target: URL, authorization: string): Promise<Proxy> {
-    const proxy: Proxy = { server: http.createServer(), port: 0, target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '' };
+  async function start(target: URL, authorization: string, name: string): Promise<Proxy> {
+    const proxy: Proxy = { server: http.createServer(), port: 0, target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '', name, stopped: false };
     proxy.server.on('request', (req, res) => {
       const { port } = proxy;
       const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
@@ -97,6 +119,11 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         return res.end();
       }
       if (!same(cookieValue(req.headers.cookie, cookieName(port)), proxy.cookie)) return refuse(res, 401, 'Open this session from Annotator Companion.');
+      if (proxy.stopped) {
+        // The body is not wanted; reading it lets the answer go out on a connection that stays usable.
+        req.resume();
+        return stoppedAnswer(req, res, proxy.name);
+      }
       // SameSite does not tell ports apart, so the cookie alone would let another local page post answers.
       if (!SAFE_METHODS.has(req.method ?? 'GET') && req.headers.origin !== origin) return refuse(res, 403, 'Requests from other pages are refused.');
       if (Number(req.headers['content-length'] ?? 0) > MAX_PROXY_BODY_BYTES) {
@@ -105,6 +132,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         return refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
       }
       const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
+      const { target } = proxy;
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: url.pathname + url.search, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
         (answer) => {
@@ -145,7 +173,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
     return proxy;
   }
 
-  const close = (assignmentId: string) => {
+  const shut = (assignmentId: string) => {
     const proxy = proxies.get(assignmentId);
     if (!proxy) return;
     proxies.delete(assignmentId);
@@ -154,19 +182,25 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
   };
 
   return {
-    async open({ assignmentId, url, user, pass }) {
+    async open({ assignmentId, name, url, user, pass }) {
       const target = new URL(url);
       const authorization = basicAuthorization(user, pass);
+      // A new run keeps the address (and the cookie) of the last one, so a tab left open from it works again.
       let proxy = proxies.get(assignmentId);
-      if (!proxy || proxy.target.origin !== target.origin || proxy.authorization !== authorization) {
-        close(assignmentId);
-        proxy = await start(target, authorization);
+      if (proxy) Object.assign(proxy, { target, authorization, name, stopped: false });
+      else {
+        proxy = await start(target, authorization, name);
         proxies.set(assignmentId, proxy);
       }
       proxy.entryToken = randomBytes(24).toString('base64url');
       return `http://127.0.0.1:${proxy.port}${ENTRY}?token=${proxy.entryToken}&next=${encodeURIComponent(target.pathname + target.search)}`;
     },
-    close,
-    closeAll: () => [...proxies.keys()].forEach(close),
+    close(assignmentId) {
+      const proxy = proxies.get(assignmentId);
+      if (!proxy) return;
+      proxy.stopped = true;
+      proxy.entryToken = '';
+    },
+    closeAll: () => [...proxies.keys()].forEach(shut),
   };
 }

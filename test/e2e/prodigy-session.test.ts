@@ -63,6 +63,16 @@ describe('annotating in Prodigy, from the Sessions view', () => {
       await expect.poll(() => card.getByTestId('session-state').textContent()).toBe('Stopped');
       expect(errors).toEqual([]);
       expect(prodigyErrors).toEqual([]);
+
+      // The tab left open says the session stopped, in words, when used and when reloaded (issue 16, item 1).
+      const stopped = 'The Prodigy session for “Support tickets: intent triage (batch 7)” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions';
+      await prodigy.getByRole('button', { name: 'Accept' }).click();
+      await prodigy.getByText(stopped).waitFor();
+      expect(await prodigy.getByText('Failed to fetch').count()).toBe(0);
+      await prodigy.reload();
+      await prodigy.getByRole('heading', { name: 'This session has stopped' }).waitFor();
+      expect(await prodigy.locator('main p').textContent()).toContain(stopped);
+      await screenshot(prodigy, 'prodigy-stopped');
     } finally {
       await context.close();
       await server.close();

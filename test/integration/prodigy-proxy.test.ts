@@ -46,7 +46,7 @@ const get = (url: string, headers: Record<string, string> = {}) => request(url, 
 
 /** Opens a session through the proxy and walks its entry link, as the tab does; returns the cookie the tab then holds. */
 async function enter(assignmentId: string, prodigyUrl: string): Promise<{ base: string; cookie: string }> {
-  const entry = await proxy.open({ assignmentId, title: 't', url: `${prodigyUrl}/`, user: 'u', pass: 'p' });
+  const entry = await proxy.open({ assignmentId, name: 'Support <triage>', url: `${prodigyUrl}/`, user: 'u', pass: 'p' });
   const entered = await get(entry ?? '');
   return { base: new URL(entry ?? '').origin, cookie: String(entered.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '' };
 }
@@ -54,7 +54,7 @@ async function enter(assignmentId: string, prodigyUrl: string): Promise<{ base: 
 describe('the browser shell’s way into a Prodigy session', () => {
   it('lets the tab in once, then adds the credentials to every request without showing them to the page', async () => {
     const prodigy = await basicAuthServer('companion-x', 's3cret-pass');
-    const entry = await proxy.open({ assignmentId: 'asg-1', title: 't', url: `${prodigy.url}/?session=ana`, user: 'companion-x', pass: 's3cret-pass' });
+    const entry = await proxy.open({ assignmentId: 'asg-1', name: 't', url: `${prodigy.url}/?session=ana`, user: 'companion-x', pass: 's3cret-pass' });
     const base = new URL(entry ?? '').origin;
 
     expect((await get(`${base}/project`)).status).toBe(401);
@@ -76,10 +76,10 @@ describe('the browser shell’s way into a Prodigy session', () => {
 
   it('refuses a rebound Host and never redirects off the proxy', async () => {
     const prodigy = await basicAuthServer('u', 'p');
-    const entry = new URL((await proxy.open({ assignmentId: 'asg-2', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
+    const entry = new URL((await proxy.open({ assignmentId: 'asg-2', name: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
     expect((await get(entry.href, { host: 'evil.example' })).status).toBe(421);
     for (const next of ['//evil.example/x', '/\\evil.example/x', 'http://evil.example/']) {
-      const attempt = new URL((await proxy.open({ assignmentId: 'asg-2', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
+      const attempt = new URL((await proxy.open({ assignmentId: 'asg-2', name: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' })) ?? '');
       attempt.searchParams.set('next', next);
       expect((await get(attempt.href)).headers.location, next).toBe('/');
     }
@@ -103,10 +103,38 @@ describe('the browser shell’s way into a Prodigy session', () => {
     expect((await request(`${base}/give_answers`, { cookie }, 'POST')).status).toBe(403);
   });
 
-  it('stops answering when the session closes', async () => {
-    const prodigy = await basicAuthServer('u', 'p');
-    const entry = await proxy.open({ assignmentId: 'asg-3', title: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' });
+  it('tells a tab of a stopped session so, in words, and lets it work again when the session continues', async () => {
+    const first = await basicAuthServer('u', 'p');
+    const { base, cookie } = await enter('asg-3', first.url);
     proxy.close('asg-3');
+    const seen = first.seen.length;
+
+    // A reload: a page saying what happened and how to go on, not the browser's "This site can't be reached".
+    const page = await get(`${base}/`, { cookie, accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate' });
+    expect(page.status).toBe(410);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('The Prodigy session for “Support &lt;triage&gt;” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // An answer sent from the page left open: Prodigy's error shape with the same words, instead of "Failed to fetch".
+    const answer = await request(`${base}/give_answers`, { cookie, origin: base }, 'POST');
+    expect(answer.status).toBe(410);
+    expect(JSON.parse(answer.body).detail).toMatch(/^The Prodigy session for “Support <triage>” has stopped/);
+    expect(first.seen.length).toBe(seen); // nothing reached the stopped Prodigy
+    // Without the tab's cookie, nothing, not even the title.
+    expect((await get(`${base}/`)).status).toBe(401);
+
+    // Continue: a new Prodigy behind the same address, so the old tab's next request reaches it.
+    const second = await basicAuthServer('u', 'p2');
+    const again = await proxy.open({ assignmentId: 'asg-3', name: 'Support <triage>', url: `${second.url}/`, user: 'u', pass: 'p2' });
+    expect(new URL(again ?? '').origin).toBe(base);
+    expect((await get(`${base}/project`, { cookie })).status).toBe(200);
+    expect(second.seen.at(-1)).toBe('GET /project cookie=-');
+  });
+
+  it('stops answering when the app quits', async () => {
+    const prodigy = await basicAuthServer('u', 'p');
+    const entry = await proxy.open({ assignmentId: 'asg-5', name: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' });
+    proxy.closeAll();
     await expect(get(entry ?? '')).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -484,7 +484,7 @@ export class ProdigyService {
     const row = this.rowOrThrow(assignmentId);
     const url = await this.deps.viewer.open({
       assignmentId,
-      title: `${row.name} — Prodigy`,
+      name: row.name,
       url: `${live.run.url}/?session=${encodeURIComponent(sessionName)}`,
       user: live.run.plan.auth.user,
       pass: live.run.plan.auth.pass,
