@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { assignmentLayout } from '../../electron/core/sync/layout';
-import { FAST, addAssignment, filesUnder, idle, onDisk, signedInApp, until } from '../support/file360-app';
-import { startCompanion } from '../support/companion';
+import { addAssignment, filesUnder, idle, onDisk, signedInApp, until } from '../support/file360-app';
+import { DAY, startedOfflineAfter } from '../support/expiry';
 import { ManualClock } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
-const DAY = 86_400_000;
 
 describe('hostile paths from the server', () => {
   it('are refused one by one with a reason, and nothing is written outside the assignment folder', async () => {
@@ -156,16 +154,7 @@ describe('when a share ends, its files leave the laptop', () => {
   });
 
   it('wipes at start, before any network, what expired while the app was closed', async () => {
-    const sb = await sandbox();
-    const dataDir = path.join(tempDir(), 'data');
-    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
-    const app = await signedInApp(sb, dataDir, { ports: { secrets } });
-    await idle(app);
-    await app.companion.close();
-    await sb.close();
-
-    const later = new ManualClock(new Date(Date.now() + 20 * DAY).toISOString());
-    const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: later, secrets }, tuning: FAST });
+    const { dataDir, again } = await startedOfflineAfter(20);
     const list = await again.call('assignments.list');
     expect(list.filter((a) => a.wiped).map((a) => a.id).sort()).toEqual(['asg-release-notes', TRIAGE]);
     expect(filesUnder(path.join(dataDir, 'assignments'))).toEqual([]);

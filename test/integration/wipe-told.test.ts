@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import type { Notifier } from '../../electron/core/ports';
-import { startCompanion, type Started } from '../support/companion';
-import { FAST, idle, signedInApp, until } from '../support/file360-app';
+import type { Started } from '../support/companion';
+import { DAY, startedOfflineAfter } from '../support/expiry';
+import { idle, signedInApp, until } from '../support/file360-app';
 import { ManualClock, recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -15,7 +15,6 @@ import { tempDir } from '../support/tmp';
  */
 const TRIAGE = 'asg-support-triage';
 const NOTES = 'asg-release-notes';
-const DAY = 86_400_000;
 
 const removals = async (app: Started) => (await app.call('notifications.list', { limit: 50 })).items.filter((n) => n.type === 'assignment.removed');
 
@@ -42,16 +41,7 @@ describe('every wipe is told, and kept where the user will see it', () => {
   });
 
   it('at start, offline, before the sign-in is restored: stored for the account it concerns, shown once it is', async () => {
-    const sb = await sandbox();
-    const dataDir = path.join(tempDir(), 'data');
-    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
-    const app = await signedInApp(sb, dataDir, { ports: { secrets } });
-    await idle(app);
-    await app.companion.close();
-    await sb.close();
-
-    const later = new ManualClock(new Date(Date.now() + 4 * DAY).toISOString());
-    const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: later, secrets }, tuning: FAST });
+    const { again } = await startedOfflineAfter(4);
     const stored = await removals(again);
     expect(stored.map((n) => n.summary)).toEqual(['“Release notes: sentiment spot check” expired, so its files were deleted from this computer.']);
     expect(again.ports.notifier.shown.filter((n) => n.title === 'Assignment removed from this computer')).toHaveLength(1);

@@ -3,9 +3,12 @@ import path from 'node:path';
 import type { Ports } from '../../electron/core/ports';
 import { createFileSink, createLogger } from '../../electron/core/platform/logger';
 import { sampleFixture, type Fixture, type File360Sandbox } from '../../sandbox/file360';
-import type { Started } from './companion';
+import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { startCompanion, type Started } from './companion';
 import { idle, signedInApp, until, FAST } from './file360-app';
 import { ManualClock } from './ports';
+import { sandbox } from './sandbox-file360';
+import { tempDir } from './tmp';
 import { PRODIGY_ENV, annotate, openSession } from './prodigy';
 
 /**
@@ -18,6 +21,21 @@ export const MARKED = 'asg-marked-intake';
 export const MARKED_NAME = 'Intake notes: urgency triage';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** Ana signed in and synced, the app closed, File 360 gone, and the app started `days` later with her sign-in in the keychain. */
+export async function startedOfflineAfter(days: number): Promise<{ dataDir: string; again: Started }> {
+  const sb = await sandbox();
+  const dataDir = path.join(tempDir(), 'data');
+  const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+  const app = await signedInApp(sb, dataDir, { ports: { secrets } });
+  await idle(app);
+  await app.companion.close();
+  await sb.close();
+  const later = new ManualClock(new Date(Date.now() + days * DAY).toISOString());
+  const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: later, secrets }, tuning: FAST });
+  return { dataDir, again };
+}
 
 /** Lee annotates the marked assignment and is also one of its reviewers (support-sme): both sides of its data on one laptop. */
 export function markedFixture(now: Date, expiresInMs: number): Fixture {
