@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Transform, pipeline } from 'node:stream';
 import { parseUrl } from '../../shared/url';
 import type { Logger, SessionViewer } from '../core/ports';
+import { escapeHtml } from '../core/platform/html';
 import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/platform/prodigy-page';
 import { basicAuthorization } from '../core/prodigy/run';
 
@@ -70,8 +71,6 @@ function refuse(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...PRODIGY_PAGE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
 }
 
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /**
  * What a tab of a stopped session gets instead of "This site can't be
  * reached" (a reload) or "Failed to fetch" (an answer): a page for a
@@ -82,7 +81,7 @@ function stoppedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name
   const words = `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions in Annotator Companion.`;
   const headers = { ...PRODIGY_PAGE_HEADERS, 'Cache-Control': 'no-store' };
   if (req.headers['sec-fetch-mode'] === 'navigate' || (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
-    const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Session stopped · ${html(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>This session has stopped</h1><p>${html(words)}</p></main></body></html>`;
+    const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Session stopped · ${escapeHtml(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>This session has stopped</h1><p>${escapeHtml(words)}</p></main></body></html>`;
     res.writeHead(410, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(page);
     return;
   }
@@ -173,14 +172,6 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
     return proxy;
   }
 
-  const shut = (assignmentId: string) => {
-    const proxy = proxies.get(assignmentId);
-    if (!proxy) return;
-    proxies.delete(assignmentId);
-    proxy.server.closeAllConnections();
-    proxy.server.close();
-  };
-
   return {
     async open({ assignmentId, name, url, user, pass }) {
       const target = new URL(url);
@@ -201,6 +192,12 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
       proxy.stopped = true;
       proxy.entryToken = '';
     },
-    closeAll: () => [...proxies.keys()].forEach(shut),
+    closeAll() {
+      for (const proxy of proxies.values()) {
+        proxy.server.closeAllConnections();
+        proxy.server.close();
+      }
+      proxies.clear();
+    },
   };
 }

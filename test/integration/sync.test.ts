@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountKey } from '../../electron/core/credentials/open-secret-store';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
-import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, until } from '../support/file360-app';
+import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, syncedThenClosed, until } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
 import { sandbox, submitApprovePage, tokenRequest } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -126,11 +126,7 @@ describe('signing in to File 360', () => {
 
   it('stays signed in across a restart, using the keychain', async () => {
     const sb = await sandbox();
-    const dataDir = path.join(tempDir(), 'data');
-    const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
-    const first = await signedInApp(sb, dataDir, { ports: { secrets } });
-    await idle(first);
-    await first.companion.close();
+    const { dataDir, secrets } = await syncedThenClosed(sb);
 
     const second = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { secrets }, tuning: FAST });
     expect(second.companion.status().user?.id).toBe('u-ana');

@@ -3,12 +3,10 @@ import path from 'node:path';
 import type { Ports } from '../../electron/core/ports';
 import { createFileSink, createLogger } from '../../electron/core/platform/logger';
 import { sampleFixture, type Fixture, type File360Sandbox } from '../../sandbox/file360';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { startCompanion, type Started } from './companion';
-import { idle, signedInApp, until, FAST } from './file360-app';
+import { idle, signedInApp, syncedThenClosed, until, FAST } from './file360-app';
 import { ManualClock } from './ports';
 import { sandbox } from './sandbox-file360';
-import { tempDir } from './tmp';
 import { PRODIGY_ENV, annotate, openSession } from './prodigy';
 
 /**
@@ -26,11 +24,7 @@ export const DAY = 24 * HOUR;
 /** Ana signed in and synced, the app closed, File 360 gone, and the app started `days` later with her sign-in in the keychain. */
 export async function startedOfflineAfter(days: number): Promise<{ dataDir: string; again: Started }> {
   const sb = await sandbox();
-  const dataDir = path.join(tempDir(), 'data');
-  const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
-  const app = await signedInApp(sb, dataDir, { ports: { secrets } });
-  await idle(app);
-  await app.companion.close();
+  const { dataDir, secrets } = await syncedThenClosed(sb);
   await sb.close();
   const later = new ManualClock(new Date(Date.now() + days * DAY).toISOString());
   const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: later, secrets }, tuning: FAST });

@@ -4,11 +4,13 @@ import path from 'node:path';
 import type { AssignmentSummary } from '../../shared/api/schemas/assignments';
 import type { EventName, EventPayload } from '../../shared/api/contract';
 import type { CompanionTuning } from '../../electron/core/companion';
+import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import type { Opener } from '../../electron/core/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { assignmentLayout } from '../../electron/core/sync/layout';
 import { startCompanion, type StartOptions, type Started } from './companion';
 import { approvingOpener as approveAs } from './sandbox-oauth';
+import { tempDir } from './tmp';
 
 /** Fast retries, so fault storms converge in test time rather than in minutes. */
 export const FAST: CompanionTuning = {
@@ -72,6 +74,16 @@ export async function signedInApp(sb: File360Sandbox, dataDir: string, options: 
     if (state.state !== 'signed-in') throw new Error(`sign-in failed: ${state.message}`);
   }
   return app;
+}
+
+/** Ana signed in and synced with her sign-in in a keychain, then the app closed: what a restart finds. */
+export async function syncedThenClosed(sb: File360Sandbox): Promise<{ dataDir: string; secrets: MemorySecretStore }> {
+  const dataDir = path.join(tempDir(), 'data');
+  const secrets = new MemorySecretStore({ kind: 'keychain', detail: 'test keychain' });
+  const app = await signedInApp(sb, dataDir, { ports: { secrets } });
+  await idle(app);
+  await app.companion.close();
+  return { dataDir, secrets };
 }
 
 export function sha256File(file: string): string {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { writeFileAtomic } from '../platform/atomic-file';
+import { escapeHtml } from '../platform/html';
 import type { TaskKind } from './recipes';
 
 /** A synced file as the source builder needs it. */
@@ -134,6 +135,5 @@ export function buildSource(files: readonly SourceFile[], target: string, instru
 export function instructionsHtml(file: SourceFile): string {
   const text = fs.readFileSync(file.file, 'utf8');
   if (extension(file.path) === '.html') return text;
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<pre style="white-space: pre-wrap; font: inherit">${escaped}</pre>`;
+  return `<pre style="white-space: pre-wrap; font: inherit">${escapeHtml(text)}</pre>`;
 }
