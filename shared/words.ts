@@ -1,3 +1,5 @@
+import type { PushState } from './api/schemas/app';
+
 /** Phrases the main process and the renderer both show, kept in one place so they never disagree. */
 
 export type WipeReason = 'expired' | 'revoked' | 'removed';
@@ -16,10 +18,39 @@ export const CONNECTION_WORDS = {
   online: 'Online',
 } as const;
 
+type Connection = keyof typeof CONNECTION_WORDS;
+
+export interface Reachability {
+  /** The first word is always CONNECTION_WORDS' word for the connection, wherever it is shown. */
+  text: string;
+  tone: 'ok' | 'busy' | 'warn' | 'off';
+  detail: string;
+}
+
+/**
+ * One answer to "does File 360 answer?" for the sidebar, the tray and the
+ * notification center: the connection (fed by sync, uploads and the Push
+ * stream alike), and what Push adds only while File 360 itself answers.
+ */
+export function reachability(connection: Connection, push: PushState): Reachability {
+  if (connection === 'not-configured') return { text: CONNECTION_WORDS[connection], tone: 'off', detail: 'Set the File 360 server address in Settings.' };
+  if (connection === 'signed-out') return { text: CONNECTION_WORDS[connection], tone: 'off', detail: 'Sign in to File 360 to sync and get notifications. Reminders about due dates still work.' };
+  if (connection === 'offline')
+    return {
+      text: `${CONNECTION_WORDS.offline} — reconnecting`,
+      tone: 'warn',
+      detail: 'File 360 does not answer. The app tries again on its own; what waits to upload goes, and missed notifications are fetched, once it answers.',
+    };
+  if (push === 'backoff') return { text: `${CONNECTION_WORDS.online} · notifications reconnecting`, tone: 'warn', detail: 'File 360 answers, but its notification stream dropped; the app reconnects on its own and fetches what was missed.' };
+  if (push === 'connecting' || push === 'catching-up')
+    return { text: `${CONNECTION_WORDS.online} · ${push === 'connecting' ? 'connecting for notifications' : 'catching up on notifications'}`, tone: 'busy', detail: 'Fetching what arrived while this computer was away.' };
+  return { text: CONNECTION_WORDS.online, tone: 'ok', detail: 'File 360 answers; new notifications arrive as they happen.' };
+}
+
 const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The tray's one line: connection, what waits to upload, what is unread. */
-export function trayStatusLine(status: { connection: keyof typeof CONNECTION_WORDS; queued: number; failed: number; unread: number }): string {
+export function trayStatusLine(status: { connection: Connection; queued: number; failed: number; unread: number }): string {
   const parts: string[] = [CONNECTION_WORDS[status.connection], count(status.queued, 'item waiting to upload', 'items waiting to upload')];
   if (status.failed > 0) parts.push(`${status.failed.toLocaleString('en')} failed`);
   if (status.unread > 0) parts.push(count(status.unread, 'unread notification', 'unread notifications'));

@@ -213,6 +213,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
         return stored;
       },
       onState: () => statusChanged(),
+      reachable: (ok) => reachable(ok),
       ...tuning.push,
     },
     logger,

@@ -89,7 +89,9 @@ describe('the notification center, as a reviewer sees it', () => {
       // The center lists them newest first, unread, with the Push connection in words.
       await navLink.click();
       await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
-      expect(await page.getByTestId('push-state').textContent()).toBe('File 360: Live');
+      // One notion of reachability: the center and the sidebar say the same.
+      expect(await page.getByTestId('push-state').textContent()).toBe('File 360: Online');
+      expect(await page.getByTestId('status-connection').textContent()).toBe('Online');
       const items = page.getByTestId('notification');
       await expect.poll(() => items.count()).toBe(3);
       expect(await items.locator('.nf-title').allTextContents()).toEqual([DATASET_TITLE, REVIEW_TITLE, TASK_TITLE]);

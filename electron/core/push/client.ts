@@ -23,6 +23,8 @@ export interface PushClientDeps {
   /** Stores a batch of notifications; runs inside the transaction that moves the cursor. */
   sink: NotificationSink;
   onState?(state: PushState): void;
+  /** Whether File 360 answered the stream (it shares File 360's base). */
+  reachable?(ok: boolean): void;
   /** Some notifications expired on the server before this device could fetch them. */
   onGap?(gap: PushGap): void;
   /** Silence after which the stream is taken for dead: 2.5 × the server's 15 s keepalive, with room for a slow network. */

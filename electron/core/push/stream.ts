@@ -30,6 +30,8 @@ export interface StreamDeps {
   logger: Logger;
   sink: NotificationSink;
   setState(state: PushState): void;
+  /** Whether File 360 answered: Push shares its base, so a stream that connects or cannot be reached says so for the whole app. */
+  reachable?(ok: boolean): void;
   onGap(gap: PushGap): void;
   /** Silence (no event, no keepalive) after which the connection is taken for dead. */
   keepaliveTimeoutMs: number;
@@ -42,7 +44,7 @@ type Ended =
   | { kind: 'reset' }
   | { kind: 'auth-expired'; token: string }
   | { kind: 'unauthorized'; token: string }
-  | { kind: 'dropped'; reason: string; retryAfterMs?: number | null };
+  | { kind: 'dropped'; reason: string; retryAfterMs?: number | null; unreachable?: boolean };
 
 /** Reconnects in a row that skip the backoff (after `reset` or `auth_expired`): a server that keeps asking must not spin the client. */
 const MAX_QUICK = 3;
@@ -84,6 +86,7 @@ export class PushStream {
     try {
       if (ended.kind === 'dropped') {
         this.deps.logger.info('push stream dropped', { reason: ended.reason });
+        if (ended.unreachable) this.deps.reachable?.(false);
         return this.backoff.next(ended.retryAfterMs);
       }
       if (ended.kind === 'reset') {
@@ -123,7 +126,8 @@ export class PushStream {
       if (signal.aborted) return { kind: 'stopped' };
       if (signedOut(error)) return { kind: 'signed-out' };
       if (error instanceof File360Error && error.status === 401) return { kind: 'unauthorized', token };
-      return { kind: 'dropped', reason: describe(error), retryAfterMs: error instanceof File360Error ? error.retryAfterMs : null };
+      const unreachable = error instanceof File360Error && (error.kind === 'network' || error.kind === 'timeout');
+      return { kind: 'dropped', reason: describe(error), retryAfterMs: error instanceof File360Error ? error.retryAfterMs : null, unreachable };
     }
   }
 
@@ -143,6 +147,7 @@ export class PushStream {
   private async read(response: StreamResponse, owner: Owner, token: string, signal: AbortSignal): Promise<Ended> {
     const { clock, keepaliveTimeoutMs } = this.deps;
     this.deps.setState('live');
+    this.deps.reachable?.(true);
     const since = clock.now().getTime();
     const events: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: (event) => events.push(event), onRetry: (ms) => this.backoff.hint(ms), maxBufferSize: MAX_EVENT_CHARS });
@@ -161,7 +166,8 @@ export class PushStream {
       }
     } catch (error) {
       if (signal.aborted) return { kind: 'stopped' };
-      if (!stalled) return { kind: 'dropped', reason: describe(error) };
+      // The connection broke under the stream (reset, cut Wi-Fi): File 360 is out of reach until a reconnect says otherwise.
+      if (!stalled) return { kind: 'dropped', reason: describe(error), unreachable: true };
     } finally {
       dog.stop();
       response.body.destroy();
@@ -169,7 +175,9 @@ export class PushStream {
       this.backoff.ended(upFor);
       if (upFor >= this.deps.reconnect.healthyMs) this.quick = 0;
     }
-    return { kind: 'dropped', reason: stalled ? `nothing received for ${keepaliveTimeoutMs} ms, not even a keepalive` : 'Push closed the stream' };
+    return stalled
+      ? { kind: 'dropped', reason: `nothing received for ${keepaliveTimeoutMs} ms, not even a keepalive`, unreachable: true }
+      : { kind: 'dropped', reason: 'Push closed the stream' };
   }
 
   /** Stores the notifications among `events` as one batch; returns the control event that ends this connection, if one came. */

@@ -1,4 +1,4 @@
-import { CONNECTION_WORDS } from '../../../shared/words';
+import { reachability } from '../../../shared/words';
 import { errorMessage } from '../client';
 import { plural } from '../format';
 import { useApp, useClient } from '../store';
@@ -60,11 +60,12 @@ export function StatusArea() {
       (e: unknown) => toast('error', errorMessage(e)),
     );
   if (!status) return <div className="status-area" aria-busy="true" />;
+  const shown = reachability(status.connection, status.push);
   return (
     <section className="status-area" aria-label="Status" aria-live="polite">
-      <div className="status-line">
-        <span className={`dot dot-${status.connection}`} aria-hidden="true" />
-        <span data-testid="status-connection">{CONNECTION_WORDS[status.connection]}</span>
+      <div className="status-line" title={shown.detail}>
+        <span className={`dot dot-${shown.tone}`} aria-hidden="true" />
+        <span data-testid="status-connection">{shown.text}</span>
       </div>
       {status.user && (
         <div className="status-user" data-testid="status-user">

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
 import { APP_EVENT_LABELS, APP_EVENT_TYPES, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../../shared/push-events';
+import { reachability } from '../../../../shared/words';
 import { errorMessage } from '../../client';
 import { Icon } from '../../components/Icon';
 import { EmptyState, Page } from '../../components/Page';
@@ -9,7 +10,6 @@ import { useNow } from '../reviews/useNow';
 import { ConfirmClearAll } from './ConfirmClearAll';
 import { NotificationRow } from './NotificationRow';
 import { useNotifications, type Filters } from './useNotifications';
-import { PUSH_WORDS } from './words';
 import './notifications.css';
 
 const ALL: Filters = { filter: 'all', type: '' };
@@ -17,9 +17,9 @@ const ALL: Filters = { filter: 'all', type: '' };
 let remembered: Filters = ALL;
 
 function PushIndicator() {
-  const push = useApp((state) => state.status?.push);
-  if (!push) return null;
-  const words = PUSH_WORDS[push];
+  const status = useApp((state) => state.status);
+  if (!status) return null;
+  const words = reachability(status.connection, status.push);
   return (
     <p className={`nf-push nf-push-${words.tone}`} title={words.detail} data-testid="push-state">
       <span className="nf-push-dot" aria-hidden="true" />

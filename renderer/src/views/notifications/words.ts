@@ -1,17 +1,7 @@
-import type { PushState } from '../../../../shared/api/schemas/app';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
 import { APP_EVENT_LABELS, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, isAppEventType, type PushEventType } from '../../../../shared/push-events';
 import type { IconName } from '../../components/Icon';
 import { formatRelative } from '../../format';
-
-export const PUSH_WORDS: Record<PushState, { text: string; tone: 'ok' | 'busy' | 'warn' | 'off'; detail: string }> = {
-  live: { text: 'Live', tone: 'ok', detail: 'New notifications from File 360 arrive as they happen.' },
-  connecting: { text: 'Connecting…', tone: 'busy', detail: 'Connecting to File 360 for new notifications.' },
-  'catching-up': { text: 'Catching up…', tone: 'busy', detail: 'Fetching what arrived while this computer was away.' },
-  backoff: { text: 'Offline — reconnecting', tone: 'warn', detail: 'The connection to File 360 dropped; the app tries again on its own and fetches what was missed.' },
-  off: { text: 'Not connected', tone: 'off', detail: 'Sign in to File 360 to get notifications. Reminders about due dates still work.' },
-  stopped: { text: 'Not connected', tone: 'off', detail: 'Not listening for notifications from File 360. Reminders about due dates still work.' },
-};
 
 /** Why a notification did not pop up (yet); nothing to say for the rest. */
 export const DELIVERY_WORDS: Partial<Record<NotificationItem['delivery'], string>> = {
