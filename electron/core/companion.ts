@@ -208,7 +208,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       sink: (batch) => {
         const stored = center.receive(batch);
         // After the transaction that stored them: what they announce is fetched at once, not at the next sync.
-        for (const n of batch) pushed.add(n.type);
+        // A new device's history is already covered by the sync and refresh that follow sign-in.
+        for (const n of batch) if (!n.history) pushed.add(n.type);
         setImmediate(reactToPush);
         return stored;
       },

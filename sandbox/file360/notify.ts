@@ -81,9 +81,10 @@ export function announceDecision(ctx: Context, escalation: EscalationRecord): vo
     {
       users: [escalation.created_by],
       type: 'decision.made',
-      title: `Decision: ${decision.outcome}`,
+      title: `Your item was ${decision.outcome}`,
       summary: `${reviewer} ${decision.outcome} your escalated item in ${assignment.name}${decision.comment ? `: ${decision.comment.slice(0, 200)}` : '.'}`,
-      data: { assignment_id: assignment.id, escalation_id: escalation.id },
+      // CONTRACTS §B: `data` carries what is relevant for the click and the icon; for a decision, its outcome too.
+      data: { assignment_id: assignment.id, escalation_id: escalation.id, outcome: decision.outcome },
       collapse_key: `decision.made:${escalation.id}`,
     },
     SANDBOX_PUBLISHER,

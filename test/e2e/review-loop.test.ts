@@ -88,6 +88,8 @@ describe('the whole review loop, two people, two apps, one File 360', () => {
       await sam.page.getByLabel('Comment for the annotator').fill('A renewal after cancelling is billing.');
       await sam.page.getByRole('button', { name: 'Send correction' }).click();
       await expect.poll(() => sam.page.getByTestId('review-outcome-state').textContent(), { timeout: 10_000 }).toMatch(/^Sent to File 360/);
+      // His confirmation says what changed, not only that it was corrected.
+      expect(await sam.page.getByTestId('review-outcome').getByTestId('decision-change').textContent()).toBe('account_access → billing');
 
       // Ana: the next sync brings the decision back and puts it into Prodigy.
       await ana.page.keyboard.press('Control+1');
@@ -96,6 +98,10 @@ describe('the whole review loop, two people, two apps, one File 360', () => {
       const decided = ana.page.getByText('In Prodigy, in the dataset');
       await decided.waitFor({ timeout: 20_000 });
       expect(await ana.page.getByText(/Corrected\s+by Sam Okafor/).count()).toBe(1);
+      expect(await ana.page.getByTestId('decision').getByTestId('decision-change').textContent()).toBe('account_access → billing');
+      // One notification for the decision (File 360's), with the correction's icon rather than the approval's check.
+      const told = await until(() => ana.app.call('notifications.list', {}), (page) => page.items.some((n) => n.type === 'decision.made'), 10_000);
+      expect(told.items.filter((n) => n.type === 'decision.made')).toEqual([expect.objectContaining({ title: 'Your item was corrected', outcome: 'corrected' })]);
       await decided.scrollIntoViewIfNeeded();
       await screenshot(ana.page, 'review-loop-annotator');
 

@@ -89,7 +89,7 @@ describe('the outbox offline, then online', () => {
           afterId: escalation,
         });
         decisions.push(decision);
-        queuePublish(outbox, { owner, assignmentId: TRIAGE, type: 'decision.made', title: 'decided', summary: `item ${i}`, users: ['u-ana'], data: {}, afterId: decision });
+        queuePublish(outbox, { owner, assignmentId: TRIAGE, type: 'pipeline.failed', title: 'decided', summary: `item ${i}`, users: ['u-ana'], data: {}, afterId: decision });
       }
     });
     outbox.start();

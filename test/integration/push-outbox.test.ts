@@ -34,7 +34,7 @@ describe('publishing through the outbox', () => {
     const sb = await sandbox();
     const ana = await pushHarness(sb, tempDir());
     const { outbox, connection, queue, settled } = outboxFor(ana);
-    const id = queue({ type: 'review.requested', title: 'Review needed', summary: 'Ana flagged an item', groups: ['support-sme'], data: { escalation_id: 'esc-1' } });
+    const id = queue({ type: 'pipeline.failed', title: 'Import failed', summary: 'A source file could not be read', groups: ['support-sme'], data: { escalation_id: 'esc-1' } });
     const row = await settled(id);
     expect(row.state).toBe('sent');
     const remote = JSON.parse(row.remote ?? 'null') as { job_id: string; seq_assigned: { min: number; max: number } };
@@ -44,7 +44,7 @@ describe('publishing through the outbox', () => {
     const again = await pushSender(ana.client).send(row, { client: connection.client, me: connection.owner, dataDir: '', predecessor: null });
     expect(again).toEqual(remote);
     expect(sb.push.bounds().current_max_seq).toBe(1);
-    expect(await samsNotifications(sb)).toEqual([expect.objectContaining({ seq: 1, title: 'Review needed', data: { escalation_id: 'esc-1' } })]);
+    expect(await samsNotifications(sb)).toEqual([expect.objectContaining({ seq: 1, title: 'Import failed', data: { escalation_id: 'esc-1' } })]);
     await outbox.close();
   });
 
@@ -52,7 +52,7 @@ describe('publishing through the outbox', () => {
     const sb = await sandbox();
     const ana = await pushHarness(sb, tempDir());
     const { outbox, queue, settled } = outboxFor(ana);
-    const row = await settled(queue({ type: 'decision.made', title: 'Decided', summary: 'Approved', users: ['u-nobody'], data: {} }));
+    const row = await settled(queue({ type: 'annotation.completed', title: 'Uploaded', summary: '3 answers', users: ['u-nobody'], data: {} }));
     expect(row).toMatchObject({ state: 'failed', attempts: 1, last_error_code: 'INVALID_REQUEST', last_error: expect.stringContaining('Unknown user in users: u-nobody') });
     expect(sb.push.bounds().current_max_seq).toBe(0);
     await outbox.close();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AskCandidate, EscalationReason, EscalationView } from '../../../shared/api/schemas/escalations';
+import { decisionChange, type Annotation } from '../../../shared/decisions';
 import type { AuditLog } from '../audit/audit-log';
 import type { LocalData } from '../db/local-data';
 import type { Dispute, QuestionSummary } from '../disputes/types';
@@ -10,7 +11,6 @@ import type { File360Client } from '../file360/client';
 import type { Escalation } from '../file360/wire';
 import type { OutboxKindHandler } from '../outbox/kind';
 import type { Outbox } from '../outbox/outbox';
-import { queuePublish } from '../outbox/publish';
 import { escalationSender } from '../outbox/senders/escalation';
 import type { Clock, Logger } from '../ports';
 import { dbIn } from '../prodigy/cli';
@@ -184,19 +184,6 @@ export class EscalationService {
       created_at: now,
       updated_at: now,
     });
-    const project = JSON.parse(row.project) as { dataset?: string };
-    queuePublish(this.deps.outbox, {
-      owner,
-      assignmentId: row.id,
-      type: 'review.requested',
-      title: `Review needed: ${row.name}`,
-      summary: `${e.note} “${text.slice(0, 120)}”`,
-      groups: JSON.parse(row.reviewer_groups) as string[],
-      data: { assignment_id: row.id, dataset: project.dataset ?? null, escalation_id: null },
-      // File 360 announces a new escalation too; the same key (filled in when it is sent) makes the reviewer see one.
-      collapseKey: 'review.requested:{escalation_id}',
-      afterId: outboxId,
-    });
     audit.append({ type: 'escalation.queued', assignmentId: row.id, details: { escalation: id, reason: e.reason, reasons: e.reasons, inputHash: e.dispute.inputHash, exportId: e.exportId } });
     return id;
   }
@@ -231,7 +218,7 @@ export class EscalationService {
   }
 
   view(row: EscalationRow): EscalationView {
-    const item = JSON.parse(row.item) as { task: Record<string, unknown> };
+    const item = JSON.parse(row.item) as { task: Record<string, unknown>; versions: Annotation[] };
     const decision = row.decision ? (JSON.parse(row.decision) as Escalation['decision']) : null;
     const outbox = this.deps.outbox.store.get(row.outbox_id);
     return {
@@ -247,7 +234,13 @@ export class EscalationService {
       createdAt: row.created_at,
       sendError: outbox?.state === 'failed' || outbox?.state === 'queued' ? outbox.last_error : null,
       decision: decision
-        ? { outcome: decision.outcome, reviewer: decision.actor.display_name ?? decision.actor.id, comment: decision.comment ?? null, time: decision.time }
+        ? {
+            outcome: decision.outcome,
+            reviewer: decision.actor.display_name ?? decision.actor.id,
+            comment: decision.comment ?? null,
+            time: decision.time,
+            change: decisionChange(item, decision.outcome, decision.corrected_task),
+          }
         : null,
       appliedAt: row.applied_at,
       appliedDataset: row.applied_dataset,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NotificationPayload } from '../../../shared/api/schemas/app';
+import { Outcome } from '../../../shared/api/schemas/escalations';
 import { PUSH_EVENT_LABELS } from '../../../shared/push-events';
 import type { Route } from '../../../shared/routes';
 import type { Clock, Logger, Notifier } from '../ports';
@@ -41,7 +42,10 @@ function payloadOf(row: NotificationRow): NotificationPayload {
   };
 }
 
+const OUTCOMES: readonly string[] = Outcome.options;
+
 function itemOf(row: NotificationRow): NotificationItem {
+  const data = dataOf(row);
   return {
     id: row.id,
     source: row.source,
@@ -54,7 +58,8 @@ function itemOf(row: NotificationRow): NotificationItem {
     receivedAt: new Date(row.received_ms).toISOString(),
     delivery: row.delivery,
     read: row.read_ms !== null,
-    route: routeOf({ type: row.type, data: dataOf(row) }),
+    route: routeOf({ type: row.type, data }),
+    outcome: row.type === 'decision.made' && OUTCOMES.includes(String(data.outcome)) ? (data.outcome as Outcome) : null,
   };
 }
 

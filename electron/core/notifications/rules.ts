@@ -59,7 +59,7 @@ export interface DeliveryContext {
   alreadyShown: { title: string; summary: string } | null;
 }
 
-type Deciding = Pick<IncomingNotification, 'type' | 'topic' | 'expires' | 'title' | 'summary'>;
+type Deciding = Pick<IncomingNotification, 'type' | 'topic' | 'expires' | 'title' | 'summary' | 'history'>;
 
 /**
  * Where a notification goes natively, first rule that applies wins. A
@@ -69,6 +69,7 @@ type Deciding = Pick<IncomingNotification, 'type' | 'topic' | 'expires' | 'title
 export function deliveryOf(n: Deciding, { nowMs, rules, quiet, alreadyShown }: DeliveryContext): Delivery {
   const expires = n.expires === null ? Number.NaN : Date.parse(n.expires);
   if (expires <= nowMs) return 'expired';
+  if (n.history) return 'silent';
   if (rules.mutedTypes.includes(n.type) || topicMuted(n.topic, rules.mutedTopics)) return 'muted';
   if (alreadyShown && alreadyShown.title === n.title && alreadyShown.summary === n.summary) return 'silent';
   if (!(POPS_UP_BY_DEFAULT as Record<string, boolean | undefined>)[n.type] && !isAppEventType(n.type)) return 'silent';

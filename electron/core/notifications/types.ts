@@ -1,3 +1,4 @@
+import type { Outcome } from '../../../shared/decisions';
 import type { Route } from '../../../shared/routes';
 
 export type NotificationSource = 'push' | 'reminder' | 'app';
@@ -24,6 +25,8 @@ export interface IncomingNotification {
   expires: string | null;
   /** assignment_id, escalation_id, dataset, session… as relevant. */
   data: Record<string, unknown>;
+  /** Fetched as a new device's recent history: listed in the center, never popped up. */
+  history?: boolean;
 }
 
 /** One row of the notification center, as the UI gets it. */
@@ -42,6 +45,8 @@ export interface NotificationItem {
   read: boolean;
   /** What a click opens. */
   route: Route;
+  /** A decision's outcome, when File 360 said it. */
+  outcome: Outcome | null;
 }
 
 export interface NotificationQuery {

@@ -1,8 +1,12 @@
 import type { Owner } from '../sync/store';
 import type { Outbox } from './outbox';
 
-/** CONTRACTS §B event types the app publishes itself. */
-export type PublishType = 'review.requested' | 'decision.made' | 'annotation.completed' | 'dataset.ready' | 'pipeline.failed';
+/**
+ * CONTRACTS §B event types the app publishes itself. File 360 announces what
+ * happens in File 360 (an escalation raised, a decision recorded), so the app
+ * does not publish those again: Push would store, and people would see, two.
+ */
+export type PublishType = 'annotation.completed' | 'dataset.ready' | 'pipeline.failed';
 
 export interface Publish {
   owner: Owner;
@@ -14,7 +18,7 @@ export interface Publish {
   groups?: string[];
   data: Record<string, unknown>;
   collapseKey?: string;
-  /** Published only once this row has been sent; `data.escalation_id: null` is then the id File 360 gave it. */
+  /** Published only once this row has been sent. */
   afterId?: number | null;
 }
 

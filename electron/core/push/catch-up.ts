@@ -4,7 +4,7 @@ import type { Logger } from '../ports';
 import type { Owner } from '../sync/store';
 import type { PushApi } from './api';
 import { deliver, moveCursor, readCursor } from './cursor';
-import { receive } from './events';
+import { receive, type Received } from './events';
 import type { NotificationSink, PushGap } from './types';
 
 const PAGE_SIZE = 500;
@@ -41,13 +41,42 @@ export async function catchUp(deps: CatchUpDeps, signal: AbortSignal): Promise<v
     logger.warn('push notifications expired before this device fetched them', { ...gap });
     deps.onGap(gap);
   }
-  let url: string | null = api.notificationsUrl(Math.max(cursor ?? 0, bounds.current_min_seq - 1), PAGE_SIZE);
-  for (let page = 0; url; page += 1) {
-    if (page >= MAX_PAGES) throw new File360Error('invalid-response', 'Push kept sending more catch-up pages than it can hold.');
-    const { items, next } = await api.notifications(url, signal);
-    deliver(deps.db(), owner, deps.sink, items.map((item) => receive(item)), deps.now(), logger);
-    url = next;
-  }
+  await fetchPages(deps, Math.max(cursor ?? 0, bounds.current_min_seq - 1), (item) => item, signal);
   // Nothing below the retained history can be fetched any more: resuming from just before it cannot ask for a reset again.
   if (bounds.current_min_seq > 1) moveCursor(deps.db(), owner, bounds.current_min_seq - 1, deps.now());
+}
+
+/** How far back a device's first connection looks, so a reviewer on a new laptop does not start with an empty center. */
+export const HISTORY_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * A device's first connection for an account (no cursor yet): what Push still
+ * holds from the last 14 days, listed but never popped up, and the cursor at
+ * Push's present so the stream goes on from there. Older items are passed over.
+ */
+export async function fetchHistory(deps: CatchUpDeps, signal: AbortSignal): Promise<void> {
+  const bounds = await deps.api.seqBounds(signal);
+  const since = deps.now().getTime() - HISTORY_MS;
+  await fetchPages(
+    deps,
+    Math.max(0, bounds.current_min_seq - 1),
+    (item) => {
+      if (!item.notification) return item;
+      if (Date.parse(item.notification.created) < since) return { seq: item.seq, notification: null, problem: null };
+      return { ...item, notification: { ...item.notification, history: true } };
+    },
+    signal,
+  );
+  moveCursor(deps.db(), deps.owner, bounds.current_max_seq, deps.now());
+}
+
+/** Pages through Push's list after `afterSeq`, one transaction per page, each item as `take` makes it. */
+async function fetchPages(deps: CatchUpDeps, afterSeq: number, take: (item: Received) => Received, signal: AbortSignal): Promise<void> {
+  let url: string | null = deps.api.notificationsUrl(afterSeq, PAGE_SIZE);
+  for (let page = 0; url; page += 1) {
+    if (page >= MAX_PAGES) throw new File360Error('invalid-response', 'Push kept sending more catch-up pages than it can hold.');
+    const { items, next } = await deps.api.notifications(url, signal);
+    deliver(deps.db(), deps.owner, deps.sink, items.map((item) => take(receive(item))), deps.now(), deps.logger);
+    url = next;
+  }
 }

@@ -37,7 +37,7 @@ export function deliver(db: Database.Database, owner: Owner, sink: NotificationS
     let through = before ?? 0;
     const fresh: IncomingNotification[] = [];
     for (const item of batch) {
-      if (!item.notification) logger.warn('push notification skipped: not understood', { seq: item.seq, problem: item.problem });
+      if (!item.notification && item.problem) logger.warn('push notification skipped: not understood', { seq: item.seq, problem: item.problem });
       // In order, against the cursor as it moves: a repeat within the batch is a repeat too.
       if (item.seq === null || item.seq <= through) continue;
       through = item.seq;

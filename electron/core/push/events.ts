@@ -6,7 +6,11 @@ import { WireNotification } from './wire';
  * used. `seq` is kept either way, so an unreadable event still moves the cursor
  * past itself instead of being asked for again forever.
  */
-export type Received = { seq: number; notification: IncomingNotification } | { seq: number | null; notification: null; problem: string };
+export type Received =
+  | { seq: number; notification: IncomingNotification }
+  | { seq: number | null; notification: null; problem: string }
+  /** Older than a new device's history reaches: passed over, not a problem. */
+  | { seq: number; notification: null; problem: null };
 
 function seqOf(raw: unknown, id: string | undefined): number | null {
   const claimed = raw && typeof raw === 'object' && 'seq' in raw ? raw.seq : id;

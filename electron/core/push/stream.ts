@@ -15,8 +15,8 @@ import type { Clock, Logger } from '../ports';
 import type { Owner } from '../sync/store';
 import type { PushApi, PushSession } from './api';
 import { ReconnectBackoff, type ReconnectOptions } from './backoff';
-import { catchUp } from './catch-up';
-import { deliver, moveCursor, readCursor } from './cursor';
+import { catchUp, fetchHistory } from './catch-up';
+import { deliver, readCursor } from './cursor';
 import { receiveEventData, type Received } from './events';
 import { sleep, watchdog } from './timers';
 import type { NotificationSink, PushGap, PushState } from './types';
@@ -133,15 +133,16 @@ export class PushStream {
 
   /**
    * Where to resume. A stream opened without Last-Event-ID starts at Push's
-   * present, so an account's first one pins that present as its cursor first:
-   * a drop before the first event must not skip what came meanwhile.
+   * present, so an account's first connection on this device takes in the
+   * recent history first and pins that present as its cursor: a drop before
+   * the first event must not skip what came meanwhile.
    */
   private async cursor(owner: Owner, signal: AbortSignal): Promise<number> {
     const known = readCursor(this.deps.db(), owner);
     if (known !== null) return known;
-    const { current_max_seq } = await this.deps.api.seqBounds(signal);
-    moveCursor(this.deps.db(), owner, current_max_seq, this.deps.clock.now());
-    return current_max_seq;
+    const { api, db, sink, logger, onGap } = this.deps;
+    await fetchHistory({ api, db, owner, sink, logger, onGap, now: () => this.deps.clock.now() }, signal);
+    return readCursor(db(), owner) ?? 0;
   }
 
   private async read(response: StreamResponse, owner: Owner, token: string, signal: AbortSignal): Promise<Ended> {

@@ -1,4 +1,5 @@
 import type { DecisionView, EscalationReason, Outcome } from '../../../shared/api/schemas/escalations';
+import { decisionChange, type Annotation } from '../../../shared/decisions';
 import type { ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
 import type { LocalData } from '../db/local-data';
 import { AppError } from '../errors';
@@ -7,7 +8,6 @@ import { File360Error } from '../file360/errors';
 import type { Escalation } from '../file360/wire';
 import type { OutboxKindHandler } from '../outbox/kind';
 import type { Outbox } from '../outbox/outbox';
-import { queuePublish } from '../outbox/publish';
 import { decisionSender } from '../outbox/senders/decision';
 import type { Clock, Logger } from '../ports';
 import type { Owner, SyncStore } from '../sync/store';
@@ -173,10 +173,12 @@ export class ReviewService {
   private summary(row: ReviewRow, owner: Owner): ReviewSummary {
     const item = JSON.parse(row.item) as Item;
     const assignee = row.assignee ? (JSON.parse(row.assignee) as Person) : null;
-    const decision = row.decision ? (JSON.parse(row.decision) as { outcome: Outcome; comment?: string | null; actor: Person; time: string }) : null;
+    const decision = row.decision ? (JSON.parse(row.decision) as { outcome: Outcome; comment?: string | null; actor: Person; time: string; corrected_task?: Annotation | null }) : null;
     const local = row.local_decision ? (JSON.parse(row.local_decision) as LocalDecision) : null;
     const outbox = row.outbox_id === null ? null : this.deps.outbox.store.get(row.outbox_id);
-    const decisionView: DecisionView | null = decision ? { outcome: decision.outcome, reviewer: nameOf(decision.actor) ?? '', comment: decision.comment ?? null, time: decision.time } : null;
+    const decisionView: DecisionView | null = decision
+      ? { outcome: decision.outcome, reviewer: nameOf(decision.actor) ?? '', comment: decision.comment ?? null, time: decision.time, change: decisionChange(item, decision.outcome, decision.corrected_task) }
+      : null;
     return {
       id: row.id,
       assignmentId: row.assignment_id,
@@ -190,7 +192,10 @@ export class ReviewService {
       text: text(item.task),
       created: row.created,
       due: row.due,
-      pending: local && outbox && outbox.state !== 'sent' ? { outcome: local.outcome, state: outbox.state, error: outbox.last_error } : null,
+      pending:
+        local && outbox && outbox.state !== 'sent'
+          ? { outcome: local.outcome, state: outbox.state, error: outbox.last_error, change: decisionChange(item, local.outcome, local.corrected_task) }
+          : null,
       decision: decisionView,
     };
   }
@@ -302,7 +307,6 @@ export class ReviewService {
       decided_at: this.now(),
       actor: { id: connection.owner.userId, display_name: connection.displayName },
     };
-    const creator = JSON.parse(row.created_by) as Person;
     this.deps.data.transaction(({ audit }) => {
       const outboxId = this.deps.outbox.enqueue({
         kind: 'decision',
@@ -312,16 +316,6 @@ export class ReviewService {
         payload: { escalation_id: row.id, outcome: input.outcome, ...(correctedTask ? { corrected_task: correctedTask } : {}), ...(input.comment ? { comment: input.comment } : {}) },
       });
       this.rows.decideLocally(row.id, local, outboxId);
-      queuePublish(this.deps.outbox, {
-        owner: connection.owner,
-        assignmentId: row.assignment_id,
-        type: 'decision.made',
-        title: `Your item was ${input.outcome}`,
-        summary: `${connection.displayName} ${input.outcome} “${text(item.task).slice(0, 120)}”${input.comment ? `: ${input.comment}` : ''}`,
-        users: [creator.id],
-        data: { assignment_id: row.assignment_id, escalation_id: row.id, outcome: input.outcome },
-        afterId: outboxId,
-      });
       audit.append({ type: 'review.decided', assignmentId: row.assignment_id, details: { escalation: row.id, outcome: input.outcome, version: input.version ?? null, commented: Boolean(input.comment) } });
     });
     this.deps.changed();

@@ -7,12 +7,16 @@ export const Priority = z.enum(['normal', 'high']);
 export const Outcome = z.enum(['approved', 'corrected', 'rejected']);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** The annotation before the decision and as decided, in words (shared/decisions.ts); null when there is nothing to compare. */
+export const DecisionChange = z.strictObject({ before: z.string(), after: z.string() }).nullable();
+
 /** What a reviewer decided, as File 360 reported it. */
 export const DecisionView = z.strictObject({
   outcome: Outcome,
   reviewer: z.string(),
   comment: z.string().nullable(),
   time: z.string(),
+  change: DecisionChange,
 });
 export type DecisionView = z.infer<typeof DecisionView>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Outcome } from './escalations';
 import { PUSH_EVENT_TYPES } from '../../push-events';
 import { PushState, RouteSchema } from './app';
 
@@ -23,6 +24,8 @@ export const NotificationItem = z.strictObject({
   read: z.boolean(),
   /** What a click opens. */
   route: RouteSchema.nullable(),
+  /** A decision's outcome, when File 360 said it, so a rejection does not wear the approval's check. */
+  outcome: Outcome.nullable(),
 });
 export type NotificationItem = z.infer<typeof NotificationItem>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RemoteId } from './common';
-import { DecisionView, EscalationReason, Outcome, Priority } from './escalations';
+import { DecisionChange, DecisionView, EscalationReason, Outcome, Priority } from './escalations';
 
 export const ReviewState = z.enum(['open', 'claimed', 'completed']);
 
@@ -20,7 +20,7 @@ export const ReviewSummary = z.strictObject({
   created: z.string(),
   due: z.string().nullable(),
   /** A decision made here, on its way to File 360 (or stopped on the way). */
-  pending: z.strictObject({ outcome: Outcome, state: z.enum(['queued', 'sending', 'sent', 'failed', 'discarded']), error: z.string().nullable() }).nullable(),
+  pending: z.strictObject({ outcome: Outcome, state: z.enum(['queued', 'sending', 'sent', 'failed', 'discarded']), error: z.string().nullable(), change: DecisionChange }).nullable(),
   decision: DecisionView.nullable(),
 });
 export type ReviewSummary = z.infer<typeof ReviewSummary>;

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AssignmentDetail } from '../../../../shared/api/schemas/assignments';
-import type { AskCandidate, EscalationReason, EscalationView, Outcome } from '../../../../shared/api/schemas/escalations';
+import type { AskCandidate, EscalationReason, EscalationView } from '../../../../shared/api/schemas/escalations';
+import { ANSWER_WORDS, OUTCOME_WORDS } from '../../../../shared/decisions';
 import type { ExportView } from '../../../../shared/api/schemas/exports';
 import type { OutboxState } from '../../../../shared/api/schemas/outbox';
 import { routeToHash } from '../../../../shared/routes';
 import { ApiError, errorMessage } from '../../client';
 import { useModal } from '../../components/ConfirmDialog';
+import { DecisionChange } from '../../components/DecisionChange';
 import { formatBytes, formatDateTime, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
 import { AgreementSection } from './AgreementSection';
@@ -41,18 +43,6 @@ const ESCALATION_STATE_WORDS: Record<EscalationView['state'], string> = {
   claimed: 'A reviewer is on it',
   completed: 'Decided',
   failed: 'Not sent',
-};
-
-const OUTCOME_WORDS: Record<Outcome, string> = {
-  approved: 'Approved',
-  corrected: 'Corrected',
-  rejected: 'Rejected',
-};
-
-const ANSWER_WORDS: Record<AskCandidate['answer'], string> = {
-  accept: 'Accepted',
-  reject: 'Rejected',
-  ignore: 'Skipped',
 };
 
 const outboxLink = routeToHash({ section: 'outbox' });
@@ -189,6 +179,7 @@ function EscalationItem({ escalation, now }: { escalation: EscalationView; now: 
               {ago(decision.time, now)}
             </span>
           </p>
+          <DecisionChange change={decision.change} />
           {decision.comment && <blockquote className="decision-comment">{decision.comment}</blockquote>}
           {escalation.appliedDataset ? (
             <p className="small decision-applied">

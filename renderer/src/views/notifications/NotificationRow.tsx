@@ -24,8 +24,8 @@ export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps
         aria-labelledby={item.read ? `${id}-title` : `${id}-state ${id}-title`}
         aria-describedby={item.summary ? `${id}-summary ${id}-meta` : `${id}-meta`}
       >
-        <span className={`nf-icon nf-icon-${typeIcon(item.type)}`} title={typeLabel(item.type)}>
-          <Icon name={typeIcon(item.type)} />
+        <span className={`nf-icon nf-icon-${typeIcon(item)}`} title={typeLabel(item.type)}>
+          <Icon name={typeIcon(item)} />
         </span>
         <span className="nf-text">
           <span className="nf-title-line">

@@ -1,3 +1,4 @@
+import type { Outcome } from '../../../../shared/api/schemas/escalations';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
 import { APP_EVENT_LABELS, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, isAppEventType, type PushEventType } from '../../../../shared/push-events';
 import type { IconName } from '../../components/Icon';
@@ -27,10 +28,13 @@ function isKnown(type: string): type is PushEventType {
   return (PUSH_EVENT_TYPES as readonly string[]).includes(type);
 }
 
-/** A newer server may send types this app does not know yet: they get the plain bell. */
-export function typeIcon(type: string): IconName {
-  if (isAppEventType(type)) return 'trash';
-  return isKnown(type) ? TYPE_ICONS[type] : 'notifications';
+const OUTCOME_ICONS: Record<Outcome, IconName> = { approved: 'reviews', corrected: 'relabel', rejected: 'x-circle' };
+
+/** A newer server may send types this app does not know yet: they get the plain bell. A rejection is not shown with a check. */
+export function typeIcon(item: Pick<NotificationItem, 'type' | 'outcome'>): IconName {
+  if (isAppEventType(item.type)) return 'trash';
+  if (item.outcome) return OUTCOME_ICONS[item.outcome];
+  return isKnown(item.type) ? TYPE_ICONS[item.type] : 'notifications';
 }
 
 export function typeLabel(type: string): string {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ReviewDetail } from '../../../../shared/api/schemas/reviews';
 import { routeToHash } from '../../../../shared/routes';
 import { errorMessage } from '../../client';
+import { DecisionChange } from '../../components/DecisionChange';
 import { Page } from '../../components/Page';
 import { formatDateTime, formatRelative } from '../../format';
 import { useApp, useClient } from '../../store';
@@ -30,6 +31,7 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
   const mine = Boolean(pending) || who === 'you';
   const outcome = pending?.outcome ?? decision?.outcome;
   const shownComment = comment ?? decision?.comment ?? null;
+  const change = pending?.change ?? decision?.change ?? null;
 
   let heading: string;
   if (outcome) heading = mine ? `You ${OUTCOME_WORDS[outcome].toLowerCase()} this item` : `${capitalize(who ?? 'another reviewer')} ${OUTCOME_WORDS[outcome].toLowerCase()} this item`;
@@ -57,6 +59,7 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
   return (
     <section className="card rv-outcome" aria-labelledby="rv-outcome-heading" data-testid="review-outcome">
       <h2 id="rv-outcome-heading">{heading}</h2>
+      <DecisionChange change={change} />
       {progress && (
         <div className={`banner ${tone}`} role="status" data-testid="review-outcome-state">
           {progress}

@@ -1,5 +1,6 @@
-import type { EscalationReason, Outcome } from '../../../../shared/api/schemas/escalations';
-import type { ReviewSummary, ReviewVersion } from '../../../../shared/api/schemas/reviews';
+import type { EscalationReason } from '../../../../shared/api/schemas/escalations';
+export { ANSWER_WORDS, OUTCOME_WORDS } from '../../../../shared/decisions';
+import type { ReviewSummary } from '../../../../shared/api/schemas/reviews';
 
 /** Why an item was escalated, as a reviewer reads it in a list. */
 export const REASON_WORDS: Record<EscalationReason, string> = {
@@ -23,18 +24,6 @@ export const REASON_TITLES: Record<EscalationReason, string> = {
 export function noteHeading(reason: EscalationReason, raisedBy: string): string {
   return reason === 'question' ? `Question from ${raisedBy}` : 'Why it needs review';
 }
-
-export const OUTCOME_WORDS: Record<Outcome, string> = {
-  approved: 'Approved',
-  corrected: 'Corrected',
-  rejected: 'Rejected',
-};
-
-export const ANSWER_WORDS: Record<ReviewVersion['answer'], string> = {
-  accept: 'Accepted',
-  reject: 'Rejected',
-  ignore: 'Skipped',
-};
 
 export type Pending = NonNullable<ReviewSummary['pending']>;
 
