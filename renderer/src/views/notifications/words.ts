@@ -1,7 +1,7 @@
 import type { Outcome } from '../../../../shared/api/schemas/escalations';
 import type { NotificationItem } from '../../../../shared/api/schemas/notifications';
 import { APP_EVENT_LABELS, PUSH_EVENT_LABELS, PUSH_EVENT_TYPES, isAppEventType, type PushEventType } from '../../../../shared/push-events';
-import type { IconName } from '../../components/Icon';
+import type { IconName } from '../../components/icon-paths';
 import { formatRelative } from '../../format';
 
 /** Why a notification did not pop up (yet); nothing to say for the rest. */
