@@ -78,7 +78,7 @@ function refuse(res: http.ServerResponse, status: number, text: string): void {
  * error shape, which Prodigy's server uses) its page shows.
  */
 function stoppedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name: string): void {
-  const words = `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions in Annotator Companion.`;
+  const words = `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Continue on its page in Annotator Companion (or under Sessions).`;
   const headers = { ...PRODIGY_PAGE_HEADERS, 'Cache-Control': 'no-store' };
   if (req.headers['sec-fetch-mode'] === 'navigate' || (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
     const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Session stopped · ${escapeHtml(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>This session has stopped</h1><p>${escapeHtml(words)}</p></main></body></html>`;

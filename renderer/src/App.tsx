@@ -81,6 +81,10 @@ export function App() {
   const connection = useApp((state) => state.connection);
   useSectionShortcuts();
   useUnreadTitle();
+  // Another place starts at its top, not where the last one was scrolled to.
+  useEffect(() => {
+    document.getElementById('main')?.scrollTo({ top: 0 });
+  }, [route.section, route.id, route.view]);
 
   if (connection === 'refused') return <Unreachable />;
 

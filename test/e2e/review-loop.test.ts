@@ -102,6 +102,14 @@ describe('the whole review loop, two people, two apps, one File 360', () => {
       // One notification for the decision (File 360's), with the correction's icon rather than the approval's check.
       const told = await until(() => ana.app.call('notifications.list', {}), (page) => page.items.some((n) => n.type === 'decision.made'), 10_000);
       expect(told.items.filter((n) => n.type === 'decision.made')).toEqual([expect.objectContaining({ title: 'Your item was corrected', outcome: 'corrected' })]);
+      await ana.page.keyboard.press('Control+5');
+      const decisionRow = ana.page.getByTestId('notification').filter({ hasText: 'Your item was corrected' });
+      await decisionRow.first().waitFor();
+      expect(await decisionRow.count()).toBe(1);
+      expect(await decisionRow.locator('.nf-icon').getAttribute('class')).toContain('nf-icon-relabel');
+      await ana.page.keyboard.press('Control+1');
+      await ana.page.getByRole('link', { name: ASSIGNMENT_NAME }).click();
+      await ana.page.getByText('In Prodigy, in the dataset').waitFor();
       await decided.scrollIntoViewIfNeeded();
       await screenshot(ana.page, 'review-loop-annotator');
 

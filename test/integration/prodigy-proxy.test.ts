@@ -113,7 +113,7 @@ describe('the browser shell’s way into a Prodigy session', () => {
     const page = await get(`${base}/`, { cookie, accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate' });
     expect(page.status).toBe(410);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.body).toContain('The Prodigy session for “Support &lt;triage&gt;” has stopped, and the answers it saved are kept. To go on, click Start annotating for it under Sessions');
+    expect(page.body).toContain('The Prodigy session for “Support &lt;triage&gt;” has stopped, and the answers it saved are kept. To go on, click Continue on its page in Annotator Companion (or under Sessions)');
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     // An answer sent from the page left open: Prodigy's error shape with the same words, instead of "Failed to fetch".
     const answer = await request(`${base}/give_answers`, { cookie, origin: base }, 'POST');

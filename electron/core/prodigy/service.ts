@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProdigyInfo } from '../../../shared/api/schemas/prodigy';
-import type { SessionState, SessionView } from '../../../shared/api/schemas/sessions';
+import type { LogLine, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
 import type { EventHub } from '../api/event-hub';
 import type { LocalData } from '../db/local-data';
 import { prepared } from '../db/statements';
@@ -185,7 +185,7 @@ export class ProdigyService {
   }
 
   log(assignmentId: string) {
-    return { assignmentId, lines: this.logs.get(assignmentId)?.all() ?? [] };
+    return { assignmentId, lines: forPeople(this.logs.get(assignmentId)?.all() ?? []) };
   }
 
   // ---- starting ---------------------------------------------------------------------------------
@@ -548,4 +548,21 @@ export class ProdigyService {
     await Promise.all([...this.live.keys()].map((id) => this.stop(id).catch(() => undefined)));
     await Promise.all([...this.starting.values()].map((started) => started.catch(() => undefined)));
   }
+}
+
+/**
+ * Prodigy's output as shown in the app: its banner tells a terminal user to
+ * open an internal address in a browser, which here the Open button does (with
+ * the sign-in the address alone lacks), and its ✨ ✔ ✘ ⚠ marks render as empty
+ * boxes where no emoji font is installed.
+ */
+export function forPeople(lines: readonly LogLine[]): LogLine[] {
+  return lines.flatMap((line) => {
+    if (line.stream === 'app') return [line];
+    if (/^\s*Open the app in your browser/i.test(line.text)) return [];
+    const text = line.text.replace(/^[\s\u2700-\u27bf\u2600-\u26ff\u{1f300}-\u{1faff}\ufe0f]+/u, '');
+    if (/^Starting the web server at /.test(text)) return [{ ...line, text: 'Starting the web server. Click Open to annotate.' }];
+    // Uvicorn's own line names the bare address and a key for a terminal that is not there.
+    return [{ ...line, text: text.replace(/Uvicorn running on \S+ \(Press CTRL\+C to quit\)/, 'Uvicorn running: the session is ready.') }];
+  });
 }

@@ -333,6 +333,8 @@ export class SyncEngine {
       emit: throttle(() => this.emitProgress(id, 'syncing', null), PROGRESS_INTERVAL_MS),
     };
     this.running.set(id, entry);
+    // A new run's bar starts at once, so the last run's "Sync finished" does not linger beside Pause and Cancel.
+    this.emitProgress(id, 'syncing', null);
     this.deps.events.emit('assignments.changed', {});
     entry.done = (async () => {
       let gone: WipeReason | null = null;
@@ -417,6 +419,11 @@ export class SyncEngine {
     this.emitProgress(id, stop ? (stop.kind === 'paused' ? 'paused' : 'stopped') : 'finished', message);
     if (!result.unchanged) this.deps.synced?.(id);
     return null;
+  }
+
+  /** A Sync that could not even start (offline): each assignment's bar says so instead of keeping the last run's outcome. */
+  notStarted(ids: readonly string[], message: string): void {
+    for (const id of ids) if (!this.running.has(id)) this.emitProgress(id, 'stopped', message);
   }
 
   private emitProgress(id: string, state: SyncProgress['state'], message: string | null): void {

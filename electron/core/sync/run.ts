@@ -179,7 +179,9 @@ export async function runSync(
         result.downloaded += 1;
         result.bytes += written.size;
       } catch (error) {
-        tracker.fileFailed(row.id);
+        // A paused (or otherwise stopped) run keeps its partial file to resume from, so its bytes still count; a cancel deletes it.
+        const keepsPartial = stopped.aborted && (stopped.reason as StopReason | undefined)?.kind !== 'cancelled';
+        if (!keepsPartial) tracker.fileFailed(row.id);
         const reason = stopReasonOf(error);
         if (reason) {
           stop ??= reason;

@@ -1,4 +1,5 @@
 import type { Handlers } from '../api/router';
+import { AppError } from '../errors';
 import type { Logger } from '../ports';
 import type { SyncEngine } from './engine';
 
@@ -10,7 +11,12 @@ export function syncHandlers(engine: SyncEngine, logger: Logger) {
     // Refreshing the list is awaited, so being offline or signed out is reported; the download
     // itself runs on and reports through `sync.progress`.
     'sync.start': async ({ id }) => {
-      await engine.refresh();
+      try {
+        await engine.refresh();
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'OFFLINE') engine.notStarted(engine.targets(id), error.message);
+        throw error;
+      }
       void engine.syncAll(engine.targets(id)).catch((error: unknown) => logger.warn('sync did not finish', { error }));
       return null;
     },

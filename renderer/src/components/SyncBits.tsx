@@ -11,9 +11,22 @@ const STATE_WORDS: Record<AssignmentSummary['sync']['state'], string> = {
   wiped: 'Removed',
 };
 
+const AFTER_RUN: Record<SyncProgress['state'], AssignmentSummary['sync']['state']> = { syncing: 'syncing', finished: 'synced', paused: 'paused', stopped: 'problem' };
+
+/**
+ * Whether a run is going on, from the freshest source: the progress events
+ * (a run's first and last event are sent as it starts and ends) when there
+ * are any, else the assignment as last read.
+ */
+export function isSyncing(assignment: AssignmentSummary, progress: SyncProgress | undefined): boolean {
+  return progress ? progress.state === 'syncing' : assignment.sync.state === 'syncing';
+}
+
 export function SyncBadge({ assignment, progress }: { assignment: AssignmentSummary; progress?: SyncProgress }) {
-  const state = assignment.sync.state;
-  const running = state === 'syncing' && progress?.state === 'syncing' && progress.bytesTotal > 0;
+  const syncing = isSyncing(assignment, progress);
+  // The run just ended and the assignment was read before it did: the end event says how it ended.
+  const state = syncing ? 'syncing' : assignment.sync.state === 'syncing' && progress ? AFTER_RUN[progress.state] : assignment.sync.state;
+  const running = syncing && progress?.state === 'syncing' && progress.bytesTotal > 0;
   const label = assignment.wiped
     ? 'Removed'
     : running
@@ -22,15 +35,23 @@ export function SyncBadge({ assignment, progress }: { assignment: AssignmentSumm
   return <span className={`badge badge-${state}`}>{label}</span>;
 }
 
+const STOPPED_WORDS: Partial<Record<SyncProgress['state'], string>> = { finished: 'Sync finished', paused: 'Paused', stopped: 'Stopped' };
+
 /** The bar the user watches during a sync: files, bytes, speed and time left, read out politely. */
 export function ProgressBar({ progress }: { progress: SyncProgress }) {
-  const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : progress.filesTotal > 0 ? progress.filesDone / progress.filesTotal : 1;
-  const percent = Math.floor(fraction * 100);
   // A sync that found nothing to fetch has no counts worth reading: "0 files of 0" says less than "up to date".
-  const nothingToFetch = progress.state === 'finished' && progress.filesTotal === 0;
-  const parts = nothingToFetch
-    ? ['every file was already up to date']
-    : [`${plural(progress.filesDone, 'file')} of ${progress.filesTotal.toLocaleString()}`, `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`];
+  const noCounts = progress.filesTotal === 0;
+  const notStarted = progress.state === 'stopped' && noCounts && progress.message !== null;
+  const checking = progress.state === 'syncing' && noCounts;
+  const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : !noCounts ? progress.filesDone / progress.filesTotal : notStarted || checking ? 0 : 1;
+  const percent = Math.floor(fraction * 100);
+  const parts = notStarted
+    ? [progress.message ?? '']
+    : checking
+      ? ['comparing with File 360']
+      : progress.state === 'finished' && noCounts
+        ? ['every file was already up to date']
+        : [`${plural(progress.filesDone, 'file')} of ${progress.filesTotal.toLocaleString()}`, `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`];
   if (progress.state === 'syncing' && progress.rateBytesPerSecond > 0) parts.push(formatRate(progress.rateBytesPerSecond));
   if (progress.state === 'syncing' && progress.etaSeconds !== null && progress.etaSeconds > 0) parts.push(`about ${formatDuration(progress.etaSeconds)} left`);
   return (
@@ -46,7 +67,7 @@ export function ProgressBar({ progress }: { progress: SyncProgress }) {
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
       <div className="progress-text">
-        <strong>{progress.state === 'finished' ? 'Sync finished' : progress.state === 'paused' ? 'Paused' : progress.state === 'stopped' ? 'Stopped' : `${percent}%`}</strong>
+        <strong>{notStarted ? 'Not synced' : checking ? 'Checking for changes…' : STOPPED_WORDS[progress.state] ?? `${percent}%`}</strong>
         <span className="muted">{parts.join(' · ')}</span>
       </div>
     </div>

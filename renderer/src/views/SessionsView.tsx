@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionView } from '../../../shared/api/schemas/sessions';
-import type { Shell } from '../../../shared/api/schemas/app';
-import { errorMessage, type Client } from '../client';
 import { EmptyState, Page } from '../components/Page';
+import { SessionActions, useSessions } from '../components/SessionActions';
 import { formatRelative, plural } from '../format';
 import { useApp, useClient } from '../store';
 
@@ -15,34 +14,6 @@ const STATE_WORDS: Record<SessionView['state'], string> = {
   crashed: 'Crashed',
   failed: 'Did not start',
 };
-
-/**
- * In a browser the session's tab is opened during the click: one opened after
- * the seconds a start takes no longer counts as the user's and is blocked.
- * It says what is happening until it is pointed at the session.
- */
-function blankTab(shell: Shell | undefined): Window | null {
-  if (shell !== 'browser') return null;
-  const tab = window.open('', '_blank');
-  if (!tab) return null;
-  tab.opener = null;
-  tab.document.title = 'Starting Prodigy…';
-  tab.document.body.textContent = 'Starting Prodigy… This tab shows the session once it is ready.';
-  return tab;
-}
-
-/** Opens a running session: the desktop app opens a window itself; a browser gets an address for the tab. */
-async function openSession(client: Client, assignmentId: string, tab: Window | null): Promise<void> {
-  try {
-    const { url } = await client.call('sessions.open', { assignmentId });
-    if (url && tab) tab.location.href = url;
-    else if (url) window.open(url, '_blank', 'noopener');
-    else tab?.close();
-  } catch (error) {
-    tab?.close();
-    throw error;
-  }
-}
 
 function SessionLog({ assignmentId, version }: { assignmentId: string; version: unknown }) {
   const client = useClient();
@@ -68,41 +39,8 @@ function SessionLog({ assignmentId, version }: { assignmentId: string; version: 
 }
 
 function SessionCard({ session, highlighted }: { session: SessionView; highlighted: boolean }) {
-  const client = useClient();
-  const toast = useApp((state) => state.toast);
-  const shell = useApp((state) => state.info?.shell);
-  const [busy, setBusy] = useState(false);
   const progress = session.progress;
   const percent = progress && progress.total > 0 ? Math.min(100, Math.floor((progress.answered / progress.total) * 100)) : 0;
-
-  const act = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (error) {
-      toast('error', errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const start = () => {
-    const tab = blankTab(shell);
-    return act(async () => {
-      const started = await client.call('sessions.start', { assignmentId: session.assignmentId }).catch((error: unknown) => {
-        tab?.close();
-        throw error;
-      });
-      // Stopped while it started: nothing to open.
-      if (started.state === 'running') await openSession(client, session.assignmentId, tab);
-      else tab?.close();
-    });
-  };
-  const open = () => {
-    const tab = blankTab(shell);
-    return act(() => openSession(client, session.assignmentId, tab));
-  };
-  const stop = () => act(() => client.call('sessions.stop', { assignmentId: session.assignmentId }));
-
   const running = session.state === 'running';
   return (
     <article className={`card session-card${highlighted ? ' highlighted' : ''}${session.startable ? '' : ' muted-card'}`} data-testid="session-card" aria-label={session.assignmentName}>
@@ -117,30 +55,7 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
           {STATE_WORDS[session.state]}
         </span>
         <div className="session-actions">
-          {running ? (
-            <>
-              <button type="button" className="button primary" disabled={busy} onClick={() => void open()}>
-                Open
-              </button>
-              <button type="button" className="button" onClick={() => void stop()}>
-                Stop
-              </button>
-            </>
-          ) : session.state === 'starting' ? (
-            <>
-              <button type="button" className="button primary" disabled>
-                Starting…
-              </button>
-              {/* A start can hang for up to a minute; it can always be called off. */}
-              <button type="button" className="button" onClick={() => void stop()}>
-                Stop
-              </button>
-            </>
-          ) : (
-            <button type="button" className="button primary" disabled={!session.startable || busy || session.state === 'stopping'} title={session.whyNot ?? undefined} onClick={() => void start()}>
-              {session.state === 'stopping' ? 'Stopping…' : busy ? 'Starting…' : 'Start annotating'}
-            </button>
-          )}
+          <SessionActions session={session} />
         </div>
       </header>
       {!session.startable && session.whyNot && <p className="muted">{session.whyNot}</p>}
@@ -159,7 +74,7 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
               {progress.answered.toLocaleString()} of {progress.total.toLocaleString()} annotated
             </strong>
             <span className="muted">
-              {progress.accept} accepted · {progress.reject} rejected · {progress.ignore} ignored · {progress.flagged} flagged
+              {progress.accept} accepted · {progress.reject} rejected · {progress.ignore} skipped · {progress.flagged} flagged
             </span>
           </div>
         </div>
@@ -182,28 +97,9 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
 }
 
 export function SessionsView() {
-  const client = useClient();
-  const toast = useApp((state) => state.toast);
   const highlight = useApp((state) => state.route.id);
   const navigate = useApp((state) => state.navigate);
-  const version = useApp((state) => state.assignmentsVersion);
-  const [sessions, setSessions] = useState<SessionView[] | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    client.call('sessions.list').then(
-      (list) => current && setSessions(list),
-      (error: unknown) => toast('error', errorMessage(error)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, toast, version]);
-
-  useEffect(
-    () => client.on('sessions.changed', (changed) => setSessions((list) => list?.map((session) => (session.assignmentId === changed.assignmentId ? changed : session)) ?? list)),
-    [client],
-  );
+  const sessions = useSessions();
 
   return (
     <Page title="Sessions" subtitle="Prodigy runs here, on this computer, on your synced files. Your answers stay here until you export them.">

@@ -4,7 +4,8 @@ import { routeToHash } from '../../../../shared/routes';
 import { WIPE_REASON_WORDS, atTime, deliveryRuleWords } from '../../../../shared/words';
 import { errorMessage } from '../../client';
 import { Page } from '../../components/Page';
-import { ProgressBar, SyncBadge } from '../../components/SyncBits';
+import { SessionActions, useSessions } from '../../components/SessionActions';
+import { ProgressBar, SyncBadge, isSyncing } from '../../components/SyncBits';
 import { expiryCountdown, formatBytes, formatDay, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
 import { FileList } from './FileList';
@@ -23,10 +24,11 @@ export function AssignmentView({ id }: { id: string }) {
   const [missing, setMissing] = useState<string | null>(null);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const now = useMinuteClock();
+  // Reviewers have no session here: their work is under Reviews.
+  const session = useSessions()?.find((candidate) => candidate.assignmentId === id && candidate.startable) ?? null;
 
-  // While a sync runs, re-read about twenty times over its course, so the numbers and the list keep up with the bar.
-  const step = Math.max(1, Math.ceil((progress?.filesTotal ?? 0) / 20));
-  const refreshKey = `${version}:${progress?.state ?? ''}:${Math.floor((progress?.filesDone ?? 0) / step)}`;
+  // Re-read when assignments change and when a run starts or ends; during a run the bar follows the progress events themselves.
+  const refreshKey = `${version}:${progress?.state ?? ''}`;
 
   useEffect(() => {
     let current = true;
@@ -54,33 +56,44 @@ export function AssignmentView({ id }: { id: string }) {
   }
   if (!assignment) return <Page title="Assignment">{back}</Page>;
 
-  const syncing = assignment.sync.state === 'syncing';
+  const syncing = isSyncing(assignment, progress);
   const act = (method: 'sync.start' | 'sync.pause' | 'sync.cancel') => client.call(method, { id }).catch((e: unknown) => toast('error', errorMessage(e)));
+  // During a run, what the run has fetched since the page last read the assignment (at the run's start), partial files included.
+  const running = syncing && progress?.state === 'syncing' ? progress : null;
+  const onDisk = {
+    files: Math.min(assignment.fileCount, assignment.sync.filesOnDisk + (running?.filesDone ?? 0)),
+    bytes: assignment.sync.bytesOnDisk + (running?.bytesDone ?? 0),
+  };
   const expiry = expiryCountdown(assignment.expiration, now);
+  // Annotating is the main action where there is a session to start; syncing then steps back.
+  const syncActions = syncing ? (
+    <>
+      <button type="button" className="button" onClick={() => void act('sync.pause')}>
+        Pause
+      </button>
+      <button type="button" className="button ghost" onClick={() => void act('sync.cancel')}>
+        Cancel
+      </button>
+    </>
+  ) : (
+    <button type="button" className={`button${session?.startable ? '' : ' primary'}`} disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
+      {assignment.sync.state === 'paused' ? 'Resume sync' : 'Sync'}
+    </button>
+  );
   // The rule for the last stretch is shown from a day before access ends, when the app starts sending at every session stop.
   const closingSoon = assignment.closing !== null && Date.parse(assignment.closing.endsAt) - now <= DAY_MS && Date.parse(assignment.closing.endsAt) > now;
-  const showProgress = progress && (syncing || progress.state !== 'syncing');
 
   return (
     <Page
       title={assignment.name}
       subtitle={`${assignment.role === 'reviewer' ? 'Reviewer' : 'Annotator'}${assignment.sharer ? ` · shared by ${assignment.sharer}` : ''} · ${assignment.project.recipe} on “${assignment.project.dataset}”`}
       actions={
-        !assignment.wiped &&
-        (syncing ? (
+        !assignment.wiped && (
           <>
-            <button type="button" className="button" onClick={() => void act('sync.pause')}>
-              Pause
-            </button>
-            <button type="button" className="button ghost" onClick={() => void act('sync.cancel')}>
-              Cancel
-            </button>
+            {session && <SessionActions session={session} />}
+            {syncActions}
           </>
-        ) : (
-          <button type="button" className="button primary" disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
-            {assignment.sync.state === 'paused' ? 'Resume sync' : 'Sync'}
-          </button>
-        ))
+        )
       }
     >
       {back}
@@ -100,7 +113,7 @@ export function AssignmentView({ id }: { id: string }) {
           {assignment.sync.error}
         </div>
       )}
-      {showProgress && <ProgressBar progress={progress} />}
+      {progress && <ProgressBar progress={progress} />}
       <dl className="facts facts-row">
         <div>
           <dt>State</dt>
@@ -119,7 +132,7 @@ export function AssignmentView({ id }: { id: string }) {
         <div>
           <dt>On this computer</dt>
           <dd data-testid="on-disk">
-            {plural(assignment.sync.filesOnDisk, 'file')} of {assignment.fileCount.toLocaleString()} · {formatBytes(assignment.sync.bytesOnDisk)}
+            {plural(onDisk.files, 'file')} of {assignment.fileCount.toLocaleString()} · {formatBytes(onDisk.bytes)}
           </dd>
         </div>
         <div>

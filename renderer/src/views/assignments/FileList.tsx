@@ -69,7 +69,7 @@ export function FileList({ id, problemsOnly, refreshKey }: { id: string; problem
         </span>
         <span role="columnheader">State</span>
       </div>
-      <div ref={scroller} className="file-scroller" tabIndex={0} data-testid="file-scroller">
+      <div ref={scroller} className="file-scroller" style={{ height: (total ?? 1) * ROW_HEIGHT }} tabIndex={0} data-testid="file-scroller">
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
