@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AskCandidate, EscalationReason, EscalationView } from '../../../shared/api/schemas/escalations';
+import { clipWords } from '../../../shared/words';
 import type { AuditLog } from '../audit/audit-log';
 import type { LocalData } from '../db/local-data';
 import type { Dispute, QuestionSummary } from '../disputes/types';
@@ -44,9 +45,10 @@ function ownerOf(row: AssignmentRow): Owner {
   return { server: row.server, tenant: row.tenant, userId: row.user_id };
 }
 
-function taskText(task: Record<string, unknown>): string {
+/** An item's text as people read it in lists: folded whitespace, at most 240 characters. */
+export function taskText(task: Record<string, unknown>): string {
   const text = typeof task.text === 'string' ? task.text : typeof task.html === 'string' ? task.html.replace(/<[^>]*>/g, ' ') : typeof task.image === 'string' ? 'Image' : JSON.stringify(task);
-  return text.replace(/\s+/g, ' ').trim().slice(0, 240);
+  return clipWords(text, 240);
 }
 
 function trimmed(task: Record<string, unknown>): Record<string, unknown> {
@@ -168,7 +170,7 @@ export class EscalationService {
     const owner = ownerOf(row);
     const body = escalationBody(row, e.dispute, e.reason, e.note, e.priority);
     const text = taskText(e.dispute.task);
-    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${text.slice(0, 60)}”`, payload: body });
+    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${clipWords(text, 60)}”`, payload: body });
     const id = randomUUID();
     this.rows.insert({
       id,
@@ -190,7 +192,7 @@ export class EscalationService {
       assignmentId: row.id,
       type: 'review.requested',
       title: `Review needed: ${row.name}`,
-      summary: `${e.note} “${text.slice(0, 120)}”`,
+      summary: `${e.note} “${clipWords(text, 120)}”`,
       groups: JSON.parse(row.reviewer_groups) as string[],
       data: { assignment_id: row.id, dataset: project.dataset ?? null, escalation_id: null },
       // File 360 announces a new escalation too; the same key (filled in when it is sent) makes the reviewer see one.

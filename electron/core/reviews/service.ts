@@ -1,5 +1,6 @@
 import type { DecisionView, EscalationReason, Outcome } from '../../../shared/api/schemas/escalations';
 import type { ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
+import { clipWords } from '../../../shared/words';
 import type { LocalData } from '../db/local-data';
 import { AppError } from '../errors';
 import type { File360Client } from '../file360/client';
@@ -308,7 +309,7 @@ export class ReviewService {
         kind: 'decision',
         owner: connection.owner,
         assignmentId: row.assignment_id,
-        label: `Decision (${input.outcome}): “${text(item.task).slice(0, 60)}”`,
+        label: `Decision (${input.outcome}): “${clipWords(text(item.task), 60)}”`,
         payload: { escalation_id: row.id, outcome: input.outcome, ...(correctedTask ? { corrected_task: correctedTask } : {}), ...(input.comment ? { comment: input.comment } : {}) },
       });
       this.rows.decideLocally(row.id, local, outboxId);
@@ -317,7 +318,7 @@ export class ReviewService {
         assignmentId: row.assignment_id,
         type: 'decision.made',
         title: `Your item was ${input.outcome}`,
-        summary: `${connection.displayName} ${input.outcome} “${text(item.task).slice(0, 120)}”${input.comment ? `: ${input.comment}` : ''}`,
+        summary: `${connection.displayName} ${input.outcome} “${clipWords(text(item.task), 120)}”${input.comment ? `: ${input.comment}` : ''}`,
         users: [creator.id],
         data: { assignment_id: row.assignment_id, escalation_id: row.id, outcome: input.outcome },
         afterId: outboxId,
