@@ -14,11 +14,13 @@ export interface LocalNames {
 }
 
 /**
- * Everyone File 360 has named to this computer: who signed in here, who shared
- * an assignment, who decided an escalation, who raised or claimed a review.
+ * Everyone File 360 has named to this computer: who is signed in, who signed
+ * in before (the log keeps their names), who shared an assignment, who
+ * decided an escalation, who raised or claimed a review.
  */
 const PEOPLE = `
   SELECT user_id AS id, display_name AS name FROM accounts
+  UNION ALL SELECT json_extract(details, '$.userId'), json_extract(details, '$.displayName') FROM audit WHERE type = 'auth.signed_in'
   UNION ALL SELECT json_extract(sharer, '$.id'), json_extract(sharer, '$.display_name') FROM assignments WHERE sharer IS NOT NULL
   UNION ALL SELECT json_extract(decision, '$.actor.id'), json_extract(decision, '$.actor.display_name') FROM escalations WHERE decision IS NOT NULL
   UNION ALL SELECT json_extract(created_by, '$.id'), json_extract(created_by, '$.display_name') FROM reviews WHERE json_valid(created_by)
