@@ -78,7 +78,7 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
       // Verify again: the whole log walked, on request.
       await page.getByRole('button', { name: 'Verify log' }).click();
       await expect.poll(async () => (await banner.textContent()) ?? '').toMatch(/^Chain intact: \d+ entries checked at [^;]*\. File 360 has acknowledged/);
-      await expect.poll(() => rows.filter({ hasText: /Whole log checked on request: \d+ entries, \d+ acknowledged by File 360/ }).count()).toBe(1);
+      await expect.poll(() => rows.filter({ hasText: /Whole log checked on request: \d+ entries intact, \d+ acknowledged by File 360/ }).count()).toBe(1);
       await page.mouse.move(0, 0);
       await screenshot(page, 'audit-view');
 
@@ -113,6 +113,8 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
       const banner = page.getByRole('alert').filter({ hasText: 'The log is broken' });
       await banner.waitFor();
       expect(await banner.textContent()).toMatch(new RegExp(`The log is broken at entry #${forged} \\(File downloaded, .*\\)\\. Entry ${forged} was changed after it was written\\.`));
+      // The check's own entry says so too, in words.
+      await expect.poll(() => page.getByTestId('audit-row').filter({ hasText: 'Audit log checked: broken' }).first().textContent()).toMatch(new RegExp(`Whole log checked on request: \\d+ entries intact.*; broken at entry #${forged}$`));
       await page.mouse.move(0, 0);
       await screenshot(page, 'audit-view-broken');
     });

@@ -70,13 +70,15 @@ function settingChange({ key, from, to }: Record<string, unknown>, names: Timeli
 
 const TRIGGER_WORDS: Record<string, string> = { start: 'at start', user: 'on request', schedule: 'weekly' };
 
-/** A check of the log as what it covered: "Whole log checked on request: 53 entries, 44 acknowledged by File 360". */
-function checkWords({ trigger, scope, from, checked, acknowledged }: Record<string, unknown>): string {
+/** A check of the log as what it covered: "Whole log checked on request: 53 entries intact, 44 acknowledged by File 360". */
+function checkWords({ trigger, scope, from, checked, acknowledged, firstBad }: Record<string, unknown>): string {
   const what = scope === 'full' ? 'Whole log' : `Entries after #${valueWords(from, {})}`;
   const count = typeof checked === 'number' ? plural(checked, 'entry', 'entries') : 'no entries';
   const acked = typeof acknowledged === 'number' && acknowledged > 0 ? `, ${acknowledged.toLocaleString()} acknowledged by File 360` : '';
   const when = TRIGGER_WORDS[String(trigger)];
-  return `${what} checked${when ? ` ${when}` : ''}: ${count}${acked}`;
+  const bad = (firstBad as { id?: unknown } | undefined)?.id;
+  const broken = typeof bad === 'number' ? `; broken at entry #${bad}` : '';
+  return `${what} checked${when ? ` ${when}` : ''}: ${count} intact${acked}${broken}`;
 }
 
 /** An entry's details in words, for a person reading the log; the ids stay in `hover`. */
