@@ -39,12 +39,14 @@ describe('the Lineage view, as an auditor would read it', () => {
       await expect.poll(() => pkg.count()).toBe(1);
       expect(await pkg.getByTestId('lineage-source').allTextContents()).toEqual([expect.stringMatching(/^tasks\/extra\.jsonl.*v1.*3$/)]);
       const session = await pkg.getByTestId('lineage-session').textContent();
-      expect(session).toContain('Ana Ruiz (u-ana · vendor.example)');
+      expect(session).toContain('Ana Ruiz (vendor.example)');
+      expect(await pkg.getByTestId('lineage-session').locator('.lineage-person').getAttribute('title')).toBe('u-ana');
       expect(session).toContain('3 answers: 1 accepted · 1 rejected · 1 skipped · 1 flagged');
       expect(await pkg.getByTestId('lineage-upload').textContent()).toContain('Uploaded to File 360');
       await expect.poll(() => pkg.getByTestId('lineage-escalation').count()).toBe(2);
       const decided = pkg.getByTestId('lineage-escalation').filter({ hasText: decidedId.slice(0, 16) });
-      expect(await decided.getByTestId('lineage-decision').textContent()).toMatch(/^Corrected by Sam Okafor \(u-sam\)/);
+      expect(await decided.getByTestId('lineage-decision').textContent()).toMatch(/^Corrected by Sam Okafor, /);
+      expect(await decided.getByTestId('lineage-decision').locator('.lineage-person').getAttribute('title')).toBe('u-sam');
       expect(await decided.getByTestId('lineage-reviewed').textContent()).toContain('support_intents_batch7_reviewed');
       // Each escalated item by its text, as File 360 received it; Prodigy's input hash only on hover.
       const sent = sb.admin.escalations().find((e) => e.id === decidedId);
