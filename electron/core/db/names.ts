@@ -19,14 +19,18 @@ export interface LocalNames {
  * decided an escalation, who raised or claimed a review.
  */
 const PEOPLE = `
-  SELECT user_id AS id, display_name AS name FROM accounts
-  UNION ALL SELECT json_extract(details, '$.userId'), json_extract(details, '$.displayName') FROM audit WHERE type = 'auth.signed_in'
-  UNION ALL SELECT json_extract(sharer, '$.id'), json_extract(sharer, '$.display_name') FROM assignments WHERE sharer IS NOT NULL
+  SELECT json_extract(sharer, '$.id') AS id, json_extract(sharer, '$.display_name') AS name FROM assignments WHERE sharer IS NOT NULL
   UNION ALL SELECT json_extract(decision, '$.actor.id'), json_extract(decision, '$.actor.display_name') FROM escalations WHERE decision IS NOT NULL
   UNION ALL SELECT json_extract(created_by, '$.id'), json_extract(created_by, '$.display_name') FROM reviews WHERE json_valid(created_by)
-  UNION ALL SELECT json_extract(assignee, '$.id'), json_extract(assignee, '$.display_name') FROM reviews WHERE json_valid(assignee)`;
+  UNION ALL SELECT json_extract(assignee, '$.id'), json_extract(assignee, '$.display_name') FROM reviews WHERE json_valid(assignee)
+  UNION ALL SELECT json_extract(details, '$.userId'), json_extract(details, '$.displayName') FROM audit WHERE type = 'auth.signed_in'
+  UNION ALL SELECT user_id, display_name FROM accounts`;
 
-/** Names for one list call: people are read once, on first need; assignments and files by their keys. */
+/**
+ * Names for one list call: people are read once, on first need (a later row
+ * wins, so a signed-in account's own name beats what others called them);
+ * assignments and files by their keys.
+ */
 export function localNames(db: Database.Database): LocalNames {
   let people: Map<string, string> | null = null;
   const readPeople = () =>
