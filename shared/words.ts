@@ -82,3 +82,13 @@ export function afterSendingWords(endsAt: string): string {
     `At ${endsAt} access ends: the files, and any answer not sent by then, are deleted from this computer. Sending needs the app running and File 360 reachable.`
   );
 }
+
+/** Text cut to at most `max` characters, at a word boundary, with an ellipsis when anything was cut. */
+export function clipWords(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  // One long word (a URL, an id) is cut where it must be, rather than dropped whole.
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
+}

@@ -107,8 +107,15 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     const user = signedIn.user();
     return user ? `user:${user.id}` : 'local';
   };
-  const data = openLocalData(path.join(config.dataDir, DATABASE_NAME), clock, actor, logger, (words) =>
-    notifier.show({ title: 'The local database is damaged', body: words, route: null }),
+  // The Audit view follows the log as entries are written; a burst of them is one re-read.
+  const auditChanged = throttle(() => events.emit('audit.changed', {}), 250);
+  const data = openLocalData(
+    path.join(config.dataDir, DATABASE_NAME),
+    clock,
+    actor,
+    logger,
+    (words) => notifier.show({ title: 'The local database is damaged', body: words, route: null }),
+    () => auditChanged.poke(),
   );
   const integrity = new AuditIntegrity({ data, clock, notifier, logger, retentionDays: () => settings.values().auditRetentionDays });
   const place = () => {
@@ -571,6 +578,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       await file360.close();
       await integrity.close();
       data.close();
+      auditChanged.cancel();
       releaseLock();
     },
   };

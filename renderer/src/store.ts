@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { AppInfo, NotificationPayload, Status } from '../../shared/api/schemas/app';
 import type { SignInState, SyncProgress } from '../../shared/api/schemas/assignments';
-import type { AuditVerification } from '../../shared/api/schemas/audit';
 import type { UpdateStatus } from '../../shared/api/schemas/updates';
 import { DEFAULT_ROUTE, parseHash, routeToHash, type Route } from '../../shared/routes';
 import type { Client } from './client';
@@ -27,8 +26,6 @@ interface AppState {
   signIn: SignInState;
   /** Bumped on `assignments.changed`, so views re-read. */
   assignmentsVersion: number;
-  /** The last check of the audit chain in this app session. */
-  auditVerification: AuditVerification | null;
   updates: UpdateStatus | null;
   navigate(route: Route): void;
   /** A click on a notification (native or toast): marks it read, then shows what it is about. */
@@ -55,7 +52,6 @@ export const useApp = create<AppState>()((set, get) => ({
   progress: {},
   signIn: { state: 'idle', authorizeUrl: null, message: null },
   assignmentsVersion: 0,
-  auditVerification: null,
   updates: null,
   // The hash is the source of truth, so Back and Forward work; `hashchange` updates `route`.
   navigate(route) {

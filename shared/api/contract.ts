@@ -15,7 +15,7 @@ import {
   SyncInput,
   SyncProgress,
 } from './schemas/assignments';
-import { AuditFacets, AuditListInput, AuditPage, AuditVerification, TimelineInput, TimelinePage } from './schemas/audit';
+import { AuditChain, AuditFacets, AuditListInput, AuditPage, AuditVerification, TimelineInput, TimelinePage } from './schemas/audit';
 import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/sessions';
 import { NoInput } from './schemas/common';
 import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
@@ -51,7 +51,7 @@ export const methods = {
   'audit.timeline': method(TimelineInput, TimelinePage, 'This computer’s audit entries and File 360’s access history, merged newest first, filtered'),
   'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in either audit record'),
   'audit.verify': method(NoInput, AuditVerification, 'Check the audit chain end to end, and every uploaded batch against File 360’s acknowledgement; audited'),
-  'audit.lastCheck': method(NoInput, AuditVerification.nullable(), 'The latest check of the audit log (run at start), without checking again'),
+  'audit.chain': method(NoInput, AuditChain, 'The audit log as it stands: entries, how far checks found it intact, what File 360 acknowledged, and the latest check (run at start), without checking again'),
   'auth.signIn': method(NoInput, SignInState, 'Open File 360 sign-in in the browser and wait for it'),
   'auth.cancelSignIn': method(NoInput, SignInState, 'Stop waiting for a sign-in'),
   'auth.signOut': method(NoInput, Status, 'Sign out: forget tokens; keep files that are still shared'),
@@ -104,6 +104,8 @@ export const events = {
   'sync.progress': SyncProgress,
   /** A session started, stopped, crashed, or its counts moved. */
   'sessions.changed': SessionView,
+  /** Audit entries were written, or a check of the log finished. */
+  'audit.changed': z.strictObject({}),
   /** The outbox gained, sent, failed or dropped items. */
   'outbox.changed': z.strictObject({}),
   /** An export finished for this assignment. */

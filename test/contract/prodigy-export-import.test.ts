@@ -99,7 +99,7 @@ describe(`exports and imports through ${PRODIGY_UNDER_TEST.real ? `a real Prodig
     expect(await dbIn(cli(home), DATASET, file)).toBe(3);
 
     const { exported } = await started.call('exports.run', { id: TRIAGE });
-    expect(exported).toMatchObject({ annotations: 6, disputes: 1, escalated: 1 });
+    expect(exported).toMatchObject({ annotations: 6, disputes: 1, escalated: { sent: 0, waiting: 1, failed: 0 } });
     const view = await started.call('exports.agreement', { id: TRIAGE });
     expect(view?.agreement).toMatchObject({ kind: 'multiclass', annotators: [`${DATASET}-u-ana`, `${DATASET}-u-ben`], items: 3 });
     expect(view?.agreement.overall.percentAgreement).toBeCloseTo(2 / 3, 6);

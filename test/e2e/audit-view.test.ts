@@ -42,17 +42,43 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
     await reviewLoop(sb, ana, { ports: { clock: systemClock } });
 
     const intact = await auditPage(ctx, ana, async (page) => {
-      // The check made at start is shown without walking the log again.
+      // Where the chain stands, from the check made at start on, without walking the log again: every entry
+      // the log holds (not the 0 that check walked), and the batches File 360 has acknowledged since.
       const banner = page.getByTestId('audit-verification');
-      await expect.poll(() => banner.textContent()).toMatch(/^Chain intact: \d+ entries checked at .*; File 360 has acknowledged none of them yet\.$/);
-      const rows = page.getByTestId('audit-row');
-      await expect.poll(() => rows.filter({ hasText: 'Escalation decided' }).count()).toBe(1);
-      expect(await rows.filter({ hasText: 'Escalation decided' }).textContent()).toMatch(/File 360.*Escalation decided.*user:u-sam.*asg-support-triage/);
-      expect(await rows.filter({ hasText: 'Review decision put into Prodigy' }).textContent()).toMatch(/This computer.*user:u-ana.*support_intents_batch7_reviewed/);
+      const newest = async () => (await ana.call('audit.list', { limit: 1 })).entries[0]?.id ?? 0;
+      const db = new Database(path.join(dataDir, DATABASE_NAME), { readonly: true });
+      const acknowledged = () => Promise.resolve(db.prepare<[], { n: number | null }>('SELECT SUM(count) AS n FROM audit_acks').get()?.n ?? 0);
+      const atStart = await ana.call('audit.chain');
+      await expect.poll(async () => (await banner.textContent()) ?? '').toMatch(/^Chain intact: \d+ entr(y|ies) checked at [^;]*; [1-9]\d* newer entr(y is|ies are) checked at the next start or when you verify\. File 360 has acknowledged [\d,]+ of the [\d,]+\.$/);
+      expect(atStart.lastCheck).toMatchObject({ scope: 'full' });
+      const counted = async () => (await banner.textContent())?.match(/^Chain intact: (\d+) entr(?:y|ies) checked.*?(?:; (\d+) newer).*File 360 has acknowledged ([\d,]+) of the ([\d,]+)\./)?.slice(1).map((n) => Number(n?.replace(/,/g, '') ?? 0));
+      await expect.poll(async () => [(await counted())?.[3], (await counted())?.[2]]).toEqual([await newest(), await acknowledged()]);
 
-      // Verify again: by now File 360 has acknowledged batches, and each still matches.
+      // An entry written while the view is open shows at once, in the banner and the list, in words.
+      await ana.call('settings.update', { values: { quietHours: '22:00-07:00' } });
+      await ana.call('settings.update', { values: { quietHours: null } });
+      await expect.poll(async () => (await counted())?.[3]).toBe(await newest());
+      const rows = page.getByTestId('audit-row');
+      await expect.poll(() => rows.filter({ hasText: 'Quiet hours turned off' }).count()).toBe(1);
+      expect(await rows.filter({ hasText: 'Quiet hours set to 22:00-07:00' }).count()).toBe(1);
+      db.close();
+
+      // People, assignments and files by name; their ids on hover.
+      await expect.poll(() => rows.filter({ hasText: 'Escalation decided' }).count()).toBe(1);
+      const decided = rows.filter({ hasText: 'Escalation decided' });
+      expect(await decided.textContent()).toMatch(/File 360.*Escalation decided.*Sam Okafor.*Support tickets: intent triage \(batch 7\).*Corrected/);
+      expect(await decided.getByTestId('audit-by').getAttribute('title')).toBe('user:u-sam');
+      const applied = rows.filter({ hasText: 'Review decision put into Prodigy' });
+      expect(await applied.textContent()).toMatch(/This computer.*Ana Ruiz.*Support tickets: intent triage \(batch 7\).*Dataset: support_intents_batch7_reviewed · Corrected/);
+      expect(await applied.getByTitle('asg-support-triage').count()).toBe(1);
+      expect(await rows.filter({ hasText: 'Item escalated' }).first().textContent()).toMatch(/Item escalated.*Ana Ruiz.*Flagged$/);
+      const shown = await page.locator('.audit-table tbody').textContent();
+      for (const developerData of ['user:', 'asg-support-triage', 'esc-', 'reasons:', 'key:', 'outbox:', 'escalation:']) expect(shown).not.toContain(developerData);
+
+      // Verify again: the whole log walked, on request.
       await page.getByRole('button', { name: 'Verify log' }).click();
-      await expect.poll(() => banner.textContent()).toMatch(/; [1-9]\d* uploaded entries match what File 360 acknowledged\./);
+      await expect.poll(async () => (await banner.textContent()) ?? '').toMatch(/^Chain intact: \d+ entries checked at [^;]*\. File 360 has acknowledged/);
+      await expect.poll(() => rows.filter({ hasText: /Whole log checked on request: \d+ entries intact, \d+ acknowledged by File 360/ }).count()).toBe(1);
       await page.mouse.move(0, 0);
       await screenshot(page, 'audit-view');
 
@@ -62,10 +88,12 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
       // Ana's downloads of both her assignments (14 and 3 files), as File 360 served them.
       await page.getByLabel('Event').selectOption({ label: 'Fetch' });
       await expect.poll(() => rows.count()).toBe(17);
+      // File 360's "Fetch" names the file it served by its path here, not its id.
+      expect(await rows.first().getByTitle(/^fil-/).textContent()).toMatch(/\.(jsonl|txt|json|csv)$/);
       await page.getByRole('button', { name: 'Clear filters' }).click();
       await page.getByLabel('Event').selectOption({ label: 'File opened in Prodigy' });
       await expect.poll(() => rows.count()).toBe(14);
-      expect(await rows.first().textContent()).toMatch(/This computer.*File opened in Prodigy.*fil-/);
+      expect(await rows.first().textContent()).toMatch(/This computer.*File opened in Prodigy.*Ana Ruiz.*Support tickets: intent triage \(batch 7\)tasks\/.*Opened as: tasks/);
     });
     expect(intact).toEqual([]);
 
@@ -78,13 +106,15 @@ describe('the Audit view, as a compliance reviewer sees it', () => {
     db.close();
     const again = await startCompanion(dataDir, { argv: ['--server', sb.url, '--tenant', sb.tenant], ports: { clock: systemClock } });
     const broken = await auditPage(ctx, again, async (page) => {
-      await expect.poll(() => page.getByTestId('audit-verification').textContent()).toMatch(/^Chain intact: \d+ new entr(y|ies) \(after #\d+\) checked at .*\. The whole log was last checked /);
+      await expect.poll(() => page.getByTestId('audit-verification').textContent()).toMatch(/^Chain intact: \d+ entries checked at .*\. The whole log was last checked /);
       await page.mouse.move(0, 0);
       await screenshot(page, 'audit-view-since-last-check');
       await page.getByRole('button', { name: 'Verify log' }).click();
       const banner = page.getByRole('alert').filter({ hasText: 'The log is broken' });
       await banner.waitFor();
       expect(await banner.textContent()).toMatch(new RegExp(`The log is broken at entry #${forged} \\(File downloaded, .*\\)\\. Entry ${forged} was changed after it was written\\.`));
+      // The check's own entry says so too, in words.
+      await expect.poll(() => page.getByTestId('audit-row').filter({ hasText: 'Audit log checked: broken' }).first().textContent()).toMatch(new RegExp(`Whole log checked on request: \\d+ entries intact.*; broken at entry #${forged}$`));
       await page.mouse.move(0, 0);
       await screenshot(page, 'audit-view-broken');
     });

@@ -39,13 +39,22 @@ describe('the Lineage view, as an auditor would read it', () => {
       await expect.poll(() => pkg.count()).toBe(1);
       expect(await pkg.getByTestId('lineage-source').allTextContents()).toEqual([expect.stringMatching(/^tasks\/extra\.jsonl.*v1.*3$/)]);
       const session = await pkg.getByTestId('lineage-session').textContent();
-      expect(session).toContain('Ana Ruiz (u-ana · vendor.example)');
+      expect(session).toContain('Ana Ruiz (vendor.example)');
+      expect(await pkg.getByTestId('lineage-session').locator('.lineage-person').getAttribute('title')).toBe('u-ana');
       expect(session).toContain('3 answers: 1 accepted · 1 rejected · 1 skipped · 1 flagged');
       expect(await pkg.getByTestId('lineage-upload').textContent()).toContain('Uploaded to File 360');
       await expect.poll(() => pkg.getByTestId('lineage-escalation').count()).toBe(2);
       const decided = pkg.getByTestId('lineage-escalation').filter({ hasText: decidedId.slice(0, 16) });
-      expect(await decided.getByTestId('lineage-decision').textContent()).toMatch(/^Corrected by Sam Okafor \(u-sam\)/);
+      expect(await decided.getByTestId('lineage-decision').textContent()).toMatch(/^Corrected by Sam Okafor, /);
+      expect(await decided.getByTestId('lineage-decision').locator('.lineage-person').getAttribute('title')).toBe('u-sam');
       expect(await decided.getByTestId('lineage-reviewed').textContent()).toContain('support_intents_batch7_reviewed');
+      // Each escalated item by its text, as File 360 received it; Prodigy's input hash only on hover.
+      const sent = sb.admin.escalations().find((e) => e.id === decidedId);
+      const itemText = await decided.getByTestId('lineage-item-text');
+      const task = (sent?.item.task ?? {}) as { text?: string };
+      expect(await itemText.textContent()).toBe((task.text ?? 'missing').replace(/\s+/g, ' ').trim());
+      expect(await itemText.getAttribute('title')).toContain(`Prodigy input hash ${String(sent?.item.input_hash)}`);
+      expect(await pkg.textContent()).not.toContain('input hash');
 
       // A shortened hash copies whole.
       await pkg.getByRole('button', { name: 'Copy the package sha256' }).click();
@@ -62,6 +71,17 @@ describe('the Lineage view, as an auditor would read it', () => {
       const document = JSON.parse(await fs.promises.readFile(await download.path(), 'utf8')) as unknown;
       expect(validateProvJson(document), provErrors().join('\n')).toBe(true);
       expect(Object.keys((document as { entity: object }).entity)).toContain(`file360:escalations/${decidedId}/decision`);
+
+      // The Outbox's history names whom the upload was announced to: the manager who shared the assignment.
+      await page.getByRole('link', { name: 'Outbox', exact: true }).click();
+      await page.getByRole('heading', { name: 'Outbox', level: 1 }).waitFor();
+      await page.getByRole('checkbox', { name: 'Show sent' }).check();
+      const announced = page.getByTestId('outbox-item').filter({ hasText: 'Annotations uploaded' });
+      await expect.poll(() => announced.count()).toBe(1);
+      expect(await announced.locator('.outbox-label').textContent()).toBe(`Notify Maria Chen: Annotations uploaded for “${TRIAGE_NAME}”`);
+      expect(await page.locator('.outbox-list').textContent()).not.toContain('u-maria');
+      await page.mouse.move(0, 0);
+      await screenshot(page, 'outbox-names');
 
       // An assignment with nothing exported says so, and has nothing to export.
       await openLineage(page, 'Release notes: sentiment spot check');

@@ -63,11 +63,13 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       // Export now: the button is busy while it runs, the message comes back as a toast, the row and the escalations appear.
       const exportButton = work.getByRole('button', { name: 'Export now' });
       await exportButton.click();
-      await page.getByRole('status').getByText(/Exported 4 answers; 2 disputed items sent for review/).waitFor();
+      await page.getByRole('status').getByText(/Exported 4 answers; 2 disputed items to send for review/).waitFor();
       await expect.poll(() => exportButton.isEnabled()).toBe(true);
       const exportRow = work.getByTestId('export-row');
       await expect.poll(() => exportRow.count()).toBe(1);
-      expect(await exportRow.textContent()).toMatch(/By you.*4 answers.*2 accepted · 1 rejected · 1 skipped · 1 flagged.*2 found.*2 sent for review/);
+      expect(await exportRow.textContent()).toMatch(/By you.*4 answers.*2 accepted · 1 rejected · 1 skipped · 1 flagged.*2 found/);
+      // Sent for review once File 360 has them, not while they wait in the Outbox.
+      await expect.poll(() => exportRow.getByTestId('export-escalated').textContent()).toBe('2 sent for review');
       await expect.poll(() => exportRow.getByTestId('export-upload').textContent()).toBe('Waiting to upload');
       await exportRow.getByText(/temporarily unavailable/).waitFor();
       const escalations = work.getByRole('list', { name: 'Items sent for review' }).getByTestId('escalation');
@@ -159,7 +161,7 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
 
       // Retrying a failed item tries again (and fails again, the file is still gone).
       await pkg.getByRole('button', { name: 'Retry', exact: true }).click();
-      await page.getByRole('status').getByText(/Trying “Export of .*” again now/).waitFor();
+      await page.getByRole('status').getByText(/^Trying again now: Export of “Support tickets: intent triage \(batch 7\)”: 4 answers$/).waitFor();
       await expect.poll(() => pkg.textContent()).toMatch(/3 attempts/);
       await expect.poll(() => pkg.getByTestId('outbox-state').textContent()).toBe('Failed');
 
@@ -168,7 +170,9 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       const confirm = page.getByRole('alertdialog');
       await confirm.waitFor();
       expect(await confirm.getAttribute('aria-labelledby')).toBe('discard-title');
-      expect(await confirm.getByRole('heading').textContent()).toMatch(/^Discard “Export of “Support tickets: intent triage \(batch 7\)”: 4 answers”\?$/);
+      // The question, then the item, rather than quotes inside quotes.
+      expect(await confirm.getByRole('heading').textContent()).toBe('Discard this package?');
+      expect(await confirm.getByTestId('discard-label').textContent()).toBe(`Export of “${TRIAGE_NAME}”: 4 answers`);
       expect(await confirm.textContent()).toContain('it will never be sent to File 360; this is recorded in the audit log.');
       expect(await confirm.getByRole('button', { name: 'Keep it' }).evaluate((button) => button === document.activeElement)).toBe(true);
       await screenshot(page, 'outbox-discard');
@@ -179,7 +183,7 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       expect(await pkg.getByTestId('outbox-state').textContent()).toBe('Failed');
       await page.keyboard.press('Enter');
       await confirm.getByRole('button', { name: 'Discard', exact: true }).click();
-      await page.getByRole('status').getByText(/Discarded “Export of .*”\. It will not be sent\./).waitFor();
+      await page.getByRole('status').getByText(/^Discarded, and will not be sent: Export of “.*”: 4 answers$/).waitFor();
       await expect.poll(() => pkg.count()).toBe(0);
       // The discarded item's button is gone and the list with it; the focus lands on the page's heading, not nowhere.
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Outbox');
@@ -198,6 +202,22 @@ describe('exports, escalations and the Outbox, as an annotator sees them', () =>
       const notified = items.filter({ hasText: 'Notify support-sme: Review needed' });
       await expect.poll(() => notified.count()).toBeGreaterThan(0);
       expect(await notified.first().getByTestId('outbox-state').textContent()).toBe('Sent');
+      // An escalation's label quotes its item cut between words, with an ellipsis; the whole label is its title.
+      const texts = (await app.call('escalations.list', {})).map((escalation) => escalation.text);
+      const labels = items.filter({ hasText: 'Escalation' }).locator('.outbox-label');
+      expect(await labels.count()).toBe(3);
+      for (const label of await labels.all()) {
+        const words = (await label.textContent()) ?? '';
+        expect(await label.getAttribute('title')).toBe(words);
+        const quoted = /^Escalation \([a-z ]+\): “(.+)”$/.exec(words)?.[1] ?? 'no quote';
+        const whole = texts.find((text) => text.startsWith(quoted.replace(/…$/, '')));
+        expect(whole, words).toBeDefined();
+        if (quoted.endsWith('…')) expect(whole?.[quoted.length - 1], words).toBe(' ');
+        else expect(quoted).toBe(whole);
+      }
+      await page.mouse.move(0, 0);
+      await dismissToasts(page);
+      await screenshot(page, 'outbox-sent');
 
       // Dark mode keeps it readable.
       await page.emulateMedia({ colorScheme: 'dark' });

@@ -73,6 +73,12 @@ describe('the audit trail of a whole flow', () => {
     const history = (await ana.call('audit.timeline', { source: 'file360', limit: 500 })).entries.reverse();
     expect(history.map((entry) => entry.type)).toEqual([...times(FILES, 'download'), 'upload', 'escalation_created', 'escalation_claimed', 'escalation_decided']);
     expect(history.at(-1)).toMatchObject({ name: 'Escalation decided', actor: 'user:u-sam', assignmentId: TRIAGE });
+    // Named as File 360 named them to Ana's app: Ana from her sign-in, the assignment from the sync (kept after
+    // the wipe); its files' paths went with the wipe, so those show by id.
+    expect(history.at(-1)).toMatchObject({ assignmentName: 'Support tickets: intent triage (batch 7)' });
+    const downloads = history.filter((entry) => entry.type === 'download');
+    expect(new Set(downloads.map((entry) => entry.actorName))).toEqual(new Set(['Ana Ruiz']));
+    expect(new Set(downloads.map((entry) => entry.fileName))).toEqual(new Set([null]));
 
     // What File 360 holds of Ana's log is what her app recorded as acknowledged, hash for hash.
     const verification = await ana.call('audit.verify');

@@ -103,20 +103,26 @@ describe('the audit checks of a running app', () => {
     const dataDir = tempDir();
     const clock = new ManualClock();
     const first = await startCompanion(dataDir, { ports: { clock } });
-    expect(await first.call('audit.lastCheck')).toMatchObject({ ok: true, scope: 'full', from: 0, lastFullAt: clock.now().toISOString() });
+    expect((await first.call('audit.chain')).lastCheck).toMatchObject({ ok: true, scope: 'full', from: 0, lastFullAt: clock.now().toISOString() });
     await first.call('settings.update', { values: { syncIntervalMinutes: 45 } });
     await first.companion.close();
 
     // The first run's check found the log empty; this one walks what that run added after it: its
     // audit.verified, app.started, keychain and settings entries.
     const again = await startCompanion(dataDir, { ports: { clock } });
-    expect(await again.call('audit.lastCheck')).toMatchObject({ ok: true, scope: 'since-last-check', from: 0, checked: 4 });
+    expect((await again.call('audit.chain')).lastCheck).toMatchObject({ ok: true, scope: 'since-last-check', from: 0, checked: 4 });
     await again.companion.close();
 
     const second = await startCompanion(dataDir, { ports: { clock } });
-    const atStart = await second.call('audit.lastCheck');
+    const atStart = (await second.call('audit.chain')).lastCheck;
     // From where the last check stopped, entry 4: its own entry and the app.started and keychain ones after it.
     expect(atStart).toMatchObject({ ok: true, scope: 'since-last-check', from: 4, checked: 3 });
+    // What a reviewer is told is the whole chain that checks have found intact (through entry 7, and 8, the
+    // check's own record), not the 3 this one walked; this run's app.started and so on are still to check.
+    const { lastCheck: _check, ...chain } = await second.call('audit.chain');
+    expect(chain).toMatchObject({ checkedThrough: 8, checkedAt: atStart?.verifiedAt, lastFullAt: atStart?.lastFullAt, acknowledged: 0, prunedThrough: 0 });
+    expect(chain.entries).toBe(chain.checkedThrough + chain.unchecked);
+    expect(chain.unchecked).toBeGreaterThan(0);
 
     const onDemand = await second.call('audit.verify');
     expect(onDemand).toMatchObject({ ok: true, scope: 'full', from: 0 });

@@ -66,7 +66,7 @@ describe('retention of the audit log and notifications', () => {
 
     // The next start finds the pruned log intact, and has nothing more to remove.
     const again = await startCompanion(dataDir, { ports: { clock: later } });
-    expect(await again.call('audit.lastCheck')).toMatchObject({ ok: true, prunedThrough: acked });
+    expect((await again.call('audit.chain')).lastCheck).toMatchObject({ ok: true, prunedThrough: acked });
     expect((await again.call('audit.list', { type: 'audit.pruned' })).entries).toHaveLength(1);
 
     // The anchor is checked against File 360's acknowledgement, so moving it to hide more rows shows.

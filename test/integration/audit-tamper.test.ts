@@ -108,7 +108,7 @@ describe('tampering that rewrites the whole chain is still found against File 36
   /** The app again, offline: the check at start is what finds it. */
   async function restart(dataDir: string) {
     const app = await startCompanion(dataDir);
-    const check = await app.call('audit.lastCheck');
+    const check = (await app.call('audit.chain')).lastCheck;
     return { app, check };
   }
 

@@ -9,6 +9,7 @@ import { tempDir } from '../support/tmp';
 import { zipMembers } from '../support/zip';
 
 const TRIAGE = 'asg-support-triage';
+const TRIAGE_NAME = 'Support tickets: intent triage (batch 7)';
 
 async function annotatedApp(answers: Parameters<typeof annotate>[1]) {
   const sb = await sandbox();
@@ -25,8 +26,15 @@ describe('exporting answers: a package and escalations, queued together and sent
     const { sb, app } = await annotatedApp([{ answer: 'accept', accept: ['billing'] }, { answer: 'reject', flagged: true }, { answer: 'ignore' }]);
     await app.call('sessions.stop', { assignmentId: TRIAGE });
 
-    const [exported] = await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent', 15_000);
-    expect(exported).toMatchObject({ trigger: 'session-stopped', annotations: 3, counts: { accept: 1, reject: 1, ignore: 1, flagged: 1 }, disputes: 2, escalated: 2, sessions: ['support_intents_batch7-u-ana'] });
+    const [exported] = await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent' && list[0].escalated.waiting === 0, 15_000);
+    expect(exported).toMatchObject({
+      trigger: 'session-stopped',
+      annotations: 3,
+      counts: { accept: 1, reject: 1, ignore: 1, flagged: 1 },
+      disputes: 2,
+      escalated: { sent: 2, waiting: 0, failed: 0 },
+      sessions: ['support_intents_batch7-u-ana'],
+    });
 
     // File 360 has the package, committed once, and it is what the manifest says.
     const uploads = sb.admin.uploads();
@@ -78,18 +86,24 @@ describe('exporting answers: a package and escalations, queued together and sent
     ]);
     const audit = (await app.call('audit.list', { type: 'export.created' })).entries;
     expect(audit[0]?.details).toMatchObject({ annotations: 3, escalated: 2, trigger: 'session-stopped' });
+    // The Outbox names the manager as File 360 named her when sharing the assignment, not by her id.
+    const labels = (await app.call('outbox.list', { show: 'all' })).items.filter((item) => item.kind === 'push').map((item) => item.label);
+    expect(labels).toContain(`Notify Maria Chen: Annotations uploaded for “${TRIAGE_NAME}”`);
+    expect(labels.filter((label) => label.includes('u-maria'))).toEqual([]);
   });
 
   it('does not package the same answers twice, and escalates an item once however often it is exported', async () => {
     const { sb, app } = await annotatedApp([{ answer: 'reject', flagged: true }]);
     const first = await app.call('exports.run', { id: TRIAGE });
-    expect(first.exported).toMatchObject({ trigger: 'manual', annotations: 1, escalated: 1 });
+    // Just queued: waiting to be sent, not yet sent for review.
+    expect(first.exported).toMatchObject({ trigger: 'manual', annotations: 1, escalated: { sent: 0, waiting: 1, failed: 0 } });
+    expect(first.message).toMatch(/^Exported 1 answer; 1 disputed item to send for review\./);
     const again = await app.call('exports.run', { id: TRIAGE });
     expect(again).toMatchObject({ exported: null, message: expect.stringContaining('Nothing new since the last export') });
 
     await annotate(await openSession(app, TRIAGE), [{ answer: 'accept', accept: ['other'] }]);
     const second = await app.call('exports.run', { id: TRIAGE });
-    expect(second.exported).toMatchObject({ annotations: 2, disputes: 1, escalated: 0 });
+    expect(second.exported).toMatchObject({ annotations: 2, disputes: 1, escalated: { sent: 0, waiting: 0, failed: 0 } });
     await until(() => app.call('exports.list', { id: TRIAGE }), (list) => list.every((e) => e.upload.state === 'sent'), 15_000);
     expect(sb.admin.uploads()).toHaveLength(2);
     expect(sb.admin.escalations()).toHaveLength(1);

@@ -101,6 +101,8 @@ describe('the outbox offline, then online', () => {
     );
     expect(waiting.filter((row) => row.state === 'sent' || row.state === 'failed')).toEqual([]);
     expect(waiting.find((row) => row.kind === 'escalation')?.last_error_code).toBe('network');
+    // In words, not as the system's error code.
+    expect(waiting.find((row) => row.kind === 'escalation')?.last_error).toBe('File 360 could not be reached: nothing answered at its address.');
     // A decision is not even tried while its escalation has not reached File 360.
     expect(waiting.filter((row) => row.kind === 'decision').every((row) => row.attempts === 0)).toBe(true);
     expect(reachability.at(-1)).toBe(false);

@@ -53,6 +53,7 @@ const decided: LineageEscalation = {
   id: 'loc-1',
   remoteId: 'esc-9',
   reason: 'flagged',
+  text: 'The printer shows error 50 after the update.',
   inputHash: '-17',
   createdAt: '2026-11-20T10:05:00.000Z',
   state: 'completed',

@@ -21,7 +21,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'audit.timeline': { source: 'file360', type: 'download', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', before: { ts: '2026-11-20T00:00:00.000Z', source: 'local', key: '12' }, limit: 50 },
   'audit.facets': {},
   'audit.verify': {},
-  'audit.lastCheck': {},
+  'audit.chain': {},
   'auth.signIn': {},
   'auth.cancelSignIn': {},
   'auth.signOut': {},

@@ -37,3 +37,18 @@ export function acknowledgedHashes(db: Database.Database, fromId: number, toId: 
   }
   return acked;
 }
+
+/**
+ * How many rows after `afterId` File 360 has acknowledged. Each server is sent
+ * a row once, so its batches add up; with two servers, the larger count. Reads
+ * one small row per batch, not the hashes.
+ */
+export function acknowledgedCount(db: Database.Database, afterId: number): number {
+  return (
+    prepared<{ after: number }, { n: number | null }>(
+      db,
+      // A batch the retention cut through counts only the rows after the cut.
+      `SELECT MAX(n) AS n FROM (SELECT SUM(MIN(a.count, a.last_id - @after)) AS n FROM audit_acks a JOIN outbox o ON o.id = a.outbox_id WHERE a.last_id > @after GROUP BY o.server, o.tenant)`,
+    ).get({ after: afterId })?.n ?? 0
+  );
+}

@@ -9,6 +9,6 @@ export function auditHandlers(data: LocalData, integrity: AuditIntegrity) {
     'audit.timeline': (query) => auditTimeline(data.require().db, query),
     'audit.facets': () => auditFacets(data.require().db),
     'audit.verify': () => integrity.verify('user'),
-    'audit.lastCheck': () => integrity.last(),
-  } satisfies Pick<Handlers, 'audit.list' | 'audit.timeline' | 'audit.facets' | 'audit.verify' | 'audit.lastCheck'>;
+    'audit.chain': () => integrity.chain(),
+  } satisfies Pick<Handlers, 'audit.list' | 'audit.timeline' | 'audit.facets' | 'audit.verify' | 'audit.chain'>;
 }

@@ -36,7 +36,8 @@ function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
-export function createAuditLog(db: Database.Database, clock: Clock, actor: () => string): AuditLog {
+/** `appended` hears of each entry as it is written (inside its transaction), so views of the log can follow it. */
+export function createAuditLog(db: Database.Database, clock: Clock, actor: () => string, appended?: () => void): AuditLog {
   const lastRow = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
   const sequence = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'");
   const insert = db.prepare(
@@ -64,6 +65,7 @@ export function createAuditLog(db: Database.Database, clock: Clock, actor: () =>
     };
     const hash = rowHash(fields);
     insert.run({ ...fields, details: detailsText, hash });
+    appended?.();
     return toEntry({ ...fields, details: detailsText, hash });
   });
 

@@ -1,6 +1,9 @@
-import type { AuditVerification } from '../../../shared/api/schemas/audit';
+import type { AuditChain, AuditVerification } from '../../../shared/api/schemas/audit';
 import type { LocalData } from '../db/local-data';
+import { prepared } from '../db/statements';
 import type { Clock, Logger, Notifier } from '../ports';
+import { acknowledgedCount } from './acks';
+import { readAnchor } from './anchor';
 import { pruneExpired } from './retention';
 import { ChainCheck, readCheckpoint, writeCheckpoint } from './verify';
 
@@ -85,8 +88,8 @@ export class AuditIntegrity {
   private record(trigger: Trigger, result: AuditVerification, check: ChainCheck): AuditVerification {
     this.deps.data.transaction(({ db, audit }) => {
       const { ok, scope, from, checked, acknowledged, prunedThrough, firstBad } = result;
-      audit.append({ type: ok ? 'audit.verified' : 'audit.verify_failed', details: { trigger, scope, from, checked, acknowledged, prunedThrough, ...(firstBad ? { firstBad } : {}) } });
-      writeCheckpoint(db, check.checkpoint());
+      const own = audit.append({ type: ok ? 'audit.verified' : 'audit.verify_failed', details: { trigger, scope, from, checked, acknowledged, prunedThrough, ...(firstBad ? { firstBad } : {}) } });
+      writeCheckpoint(db, { ...check.checkpoint(), recordedAs: own.id });
     });
     this.latest = result;
     if (result.firstBad) {
@@ -117,9 +120,30 @@ export class AuditIntegrity {
     }, wait);
   }
 
-  /** The last check in this run of the app (the one at start, until someone asks again). */
-  last(): AuditVerification | null {
-    return this.latest;
+  /**
+   * The log as it stands: the checkpoint says how far the last passing check
+   * (this run's at start, or any since) found it intact, so the answer is
+   * current without walking the log again.
+   */
+  chain(): AuditChain {
+    const { db } = this.deps.data.require();
+    const prunedThrough = readAnchor(db)?.id ?? 0;
+    const lastId = Math.max(prunedThrough, prepared<[], { id: number | null }>(db, 'SELECT MAX(id) AS id FROM audit').get()?.id ?? 0);
+    const checkpoint = readCheckpoint(db);
+    // A check's record of itself, written with the checkpoint right after the last row it walked, is not
+    // news to the reader: it says the log was checked, so it counts with what was checked.
+    const reached = checkpoint && checkpoint.recordedAs === checkpoint.id + 1 ? checkpoint.recordedAs : checkpoint?.id;
+    const checkedThrough = checkpoint?.ok && reached !== undefined ? Math.max(reached, prunedThrough) : 0;
+    return {
+      entries: lastId - prunedThrough,
+      checkedThrough,
+      checkedAt: checkpoint?.ok ? checkpoint.at : null,
+      lastFullAt: checkpoint?.fullAt ?? null,
+      prunedThrough,
+      unchecked: lastId - Math.max(checkedThrough, prunedThrough),
+      acknowledged: acknowledgedCount(db, prunedThrough),
+      lastCheck: this.latest,
+    };
   }
 
   /**

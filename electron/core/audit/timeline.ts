@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditFacets, AuditType, TimelineEntry, TimelineInput, TimelinePage } from '../../../shared/api/schemas/audit';
+import { actorUserId, localNames, type LocalNames } from '../db/names';
 import { prepared } from '../db/statements';
 
 type Query = Required<Pick<TimelineInput, 'limit'>> & Omit<TimelineInput, 'limit'>;
@@ -58,19 +59,36 @@ function detailsOf(text: string): Record<string, unknown> {
   return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { unreadable: text.slice(0, 1000) };
 }
 
-const toEntry = (source: TimelineEntry['source']) => (row: TimelineRow): TimelineEntry => ({
-  source,
-  key: row.key,
-  id: row.id,
-  ts: row.ts,
-  type: row.type,
-  name: row.name,
-  actor: row.actor,
-  assignmentId: row.assignment_id,
-  fileId: row.file_id,
-  details: detailsOf(row.details),
-  hash: row.hash,
-});
+/** The string values among an entry's details, one level into lists: where ids of people, assignments and files sit. */
+function detailValues(details: Record<string, unknown>): string[] {
+  return Object.values(details).flatMap((value) => (Array.isArray(value) ? value : [value])).filter((value): value is string => typeof value === 'string');
+}
+
+const toEntry = (source: TimelineEntry['source'], names: LocalNames) => (row: TimelineRow): TimelineEntry => {
+  const details = detailsOf(row.details);
+  const user = actorUserId(row.actor);
+  const named = (id: string) => names.person(id) ?? names.assignment(id) ?? (row.assignment_id === null ? null : names.file(row.assignment_id, id));
+  return {
+    source,
+    key: row.key,
+    id: row.id,
+    ts: row.ts,
+    type: row.type,
+    name: row.name,
+    actor: row.actor,
+    actorName: user === null ? null : names.person(user),
+    assignmentId: row.assignment_id,
+    assignmentName: row.assignment_id === null ? null : names.assignment(row.assignment_id),
+    fileId: row.file_id,
+    fileName: row.assignment_id === null || row.file_id === null ? null : names.file(row.assignment_id, row.file_id),
+    details,
+    names: Object.fromEntries(detailValues(details).flatMap((value) => {
+      const name = named(value);
+      return name === null ? [] : [[value, name]];
+    })),
+    hash: row.hash,
+  };
+};
 
 /** Ranks entries the way the queries order them: is `a` shown before `b`? */
 function newerFirst(a: TimelineEntry, b: TimelineEntry): number {
@@ -96,11 +114,12 @@ export function auditTimeline(db: Database.Database, query: Query): TimelinePage
     before_key: query.before?.key ?? null,
     limit: query.limit + 1,
   };
+  const names = localNames(db);
   const read = (side: 'local' | 'remote') => {
     const sql = sideQuery(side, query);
     // Only the parameters this text names: better-sqlite3 refuses unused named ones.
     const used = Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`)));
-    return prepared<Record<string, unknown>, TimelineRow>(db, sql).all(used).map(toEntry(side === 'local' ? 'local' : 'file360'));
+    return prepared<Record<string, unknown>, TimelineRow>(db, sql).all(used).map(toEntry(side === 'local' ? 'local' : 'file360', names));
   };
   const sides = [query.source === 'file360' ? [] : read('local'), query.source === 'local' ? [] : read('remote')];
   const merged = sides.flat().sort(newerFirst);
@@ -129,6 +148,9 @@ export function auditFacets(db: Database.Database): AuditFacets {
   const remoteTypes = values('audit_remote', 'event_type')
     .map((type) => ({ type, name: remoteName.get(type)?.name ?? type }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const assignments = [...new Set([...values('audit', 'assignment_id'), ...values('audit_remote', 'assignment_id')])].sort();
+  const names = localNames(db);
+  const assignments = [...new Set([...values('audit', 'assignment_id'), ...values('audit_remote', 'assignment_id')])]
+    .map((id) => ({ id, name: names.assignment(id) }))
+    .sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
   return { types: values('audit', 'type') as AuditType[], remoteTypes, assignments };
 }

@@ -27,6 +27,8 @@ export interface Checkpoint extends Link {
   fullAt: string | null;
   /** False once a check found the log broken: the next one walks it all again. */
   ok: boolean;
+  /** The entry the check wrote about itself, in the transaction that wrote this checkpoint. */
+  recordedAs?: number;
 }
 
 const CHECKPOINT = 'audit_checked_through';

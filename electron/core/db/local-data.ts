@@ -45,8 +45,9 @@ function ensureInstallationId(db: Database.Database): string {
 /**
  * `damaged` hears when the background check of a large database found it
  * damaged: it is marked, so the next start checks it first and offers to move it aside.
+ * `appended` hears of every audit entry written.
  */
-export function openLocalData(file: string, clock: Clock, actor: () => string, logger: Logger, damaged?: (words: string) => void): LocalData {
+export function openLocalData(file: string, clock: Clock, actor: () => string, logger: Logger, damaged?: (words: string) => void, appended?: () => void): LocalData {
   let open: OpenData | null = null;
   let problem: StartupProblem | null = null;
   let cancelCheck: (() => void) | null = null;
@@ -72,7 +73,7 @@ export function openLocalData(file: string, clock: Clock, actor: () => string, l
     try {
       const deferCheck = fs.existsSync(file) && !checksAtOpen(file);
       const db = openDatabase(file, { migrations: MIGRATIONS });
-      open = { db, audit: createAuditLog(db, clock, actor), installationId: ensureInstallationId(db) };
+      open = { db, audit: createAuditLog(db, clock, actor, appended), installationId: ensureInstallationId(db) };
       problem = null;
       if (deferCheck) checkLater();
     } catch (error) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AskCandidate, EscalationReason, EscalationView } from '../../../shared/api/schemas/escalations';
 import { decisionChange, type Annotation } from '../../../shared/decisions';
+import { clipWords } from '../../../shared/words';
 import type { AuditLog } from '../audit/audit-log';
 import type { LocalData } from '../db/local-data';
 import type { Dispute, QuestionSummary } from '../disputes/types';
@@ -44,9 +45,10 @@ function ownerOf(row: AssignmentRow): Owner {
   return { server: row.server, tenant: row.tenant, userId: row.user_id };
 }
 
-function taskText(task: Record<string, unknown>): string {
+/** An item's text as people read it in lists: folded whitespace, at most 240 characters. */
+export function taskText(task: Record<string, unknown>): string {
   const text = typeof task.text === 'string' ? task.text : typeof task.html === 'string' ? task.html.replace(/<[^>]*>/g, ' ') : typeof task.image === 'string' ? 'Image' : JSON.stringify(task);
-  return text.replace(/\s+/g, ' ').trim().slice(0, 240);
+  return clipWords(text, 240);
 }
 
 function trimmed(task: Record<string, unknown>): Record<string, unknown> {
@@ -168,7 +170,7 @@ export class EscalationService {
     const owner = ownerOf(row);
     const body = escalationBody(row, e.dispute, e.reason, e.note, e.priority);
     const text = taskText(e.dispute.task);
-    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${text.slice(0, 60)}”`, payload: body });
+    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${clipWords(text, 60)}”`, payload: body });
     const id = randomUUID();
     this.rows.insert({
       id,

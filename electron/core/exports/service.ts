@@ -259,8 +259,10 @@ export class ExportService {
       });
       this.deps.changed(row.id);
       const view = this.view(id);
-      const escalatedNote = view.escalated > 0 ? `; ${view.escalated} disputed item${view.escalated === 1 ? '' : 's'} sent for review` : '';
-      return { exported: view, message: `Exported ${examples.length} answers${escalatedNote}. The package uploads when you are online.` };
+      // Just queued: they are sent for review with the package, once online.
+      const queued = view.escalated.waiting + view.escalated.sent;
+      const escalatedNote = queued > 0 ? `; ${queued} disputed item${queued === 1 ? '' : 's'} to send for review` : '';
+      return { exported: view, message: `Exported ${examples.length} answer${examples.length === 1 ? '' : 's'}${escalatedNote}. The package uploads when you are online.` };
     } finally {
       fs.rmSync(jsonl, { force: true });
     }
@@ -336,7 +338,11 @@ export class ExportService {
     if (!row) throw new AppError('NOT_FOUND', 'That export is not on this computer.');
     const counts = JSON.parse(row.counts) as Counts;
     const outbox = this.deps.outbox.store.get(row.outbox_id);
-    const escalated = prepared<[number], { n: number }>(this.db(), 'SELECT COUNT(*) AS n FROM escalations WHERE export_id = ?').get(row.id)?.n ?? 0;
+    // Sent means File 360 has it: an escalation still in the Outbox is waiting, not sent for review.
+    const escalated = { sent: 0, waiting: 0, failed: 0 };
+    for (const { state, n } of prepared<[number], { state: string; n: number }>(this.db(), 'SELECT state, COUNT(*) AS n FROM escalations WHERE export_id = ? GROUP BY state').all(row.id)) {
+      escalated[state === 'queued' ? 'waiting' : state === 'failed' ? 'failed' : 'sent'] += n;
+    }
     return {
       id: row.id,
       assignmentId: row.assignment_id,

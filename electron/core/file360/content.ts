@@ -1,5 +1,5 @@
 import { File360Error } from './errors';
-import type { Http, StreamResponse } from './http';
+import { whyUnreachable, type Http, type StreamResponse } from './http';
 
 /**
  * A file's bytes, from File 360 itself or from the object storage it sent the
@@ -86,7 +86,7 @@ async function fromStorage(http: Http, first: URL, file360: URL, request: Conten
     } catch (error) {
       if (!(error instanceof File360Error)) throw error;
       // The same kind (so it is retried like any network trouble), in words that name who could not be reached.
-      const words = error.kind === 'timeout' ? 'took too long to answer' : `could not be reached (${error.code ?? error.message})`;
+      const words = error.kind === 'timeout' ? 'took too long to answer' : `could not be reached${whyUnreachable(error.code)}`;
       throw new File360Error(error.kind, `The storage server ${hostOf(url)} ${words}.`, null, error.code);
     }
     if (REDIRECTS.has(answer.status) && hop < MAX_HOPS) {

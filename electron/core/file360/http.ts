@@ -72,7 +72,22 @@ function networkError(error: unknown): File360Error {
   if (error instanceof undiciErrors.HeadersTimeoutError) return new File360Error('timeout', 'File 360 took too long to answer.', null, code);
   if (error instanceof undiciErrors.ConnectTimeoutError) return new File360Error('timeout', 'File 360 could not be reached in time.', null, code);
   if ((error as Error).name === 'AbortError') throw error;
-  return new File360Error('network', `File 360 could not be reached (${code || (error as Error).message}).`, null, code);
+  return new File360Error('network', `File 360 could not be reached${whyUnreachable(code)}.`, null, code);
+}
+
+/** Why a server could not be reached, from the system's error code, in words ("" when the code says nothing a person could use). */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'nothing answered at its address',
+  ECONNRESET: 'the connection was cut',
+  ENOTFOUND: 'its address could not be found',
+  EAI_AGAIN: 'its address could not be looked up',
+  EHOSTUNREACH: 'the network has no way to it',
+  ENETUNREACH: 'this computer is not connected to a network',
+};
+
+export function whyUnreachable(code: string | null): string {
+  const words = code ? UNREACHABLE[code] : undefined;
+  return words ? `: ${words}` : '';
 }
 
 function isRetryable(mode: HttpRequest['retry'], error: unknown): boolean {

@@ -257,7 +257,8 @@ export class File360Session {
     let account!: Account;
     this.deps.record((audit) => {
       account = this.deps.accounts.save(this.server, this.tenant, me, this.deps.clock.now());
-      audit.append({ type: 'auth.signed_in', details: { server: this.server, tenant: this.tenant, userId: me.id } });
+      // The name too, so the log can name who worked here after they signed out (the accounts row goes then).
+      audit.append({ type: 'auth.signed_in', details: { server: this.server, tenant: this.tenant, userId: me.id, displayName: me.display_name } });
     });
     this.current = account;
     this.deps.changed();

@@ -2,6 +2,7 @@ import type { LineageEscalation, LineageExport, LineagePackage, LineageView } fr
 import type { LocalData } from '../db/local-data';
 import type { Example } from '../disputes/types';
 import { AppError } from '../errors';
+import { taskText } from '../escalations/service';
 import { createEscalationStore, type EscalationRow } from '../escalations/store';
 import { createAccountStore } from '../file360/accounts';
 import type { Escalation } from '../file360/wire';
@@ -17,12 +18,13 @@ export interface LineageDeps {
 }
 
 function escalationOf(row: EscalationRow): LineageEscalation {
-  const item = JSON.parse(row.item) as { input_hash?: number | string };
+  const item = JSON.parse(row.item) as { input_hash?: number | string; task?: Record<string, unknown> };
   const decision = row.decision ? (JSON.parse(row.decision) as NonNullable<Escalation['decision']>) : null;
   return {
     id: row.id,
     remoteId: row.remote_id,
     reason: row.reason as LineageEscalation['reason'],
+    text: taskText(item.task ?? {}),
     inputHash: String(item.input_hash ?? ''),
     createdAt: row.created_at,
     state: row.state,

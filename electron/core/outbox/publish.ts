@@ -22,6 +22,11 @@ export interface Publish {
   afterId?: number | null;
 }
 
+/** What the Outbox calls a publish: whom it tells (people by name where the caller knows them), and what. */
+export function publishLabel(recipients: readonly string[], title: string): string {
+  return `Notify ${recipients.join(', ')}: ${title}`;
+}
+
 /**
  * Queues a Push publish (CONTRACTS §B `POST /push/v1/notifications`). It waits
  * in the outbox until the Push client is there to send it; nothing is lost
@@ -33,7 +38,7 @@ export function queuePublish(outbox: Outbox, publish: Publish): number | null {
     kind: 'push',
     owner: publish.owner,
     assignmentId: publish.assignmentId,
-    label: `Notify ${[...(publish.users ?? []), ...(publish.groups ?? [])].join(', ')}: ${publish.title}`,
+    label: publishLabel([...(publish.users ?? []), ...(publish.groups ?? [])], publish.title),
     payload: {
       ...(publish.users?.length ? { users: publish.users } : {}),
       ...(publish.groups?.length ? { groups: publish.groups } : {}),

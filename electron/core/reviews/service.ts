@@ -1,6 +1,7 @@
 import type { DecisionView, EscalationReason, Outcome } from '../../../shared/api/schemas/escalations';
 import { decisionChange, type Annotation } from '../../../shared/decisions';
 import type { ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
+import { clipWords } from '../../../shared/words';
 import type { LocalData } from '../db/local-data';
 import { AppError } from '../errors';
 import type { File360Client } from '../file360/client';
@@ -312,7 +313,7 @@ export class ReviewService {
         kind: 'decision',
         owner: connection.owner,
         assignmentId: row.assignment_id,
-        label: `Decision (${input.outcome}): “${text(item.task).slice(0, 60)}”`,
+        label: `Decision (${input.outcome}): “${clipWords(text(item.task), 60)}”`,
         payload: { escalation_id: row.id, outcome: input.outcome, ...(correctedTask ? { corrected_task: correctedTask } : {}), ...(input.comment ? { comment: input.comment } : {}) },
       });
       this.rows.decideLocally(row.id, local, outboxId);

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditFacets, TimelineCursor, TimelineEntry } from '../../../shared/api/schemas/audit';
 import { errorMessage } from '../client';
 import { EmptyState, Page } from '../components/Page';
 import { dayBoundary } from '../format';
 import { useApp, useClient } from '../store';
+import { useLive } from './assignments/useLive';
 import { NO_FILTERS, TimelineFilters, type Filters } from './audit/TimelineFilters';
 import { TimelineTable } from './audit/TimelineTable';
 import { VerificationBanner } from './audit/VerificationBanner';
@@ -18,7 +19,6 @@ export function AuditView() {
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
   const [next, setNext] = useState<TimelineCursor | null>(null);
   const [facets, setFacets] = useState<AuditFacets>({ types: [], remoteTypes: [], assignments: [] });
-  const verification = useApp((state) => state.auditVerification);
   const [loading, setLoading] = useState(true);
 
   const query = useCallback(
@@ -35,34 +35,51 @@ export function AuditView() {
     [client, filters],
   );
 
-  useEffect(() => {
-    let current = true;
+  // Older pages loaded: the reader is in the history, so new entries do not shift the list under them.
+  const [paged, setPaged] = useState(false);
+  const generation = useRef(0);
+  const loadFirst = useCallback(() => {
+    const mine = ++generation.current;
     Promise.all([query(), client.call('audit.facets')]).then(
       ([page, found]) => {
-        if (!current) return;
+        if (mine !== generation.current) return;
+        setPaged(false);
         setEntries(page.entries);
         setNext(page.next);
         setFacets(found);
         setLoading(false);
       },
-      (error: unknown) => current && toast('error', errorMessage(error)),
+      (error: unknown) => mine === generation.current && toast('error', errorMessage(error)),
     );
-    return () => {
-      current = false;
-    };
   }, [client, query, toast]);
 
-  // The app checked the log at start; the view shows that result and walks the log again only when asked.
   useEffect(() => {
-    if (useApp.getState().auditVerification) return;
-    client.call('audit.lastCheck').then(
-      (auditVerification) => useApp.setState({ auditVerification }),
-      (error: unknown) => toast('error', errorMessage(error)),
-    );
-  }, [client, toast]);
+    loadFirst();
+    return () => {
+      generation.current += 1;
+    };
+  }, [loadFirst]);
+  useEffect(() => {
+    if (paged) return;
+    // Entries come in bursts (a sync writes one per file): one re-read per burst.
+    let timer: number | null = null;
+    const stop = client.on('audit.changed', () => {
+      if (timer === null) timer = window.setTimeout(() => ((timer = null), loadFirst()), 150);
+    });
+    return () => {
+      stop();
+      if (timer !== null) window.clearTimeout(timer);
+    };
+  }, [client, loadFirst, paged]);
+
+  // The app checked the log at start: the banner shows where the chain stands from that check on, and follows
+  // entries as they are written and batches as File 360 acknowledges them; it walks the log again only when asked.
+  const readChain = useCallback(() => client.call('audit.chain'), [client]);
+  const chainEvents = useCallback((reload: () => void) => [client.on('audit.changed', reload), client.on('outbox.changed', reload)], [client]);
+  const chain = useLive(readChain, chainEvents);
   const verify = () =>
     client.call('audit.verify').then(
-      (auditVerification) => useApp.setState({ auditVerification }),
+      () => chain.reload(),
       (error: unknown) => toast('error', errorMessage(error)),
     );
 
@@ -70,6 +87,7 @@ export function AuditView() {
     if (!next) return;
     try {
       const page = await query(next);
+      setPaged(true);
       setEntries((current) => [...current, ...page.entries]);
       setNext(page.next);
     } catch (error) {
@@ -89,7 +107,7 @@ export function AuditView() {
         </button>
       }
     >
-      <VerificationBanner result={verification} />
+      <VerificationBanner chain={chain.value} />
       <TimelineFilters filters={filters} facets={facets} onChange={setFilters} />
 
       {!loading && entries.length === 0 ? (

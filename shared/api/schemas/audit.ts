@@ -73,9 +73,16 @@ export const TimelineEntry = z.strictObject({
   /** File 360's name for its event (`Fetch`, `Login`); null for local entries, which have words in AUDIT_TYPE_LABELS. */
   name: z.string().nullable(),
   actor: z.string().min(1),
+  /** Who `actor` is, by the name File 360 gave this computer; null when no one was signed in or the name is not known here. */
+  actorName: z.string().nullable(),
   assignmentId: z.string().nullable(),
+  assignmentName: z.string().nullable(),
   fileId: z.string().nullable(),
+  /** The file's path in its assignment, when this computer has it. */
+  fileName: z.string().nullable(),
   details: z.record(z.string(), JsonValue),
+  /** Names for the ids among the details' values (people, assignments, files), by id. */
+  names: z.record(z.string(), z.string()),
   hash: z.string().nullable(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
@@ -90,7 +97,8 @@ export const AuditFacets = z.strictObject({
   types: z.array(AuditType),
   /** File 360's event types present, with its names for them. */
   remoteTypes: z.array(z.strictObject({ type: z.string(), name: z.string() })),
-  assignments: z.array(z.string()),
+  /** Every assignment either record mentions, with its name when this computer knows it. */
+  assignments: z.array(z.strictObject({ id: z.string(), name: z.string().nullable() })),
 });
 export type AuditFacets = z.infer<typeof AuditFacets>;
 
@@ -126,3 +134,24 @@ export const AuditVerification = z.strictObject({
   firstBad: AuditBreak.nullable(),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;
+
+/** The log as it stands now: how far checks have found it intact, what was written since, and what File 360 has. */
+export const AuditChain = z.strictObject({
+  /** Entries in the log (after those removed under the retention setting). */
+  entries: z.int().min(0),
+  /** Entries up to this one were found intact by the last passing check, at start, on a schedule or on demand; 0 before any. */
+  checkedThrough: z.int().min(0),
+  /** When that check ran; null before any. */
+  checkedAt: IsoTime.nullable(),
+  /** When the whole chain was last found intact; null before the first full check. */
+  lastFullAt: IsoTime.nullable(),
+  /** Rows up to this one were removed under the retention setting. */
+  prunedThrough: z.int().min(0),
+  /** Entries written after it, which the next check covers. */
+  unchecked: z.int().min(0),
+  /** Entries File 360 has acknowledged receiving (the most any one File 360 has, when entries go to two). */
+  acknowledged: z.int().min(0),
+  /** The latest check in this run of the app, with what it found; null until one has finished. */
+  lastCheck: AuditVerification.nullable(),
+});
+export type AuditChain = z.infer<typeof AuditChain>;

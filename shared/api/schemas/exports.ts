@@ -14,9 +14,10 @@ export const ExportView = z.strictObject({
   annotations: z.int().min(0),
   counts: z.strictObject({ accept: z.int().min(0), reject: z.int().min(0), ignore: z.int().min(0), flagged: z.int().min(0) }),
   sessions: z.array(z.string()),
-  /** Disputed items found in this export, and how many of them were newly escalated. */
+  /** Disputed items found in this export. */
   disputes: z.int().min(0),
-  escalated: z.int().min(0),
+  /** Of those newly escalated: how many reached File 360, how many wait to be sent, how many could not be sent. */
+  escalated: z.strictObject({ sent: z.int().min(0), waiting: z.int().min(0), failed: z.int().min(0) }),
   packageSize: z.int().min(0),
   packageSha256: Sha256Hex,
   upload: z.strictObject({ state: OutboxState, lastError: z.string().nullable() }),

@@ -40,6 +40,8 @@ export const LineageEscalation = z.strictObject({
   id: z.string(),
   remoteId: z.string().nullable(),
   reason: EscalationReason,
+  /** The item as a person reads it: its text (or what it shows), whitespace folded, at most a few lines. */
+  text: z.string(),
   /** Prodigy's `_input_hash` of the item. */
   inputHash: z.string(),
   createdAt: z.string(),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { recordAck, type SentHash } from '../../audit/acks';
 import type { AuditRow } from '../../audit/chain';
+import { actorUserId } from '../../db/names';
 import { prepared } from '../../db/statements';
 import type { OutboxKindHandler } from '../kind';
 
@@ -14,7 +15,7 @@ function auditEvent(row: AuditRow, installationId: string, userId: string): Reco
     event_type: row.type,
     audit_date: row.ts,
     // Entries written before anyone signed in (app.started) belong to the account that uploads them.
-    user_id: row.actor.startsWith('user:') ? row.actor.slice('user:'.length) : userId,
+    user_id: actorUserId(row.actor) ?? userId,
     ...(row.assignment_id ? { assignment_id: row.assignment_id } : {}),
     ...(row.file_id ? { file_id: row.file_id } : {}),
     // Exactly as chained, so File 360 can check each hash against its row.

@@ -53,6 +53,17 @@ function ago(iso: string, now: number): string {
   return words === 'now' ? 'just now' : words;
 }
 
+/** What became of an export's escalations: only what reached File 360 counts as sent for review. */
+function escalatedWords({ sent, waiting, failed }: ExportView['escalated']): string {
+  const parts = [
+    sent > 0 ? `${sent.toLocaleString()} sent for review` : null,
+    waiting > 0 ? `${waiting.toLocaleString()} waiting to be sent` : null,
+    failed > 0 ? `${failed.toLocaleString()} could not be sent` : null,
+  ].filter(Boolean);
+  // None new: an earlier export escalated them already.
+  return parts.length > 0 ? parts.join(', ') : 'already sent for review';
+}
+
 function ExportsTable({ exports, now }: { exports: ExportView[]; now: number }) {
   if (exports.length === 0) {
     return (
@@ -93,7 +104,9 @@ function ExportsTable({ exports, now }: { exports: ExportView[]; now: number }) 
                 ) : (
                   <>
                     {plural(row.disputes, 'found', 'found')}
-                    <div className="muted small">{row.escalated === 0 ? 'already sent for review' : `${row.escalated.toLocaleString()} sent for review`}</div>
+                    <div className="muted small" data-testid="export-escalated">
+                      {escalatedWords(row.escalated)}
+                    </div>
                   </>
                 )}
               </td>

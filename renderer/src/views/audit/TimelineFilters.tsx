@@ -17,7 +17,7 @@ export function TimelineFilters({ filters, facets, onChange }: { filters: Filter
   const set = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
   const filtered = Object.values(filters).some(Boolean);
   return (
-    <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter audit entries">
+    <form className="filters audit-filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter audit entries">
       <label>
         Recorded by
         <select value={filters.source} onChange={(e) => set({ source: e.target.value as Filters['source'] })}>
@@ -52,9 +52,9 @@ export function TimelineFilters({ filters, facets, onChange }: { filters: Filter
         Assignment
         <select value={filters.assignmentId} onChange={(e) => set({ assignmentId: e.target.value })}>
           <option value="">All assignments</option>
-          {facets.assignments.map((id) => (
-            <option key={id} value={id}>
-              {id}
+          {facets.assignments.map(({ id, name }) => (
+            <option key={id} value={id} title={id}>
+              {name ?? id}
             </option>
           ))}
         </select>

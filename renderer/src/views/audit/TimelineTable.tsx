@@ -1,16 +1,27 @@
 import type { TimelineEntry } from '../../../../shared/api/schemas/audit';
 import { AUDIT_TYPE_LABELS, type AuditType } from '../../../../shared/audit-types';
 import { formatDateTime } from '../../format';
+import { describeDetails } from './details';
 import { SOURCE_WORDS } from './TimelineFilters';
-
-function describeDetails(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' · ');
-}
 
 /** This app's words for its own events; File 360's name for its. */
 const eventWords = (entry: TimelineEntry) => (entry.source === 'local' ? (AUDIT_TYPE_LABELS[entry.type as AuditType] ?? entry.type) : (entry.name ?? entry.type));
+
+/** Who did it, by name; the user id when this computer was never told the name; no one before anyone signed in. */
+function byWords(entry: TimelineEntry): string {
+  if (entry.actorName) return entry.actorName;
+  return entry.actor.startsWith('user:') ? entry.actor.slice('user:'.length) : 'No one signed in';
+}
+
+/** A name, with its id on hover; the id itself when no name is known here. */
+function Named({ name, id, what }: { name: string | null; id: string | null; what: 'assignment' | 'file' }) {
+  if (id === null) return <td>—</td>;
+  return (
+    <td className={`named named-${what}`} title={id}>
+      {name ?? <code>{id}</code>}
+    </td>
+  );
+}
 
 export function TimelineTable({ entries, loading }: { entries: TimelineEntry[]; loading: boolean }) {
   return (
@@ -28,22 +39,27 @@ export function TimelineTable({ entries, loading }: { entries: TimelineEntry[]; 
         </tr>
       </thead>
       <tbody>
-        {entries.map((entry) => (
-          <tr key={`${entry.source}:${entry.key}`} data-testid="audit-row" data-source={entry.source}>
-            <td className="nowrap">{formatDateTime(entry.ts)}</td>
-            <td className="nowrap">
-              <span className={`chip audit-source-${entry.source}`}>{SOURCE_WORDS[entry.source]}</span>
-            </td>
-            <td className="num">{entry.id ?? '—'}</td>
-            <td>{eventWords(entry)}</td>
-            <td className="nowrap">{entry.actor}</td>
-            <td>{entry.assignmentId ?? '—'}</td>
-            <td>{entry.fileId ?? '—'}</td>
-            <td className="details" title={entry.hash ?? undefined}>
-              {describeDetails(entry.details) || '—'}
-            </td>
-          </tr>
-        ))}
+        {entries.map((entry) => {
+          const details = describeDetails(entry);
+          return (
+            <tr key={`${entry.source}:${entry.key}`} data-testid="audit-row" data-source={entry.source}>
+              <td className="nowrap">{formatDateTime(entry.ts)}</td>
+              <td className="nowrap">
+                <span className={`chip audit-source-${entry.source}`}>{SOURCE_WORDS[entry.source]}</span>
+              </td>
+              <td className="num">{entry.id ?? '—'}</td>
+              <td>{eventWords(entry)}</td>
+              <td className="nowrap" title={entry.actor} data-testid="audit-by">
+                {byWords(entry)}
+              </td>
+              <Named name={entry.assignmentName} id={entry.assignmentId} what="assignment" />
+              <Named name={entry.fileName} id={entry.fileId} what="file" />
+              <td className="details" title={details.hover || undefined}>
+                {details.text || '—'}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

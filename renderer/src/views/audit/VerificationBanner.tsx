@@ -1,40 +1,60 @@
-import type { AuditVerification } from '../../../../shared/api/schemas/audit';
+import type { AuditChain } from '../../../../shared/api/schemas/audit';
 import { AUDIT_TYPE_LABELS, type AuditType } from '../../../../shared/audit-types';
 import { Icon } from '../../components/Icon';
 import { formatDateTime, plural } from '../../format';
 
 const typeWords = (type: string | null) => (type ? (AUDIT_TYPE_LABELS[type as AuditType] ?? type) : 'unknown event');
 
-/** The latest check of the log: intact (with what File 360 vouches for), or the first bad row and, in the reason, what is wrong with it. */
-export function VerificationBanner({ result }: { result: AuditVerification | null }) {
-  if (!result) return null;
-  const pruned = result.prunedThrough > 0 ? ` Entries up to #${result.prunedThrough} were removed under the retention setting after File 360 confirmed them.` : '';
-  const acknowledged =
-    result.acknowledged > 0 ? `${plural(result.acknowledged, 'uploaded entry matches', 'uploaded entries match')} what File 360 acknowledged` : 'File 360 has acknowledged none of them yet';
-  if (result.ok || !result.firstBad) {
-    // The check at start walks only what came after the last one; say so, and when the whole log was last walked.
-    const since = result.scope === 'since-last-check';
-    const what = since ? `${plural(result.checked, 'new entry', 'new entries')} (after #${result.from.toLocaleString()})` : plural(result.checked, 'entry', 'entries');
-    const whole = since ? (result.lastFullAt ? ` The whole log was last checked ${formatDateTime(result.lastFullAt)}.` : ' The whole log has not been checked yet.') : '';
+function acknowledgedWords({ acknowledged, entries }: AuditChain): string {
+  if (acknowledged === 0) return 'File 360 has acknowledged none of them yet';
+  if (acknowledged >= entries) return 'File 360 has acknowledged all of them';
+  return `File 360 has acknowledged ${acknowledged.toLocaleString()} of the ${entries.toLocaleString()}`;
+}
+
+/**
+ * The log as it stands: how far checks found it intact (the one at start
+ * counts), what was written since, what File 360 has; or, when the latest
+ * check found it broken, the first bad row and, in the reason, what is wrong with it.
+ */
+export function VerificationBanner({ chain }: { chain: AuditChain | null }) {
+  if (!chain) return null;
+  const bad = chain.lastCheck?.firstBad;
+  if (bad) {
+    const what = bad.ts ? `${typeWords(bad.type)}, ${formatDateTime(bad.ts)}` : 'no longer here';
     return (
-      <div className="banner banner-ok" data-testid="audit-verification">
-        <Icon name="shield-check" />
+      <div className="banner banner-error" role="alert" data-testid="audit-verification">
+        <Icon name="alert" />
         <span>
-          Chain intact: {what} checked at {formatDateTime(result.verifiedAt)}; {acknowledged}.{whole}{pruned}
+          <strong>
+            The log is broken at entry #{bad.id} ({what}).
+          </strong>{' '}
+          {bad.reason} The {plural(chain.lastCheck?.checked ?? 0, 'entry', 'entries')} before it are intact. Old entries are not removed while the log is broken.
         </span>
       </div>
     );
   }
-  const bad = result.firstBad;
-  const what = bad.ts ? `${typeWords(bad.type)}, ${formatDateTime(bad.ts)}` : 'no longer here';
+  const pruned = chain.prunedThrough > 0 ? ` Entries up to #${chain.prunedThrough.toLocaleString()} were removed under the retention setting after File 360 confirmed them.` : '';
+  const newer = chain.unchecked > 0 ? `; ${plural(chain.unchecked, 'newer entry is', 'newer entries are')} checked at the next start or when you verify` : '';
+  if (!chain.checkedAt) {
+    return (
+      <div className="banner" data-testid="audit-verification">
+        <Icon name="shield-check" />
+        <span>
+          Not checked yet: {plural(chain.entries, 'entry', 'entries')}, checked at the next start or when you verify. {acknowledgedWords(chain)}.{pruned}
+        </span>
+      </div>
+    );
+  }
+  const checked = chain.entries - chain.unchecked;
+  const whole =
+    chain.lastFullAt === null ? ' The whole log has not been checked from the start yet.' : chain.lastFullAt === chain.checkedAt ? '' : ` The whole log was last checked ${formatDateTime(chain.lastFullAt)}.`;
   return (
-    <div className="banner banner-error" role="alert" data-testid="audit-verification">
-      <Icon name="alert" />
+    <div className="banner banner-ok" data-testid="audit-verification">
+      <Icon name="shield-check" />
       <span>
-        <strong>
-          The log is broken at entry #{bad.id} ({what}).
-        </strong>{' '}
-        {bad.reason} The {plural(result.checked, 'entry', 'entries')} before it are intact. Old entries are not removed while the log is broken.
+        Chain intact: {plural(checked, 'entry', 'entries')} checked at {formatDateTime(chain.checkedAt)}
+        {newer}. {acknowledgedWords(chain)}.{whole}
+        {pruned}
       </span>
     </div>
   );

@@ -20,13 +20,10 @@ function Escalation({ escalation }: { escalation: LineageEscalation }) {
           {STATE_WORDS[escalation.state]} · raised <When iso={escalation.createdAt} />
         </span>
       </div>
+      <p className="lineage-item-text" title={`${escalation.text}\n\nProdigy input hash ${escalation.inputHash}`} data-testid="lineage-item-text">
+        {escalation.text}
+      </p>
       <dl className="lineage-ids">
-        <div>
-          <dt>Item (input hash)</dt>
-          <dd>
-            <code>{escalation.inputHash}</code>
-          </dd>
-        </div>
         <div>
           <dt>File 360 escalation</dt>
           <dd>{escalation.remoteId ? <Copyable value={escalation.remoteId} label="Escalation id" keep={16} /> : <span className="muted">not sent yet</span>}</dd>

@@ -32,12 +32,12 @@ export function When({ iso }: { iso: string }) {
   );
 }
 
+/** A person by name, their File 360 id on hover (shown only when no name is known). */
 export function Person({ person, organisation = null }: { person: { id: string; name: string | null }; organisation?: string | null }) {
-  const known = [person.name ? person.id : null, organisation].filter(Boolean).join(' · ');
   return (
-    <span className="lineage-person">
+    <span className="lineage-person" title={person.id}>
       <strong>{person.name ?? person.id}</strong>
-      {known && <span className="muted"> ({known})</span>}
+      {organisation && <span className="muted"> ({organisation})</span>}
     </span>
   );
 }

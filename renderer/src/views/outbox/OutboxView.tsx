@@ -56,7 +56,10 @@ function nextTry(item: OutboxItem, now: number): string | null {
 
 function ConfirmDiscard({ item, busy, onCancel, onConfirm }: { item: OutboxItem; busy: boolean; onCancel(): void; onConfirm(): void }) {
   return (
-    <ConfirmDialog id="discard" title={`Discard “${item.label}”?`} keepLabel="Keep it" confirmLabel="Discard" busyLabel="Discarding…" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
+    <ConfirmDialog id="discard" title={`Discard this ${KIND_WORDS[item.kind].toLowerCase()}?`} keepLabel="Keep it" confirmLabel="Discard" busyLabel="Discarding…" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
+      <p className="outbox-discard-label" data-testid="discard-label">
+        {item.label}
+      </p>
       <p>
         If you discard this {KIND_WORDS[item.kind].toLowerCase()}, it will never be sent to File 360; this is recorded in the audit log.
         {ALSO_ENDS[item.kind] ? ` ${ALSO_ENDS[item.kind]}` : ''}
@@ -80,7 +83,7 @@ function OutboxRow({ item, now, onRetry, onDiscard, busy }: { item: OutboxItem; 
       <div className="outbox-main">
         <div className="outbox-title">
           <span className={`chip kind-${item.kind}`}>{KIND_WORDS[item.kind]}</span>
-          <h2 id={titleId} className="outbox-label">
+          <h2 id={titleId} className="outbox-label" title={item.label}>
             {item.label}
           </h2>
         </div>
@@ -193,7 +196,7 @@ export function OutboxView() {
     setBusy(item.id);
     try {
       await client.call('outbox.retry', { id: item.id });
-      toast('info', `Trying “${item.label}” again now.`);
+      toast('info', `Trying again now: ${item.label}`);
     } catch (error) {
       toast('error', errorMessage(error));
     } finally {
@@ -206,7 +209,7 @@ export function OutboxView() {
     setBusy(item.id);
     try {
       await client.call('outbox.discard', { id: item.id });
-      toast('success', `Discarded “${item.label}”. It will not be sent.`);
+      toast('success', `Discarded, and will not be sent: ${item.label}`);
       refocus.current = true;
       setConfirming(null);
     } catch (error) {
