@@ -59,13 +59,18 @@ function Field(props: {
 }) {
   const { id, label, help, view, error } = props;
   const locked = view.lockedBy[id];
-  const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
+  const describedBy = `${id}-help ${id}-source${error ? ` ${id}-error` : ''}`;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        <span className="source-badge">{locked ?? SOURCE_WORDS[view.sources[id]]}</span>
-      </label>
+      {/* The badge sits beside the label, not in it, so a control's name is its label alone; it is read as part of the description. */}
+      <div className="field-head">
+        <label htmlFor={id} id={`${id}-label`}>
+          {label}
+        </label>
+        <span className="source-badge" id={`${id}-source`}>
+          {locked ?? SOURCE_WORDS[view.sources[id]]}
+        </span>
+      </div>
       {props.children(Boolean(locked), describedBy)}
       <p className="help" id={`${id}-help`}>
         {help}
