@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { SettingKey, Settings, SettingsView as View } from '../../../shared/api/schemas/settings';
+import type { SettingKey, Settings, SettingsView as View, TopicChoice } from '../../../shared/api/schemas/settings';
 import type { UpdateStatus } from '../../../shared/api/schemas/updates';
 import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events';
 import { ApiError, errorMessage } from '../client';
 import { Page } from '../components/Page';
 import { useApp, useClient } from '../store';
+import { CheckList } from './settings/CheckList';
 import { ProdigyCard } from './settings/ProdigyCard';
 
 type Draft = Record<SettingKey, string>;
@@ -82,6 +83,19 @@ function Field(props: {
       )}
     </div>
   );
+}
+
+/**
+ * The user's assignments and review groups by name, then any topic muted
+ * earlier that is neither now (an assignment no longer shared, a prefix such as
+ * escalations.* set in the settings file), so it can still be unmuted.
+ */
+function topicCheckOptions(choices: readonly TopicChoice[], muted: readonly string[]) {
+  const known = new Set(choices.map((choice) => choice.topic));
+  return [
+    ...choices.map((choice) => ({ value: choice.topic, label: choice.kind === 'assignment' ? choice.name : `Review requests for ${choice.name}`, title: choice.topic })),
+    ...muted.filter((topic) => !known.has(topic)).map((topic) => ({ value: topic, label: topic, title: 'Muted earlier; not one of your assignments or review groups now.' })),
+  ];
 }
 
 const UPDATE_WORDS: Record<UpdateStatus['state'], string> = {
@@ -220,6 +234,7 @@ export function SettingsView() {
     );
 
   const desktopOnly = info?.shell !== 'electron';
+  const topicOptions = topicCheckOptions(view.topicChoices, list(saved.mutedTopics));
   const checkbox = (key: SettingKey, unavailable = false) => (locked: boolean, describedBy: string) => (
     <input
       id={key}
@@ -333,35 +348,46 @@ export function SettingsView() {
             {(locked, describedBy) => {
               const muted = new Set(list(draft.mutedNotificationTypes));
               return (
-                <div className="check-grid" id="mutedNotificationTypes" role="group" aria-describedby={describedBy}>
-                  {PUSH_EVENT_TYPES.map((type) => (
-                    <label key={type} className="check">
-                      <input
-                        type="checkbox"
-                        checked={!muted.has(type)}
-                        disabled={locked || saving}
-                        onChange={(event) => {
-                          const next = new Set(muted);
-                          if (event.target.checked) next.delete(type);
-                          else next.add(type);
-                          setDraft({ ...draft, mutedNotificationTypes: PUSH_EVENT_TYPES.filter((t) => next.has(t)).join(',') });
-                        }}
-                      />
-                      {PUSH_EVENT_LABELS[type]}
-                    </label>
-                  ))}
-                </div>
+                <CheckList
+                  id="mutedNotificationTypes"
+                  describedBy={describedBy}
+                  disabled={locked || saving}
+                  options={PUSH_EVENT_TYPES.map((type) => ({ value: type, label: PUSH_EVENT_LABELS[type] }))}
+                  checked={(type) => !muted.has(type)}
+                  onChange={(type, popsUp) => {
+                    const next = new Set(muted);
+                    if (popsUp) next.delete(type);
+                    else next.add(type);
+                    setDraft({ ...draft, mutedNotificationTypes: PUSH_EVENT_TYPES.filter((t) => next.has(t)).join(',') });
+                  }}
+                />
               );
             }}
           </Field>
           <Field
             id="mutedTopics"
-            label="Muted topics"
-            help="Comma-separated, for example assignment.asg-1 or escalations.* for everything about review groups."
+            label="Do not pop up for"
+            help={
+              topicOptions.length > 0
+                ? 'Ticked assignments and review groups are still kept in Notifications; they just do not interrupt you.'
+                : 'Once you are signed in, your assignments and review groups are listed here to mute.'
+            }
             view={view}
             error={errors.mutedTopics}
           >
-            {text('mutedTopics', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+            {(locked, describedBy) => {
+              const muted = list(draft.mutedTopics);
+              return (
+                <CheckList
+                  id="mutedTopics"
+                  describedBy={describedBy}
+                  disabled={locked || saving}
+                  options={topicOptions}
+                  checked={(topic) => muted.includes(topic)}
+                  onChange={(topic, mute) => setDraft({ ...draft, mutedTopics: (mute ? [...muted, topic] : muted.filter((t) => t !== topic)).join(', ') })}
+                />
+              );
+            }}
           </Field>
           <Field
             id="quietHours"
