@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { SettingKey, Settings, SettingsView as View, TopicChoice } from '../../../shared/api/schemas/settings';
+import type { Route } from '../../../shared/routes';
 import type { UpdateStatus } from '../../../shared/api/schemas/updates';
 import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events';
 import { ApiError, errorMessage } from '../client';
@@ -7,6 +8,9 @@ import { Page } from '../components/Page';
 import { useApp, useClient } from '../store';
 import { CheckList } from './settings/CheckList';
 import { ProdigyCard } from './settings/ProdigyCard';
+
+/** Where the sidebar's keychain warning leads: the Credentials card, scrolled to and focused. */
+export const CREDENTIALS_ROUTE: Route = { section: 'settings', id: 'credentials' };
 
 type Draft = Record<SettingKey, string>;
 
@@ -173,6 +177,9 @@ export function SettingsView() {
   // The command that starts Prodigy is a program the app runs: typed twice to change it, and never from a browser tab.
   const [confirmCommand, setConfirmCommand] = useState('');
   const commandFromBrowser = info?.shell === 'browser';
+  const route = useApp((state) => state.route);
+  const credentials = useRef<HTMLHeadingElement>(null);
+  const loaded = view !== null;
 
   useEffect(() => {
     client.call('settings.get').then(
@@ -183,6 +190,13 @@ export function SettingsView() {
       (error: unknown) => toast('error', errorMessage(error)),
     );
   }, [client, toast]);
+
+  // After Page has focused its heading: a link to Credentials (the sidebar's keychain warning) lands there instead.
+  useEffect(() => {
+    if (!loaded || route.id !== CREDENTIALS_ROUTE.id) return;
+    credentials.current?.scrollIntoView({ block: 'start' });
+    credentials.current?.focus({ preventScroll: true });
+  }, [loaded, route]);
 
   if (!view || !draft) return <Page title="Settings">{null}</Page>;
 
@@ -481,6 +495,21 @@ export function SettingsView() {
       <ProdigyCard command={view.values.prodigyCommand} />
       <UpdatesCard />
 
+      <section className="card" aria-labelledby="credentials-heading" data-testid="credentials-card">
+        <h2 id="credentials-heading" tabIndex={-1} ref={credentials}>
+          Credentials
+        </h2>
+        <p className={status?.keychain.kind === 'memory' ? 'warn-text' : undefined} data-testid="keychain-detail">
+          {status?.keychain.detail}
+        </p>
+        {status?.keychain.reason && (
+          <details className="raw-detail">
+            <summary>Details</summary>
+            <code>{status.keychain.reason}</code>
+          </details>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="storage-heading">
         <h2 id="storage-heading">Storage and security</h2>
         <dl className="facts">
@@ -496,8 +525,6 @@ export function SettingsView() {
           <dd>
             <code>{view.file}</code>
           </dd>
-          <dt>Credentials</dt>
-          <dd className={status?.keychain.kind === 'memory' ? 'warn-text' : undefined}>{status?.keychain.detail}</dd>
           <dt>Appearance</dt>
           <dd>Light or dark, following your system setting.</dd>
           <dt>Version</dt>
