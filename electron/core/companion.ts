@@ -49,6 +49,7 @@ import { auditSender } from './outbox/senders/audit';
 import { pushSender } from './outbox/senders/push';
 import type { PushClientDeps } from './push/client';
 import { PushFollower } from './push/follower';
+import { topicChoices } from './push/topics';
 import { reviewHandlers } from './reviews/review-handlers';
 import { ReviewService } from './reviews/service';
 import { throttle } from './sync/progress';
@@ -254,11 +255,15 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       reactToPush();
     });
   };
-  const syncTopics = async () => {
+  /** The signed-in account and its own assignments still on this computer: what Push topics follow. */
+  const subscriber = () => {
     const account = file360.session()?.account();
-    if (!account || data.problem()) return;
-    const assignments = engine.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null);
-    await push.syncTopics(assignments, account.groups);
+    if (!account || data.problem()) return null;
+    return { account, assignments: engine.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null) };
+  };
+  const syncTopics = async () => {
+    const found = subscriber();
+    if (found) await push.syncTopics(found.assignments, found.account.groups);
   };
 
   const announcer = new Announcer({ outbox, db: () => data.require().db, assignment: (id) => engine.store.assignment(id) });
@@ -457,6 +462,10 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       settings,
       data,
       clock,
+      topicChoices: () => {
+        const found = subscriber();
+        return found ? topicChoices(found.assignments, found.account.groups) : [];
+      },
       changed: (keys) => {
         if (keys.includes('server') || keys.includes('tenant')) void file360.follow().then(statusChanged);
         if (keys.includes('syncIntervalMinutes')) engine.schedule();

@@ -6,7 +6,11 @@ import { SECTIONS } from '../../shared/routes';
 import { startHostServer, type HostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion, type Started } from '../support/companion';
+import { signedInApp } from '../support/file360-app';
+import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
+import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { noKeychain } from '../../electron/core/credentials/open-secret-store';
 
 const HEADINGS: Record<(typeof SECTIONS)[number], string> = {
   assignments: 'Assignments',
@@ -112,6 +116,83 @@ describe('the app in Chromium, through the browser shell', () => {
     await screenshot(page, 'settings');
     expect(session.errors).toEqual([]);
     await close(session);
+  });
+
+  it('lays Settings out cleanly in the sandbox workspace with no keychain: who set what, the keychain in words, topics muted by name, and the keychain warning leads to Credentials', async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    const dbusError = 'org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files';
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { argv: ['--sandbox-workspace'], ports: { secrets: new MemorySecretStore(noKeychain(dbusError, 'linux')) } });
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger: app.ports.logger });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const errors = watchForErrors(page);
+    const session = { app, server, page, errors };
+    try {
+      await page.goto(server.url);
+      await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
+
+      // The sidebar's keychain warning opens Settings at Credentials, scrolled into view and focused.
+      await page.getByRole('button', { name: 'No keychain: sign-in lasts this run only' }).click();
+      await page.waitForURL(/#\/settings\/credentials$/, { timeout: 5000 });
+      const credentials = page.getByTestId('credentials-card');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Credentials');
+      const shown = await credentials.boundingBox();
+      expect(shown && shown.y >= 0 && shown.y < 800).toBe(true);
+
+      // The keychain in words; the raw D-Bus error only behind Details.
+      const words = await credentials.getByTestId('keychain-detail').textContent();
+      expect(words).toMatch(/^The system keychain \(Secret Service\) is not available, so your sign-in lasts only until you quit\./);
+      expect(words).not.toContain('org.freedesktop');
+      expect(await credentials.getByText(dbusError).isVisible()).toBe(false);
+      await credentials.getByText('Details', { exact: true }).click();
+      expect(await credentials.getByText(dbusError).isVisible()).toBe(true);
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        await screenshot(page, `settings-credentials-${colorScheme}`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      // What the sandbox set says so, not "--server", which nobody typed; the control's name is its label alone.
+      expect(await page.locator('#server-source').textContent()).toBe('Set by the sandbox workspace for this run');
+      expect(await page.locator('#tenant-source').textContent()).toBe('Set by the sandbox workspace for this run');
+      expect(await page.getByRole('textbox', { name: 'Server address', exact: true }).isDisabled()).toBe(true);
+
+      // Badges stay pills, also beside a label on two lines.
+      await page.locator('#reviewedDataset-label').scrollIntoViewIfNeeded();
+      for (const badge of await page.locator('.source-badge').all()) {
+        const box = await badge.boundingBox();
+        expect(box && box.height <= 22 && box.width > box.height, `${await badge.textContent()}: ${JSON.stringify(box)}`).toBe(true);
+      }
+      const datasetLabel = await page.locator('#reviewedDataset-label').boundingBox();
+      expect(datasetLabel && datasetLabel.height > 30).toBe(true);
+
+      // A lone checkbox sits before its label, on its first line.
+      const checkbox = await page.getByRole('checkbox', { name: 'Export when a session stops' }).boundingBox();
+      const label = await page.locator('#autoExport-label').boundingBox();
+      expect(checkbox && label && checkbox.x + checkbox.width <= label.x && Math.abs(checkbox.y + checkbox.height / 2 - (label.y + 10)) < 6, JSON.stringify({ checkbox, label })).toBe(true);
+
+      // Topics are muted by assignment and group name, and saved as the topics Push sends.
+      const topics = page.getByRole('group', { name: 'Do not pop up for' });
+      expect(await topics.getByRole('checkbox').evaluateAll((boxes) => boxes.map((box) => box.parentElement?.textContent))).toEqual([
+        'Release notes: sentiment spot check',
+        'Support tickets: intent triage (batch 7)',
+        'Review requests for vendor-annotators',
+      ]);
+      await topics.getByRole('checkbox', { name: 'Release notes: sentiment spot check' }).check();
+      await topics.getByRole('checkbox', { name: 'Review requests for vendor-annotators' }).check();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved.').waitFor();
+      expect((await app.call('settings.get')).values.mutedTopics).toEqual(['assignment.asg-release-notes', 'escalations.vendor-annotators']);
+      await topics.scrollIntoViewIfNeeded();
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        await page.waitForTimeout(250);
+        await screenshot(page, `settings-topics-${colorScheme}`);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await close(session);
+    }
   });
 
   it('follows the system’s dark mode', async (ctx) => {

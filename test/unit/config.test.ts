@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(fromFlag.overrides.server).toEqual({ value: 'https://flag.example', source: 'flag', name: '--server' });
   });
 
+  it('says the sandbox workspace set its server and tenant, not a flag the user never typed', () => {
+    const config = resolveConfig({ ...base, argv: ['--prodigy-command', 'python3 -m prodigy', '--server', 'http://127.0.0.1:4360', '--tenant', 'acme', '--sandbox-workspace'] });
+    expect(config.overrides.server).toEqual({ value: 'http://127.0.0.1:4360', source: 'flag', name: 'the sandbox workspace' });
+    expect(config.overrides.tenant?.name).toBe('the sandbox workspace');
+    expect(config.overrides.prodigyCommand?.name).toBe('--prodigy-command');
+  });
+
   it('takes the data folder from --data-dir, then COMPANION_DATA_DIR, then the OS default', () => {
     expect(resolveConfig(base).dataDir).toBe('/home/ana/.config/Annotator Companion');
     expect(resolveConfig({ ...base, env: { COMPANION_DATA_DIR: '/srv/env-data' } }).dataDir).toBe('/srv/env-data');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceKey, runtimeOf } from '../../electron/core/push/device';
-import { diffTopics, wantedTopics } from '../../electron/core/push/topics';
+import { diffTopics, topicChoices, wantedTopics } from '../../electron/core/push/topics';
 
 describe('Push topics follow the user', () => {
   it('are the active assignments, the reviewed groups and the user, each once', () => {
@@ -13,6 +13,22 @@ describe('Push topics follow the user', () => {
     ];
     expect(wantedTopics(assignments, ['support-sme', 'legal'], 'u-ana')).toEqual(['assignment.asg-1', 'assignment.asg-4', 'escalations.legal', 'escalations.support-sme', 'user.u-ana']);
     expect(wantedTopics([], [], 'u-ana')).toEqual(['user.u-ana']);
+  });
+
+  it('can be muted by name: the active assignments and the review queues, not the user’s own topic', () => {
+    const assignments = [
+      { id: 'asg-2', status: 'active', name: 'Release notes' },
+      { id: 'asg-1', status: 'active', name: 'Intent triage' },
+      { id: 'asg-3', status: 'expired', name: 'Old batch' },
+    ];
+    expect(topicChoices(assignments, ['support-sme'])).toEqual([
+      { topic: 'assignment.asg-1', kind: 'assignment', name: 'Intent triage' },
+      { topic: 'assignment.asg-2', kind: 'assignment', name: 'Release notes' },
+      { topic: 'escalations.support-sme', kind: 'reviews', name: 'support-sme' },
+    ]);
+    // The same strings the subscription uses, so a muted choice matches what Push sends.
+    const wanted = wantedTopics(assignments, ['support-sme'], 'u-ana');
+    for (const choice of topicChoices(assignments, ['support-sme'])) expect(wanted).toContain(choice.topic);
   });
 
   it('change by subscribing to what is new and dropping what is stale, nothing else', () => {

@@ -12,7 +12,7 @@ export type OverridableKey = 'server' | 'tenant' | 'prodigyCommand';
 export interface Override {
   value: string;
   source: 'flag' | 'env';
-  /** What set it, in the words the UI shows: `--server` or `COMPANION_SERVER`. */
+  /** What set it, in the words the UI shows: `--server`, `COMPANION_SERVER`, or `the sandbox workspace`. */
   name: string;
 }
 
@@ -73,6 +73,9 @@ const FLAG_NAMES: Record<OverridableKey, Exclude<keyof typeof FLAGS, 'sandbox-wo
   prodigyCommand: 'prodigy-command',
 };
 
+/** What the sandbox workspace points at its File 360 stand-in. */
+const SANDBOX_SETS: ReadonlySet<OverridableKey> = new Set(['server', 'tenant']);
+
 const VALIDATORS: Record<OverridableKey, z.ZodType<string>> = {
   server: ServerUrl,
   tenant: Tenant,
@@ -88,13 +91,16 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
   const { values: flags } = parseArgs({ args: [...input.argv], options: FLAGS, strict: false, allowPositionals: true });
   const flag = (name: Exclude<keyof typeof FLAGS, 'sandbox-workspace'>) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
 
+  const sandboxWorkspace = flags['sandbox-workspace'] === true;
   const overrides: CompanionConfig['overrides'] = {};
   for (const key of ['server', 'tenant', 'prodigyCommand'] as const) {
     const fromFlag = flag(FLAG_NAMES[key]);
     const fromEnv = input.env[ENV_NAMES[key]] || undefined;
+    // `npm start` passes the sandbox's --server and --tenant itself (scripts/sandbox-workspace.ts): the user typed no flag, so none is named.
+    const flagName = sandboxWorkspace && SANDBOX_SETS.has(key) ? 'the sandbox workspace' : `--${FLAG_NAMES[key]}`;
     const override: Override | undefined =
       fromFlag !== undefined
-        ? { value: fromFlag, source: 'flag', name: `--${FLAG_NAMES[key]}` }
+        ? { value: fromFlag, source: 'flag', name: flagName }
         : fromEnv !== undefined
           ? { value: fromEnv, source: 'env', name: ENV_NAMES[key] }
           : undefined;
@@ -116,7 +122,7 @@ export function resolveConfig(input: ConfigInput): CompanionConfig {
     platform: input.platform,
     dataDir,
     overrides,
-    sandboxWorkspace: flags['sandbox-workspace'] === true,
+    sandboxWorkspace,
     env: input.env,
     homedir: input.homedir,
   };

@@ -13,6 +13,17 @@ function entryOptions(platform: NodeJS.Platform): EntryOptions | undefined {
   return platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined;
 }
 
+const KEYCHAIN_NAMES: Partial<Record<NodeJS.Platform, string>> = {
+  darwin: 'macOS Keychain',
+  win32: 'Windows Credential Manager',
+  linux: 'system keychain (Secret Service)',
+};
+
+/** The keychain this platform keeps secrets in, as its users know it. */
+export function keychainName(platform: NodeJS.Platform): string {
+  return KEYCHAIN_NAMES[platform] ?? 'OS keychain';
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -24,12 +35,7 @@ export class KeyringSecretStore implements SecretStore {
     private readonly service = KEYCHAIN_SERVICE,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
-    const names: Partial<Record<NodeJS.Platform, string>> = {
-      darwin: 'macOS Keychain',
-      win32: 'Windows Credential Manager',
-      linux: 'Secret Service keyring',
-    };
-    this.status = { kind: 'keychain', detail: `Credentials are kept in the ${names[platform] ?? 'OS keychain'}.` };
+    this.status = { kind: 'keychain', detail: `Credentials are kept in the ${keychainName(platform)}.` };
   }
 
   private entry(account: string): AsyncEntry {

@@ -1,4 +1,4 @@
-import { CONFIRMED_SETTINGS } from '../../../shared/api/schemas/settings';
+import { CONFIRMED_SETTINGS, type TopicChoice } from '../../../shared/api/schemas/settings';
 import type { Handlers } from '../api/router';
 import { AppError } from '../errors';
 import type { LocalData } from '../db/local-data';
@@ -11,14 +11,17 @@ export interface SettingsHandlerDeps {
   clock: Clock;
   /** Called after a change is saved, so dependants (status, sync) can follow it. */
   changed(keys: string[]): void;
+  /** The Push topics the signed-in user can mute. */
+  topicChoices(): TopicChoice[];
 }
 
-export function settingsHandlers({ settings, data, clock, changed }: SettingsHandlerDeps) {
+export function settingsHandlers({ settings, data, clock, changed, topicChoices }: SettingsHandlerDeps) {
+  const view = () => ({ ...settings.view(), topicChoices: topicChoices() });
   return {
-    'settings.get': () => settings.view(),
+    'settings.get': view,
     'settings.update': ({ values, confirm }) => {
       const plan = settings.plan(values, clock.now());
-      if (plan.changes.length === 0) return settings.view();
+      if (plan.changes.length === 0) return view();
       for (const key of CONFIRMED_SETTINGS) {
         const change = plan.changes.find((candidate) => candidate.key === key);
         if (change && confirm?.[key] !== change.to) {
@@ -33,7 +36,7 @@ export function settingsHandlers({ settings, data, clock, changed }: SettingsHan
         plan.commit();
       });
       changed(plan.changes.map((change) => change.key));
-      return settings.view();
+      return view();
     },
   } satisfies Pick<Handlers, 'settings.get' | 'settings.update'>;
 }

@@ -73,7 +73,8 @@ function readFileState(file: string): FileState {
 
 export interface SettingsService {
   values(): Settings;
-  view(): SettingsView;
+  /** The view without `topicChoices`, which come from the user's assignments, not from settings. */
+  view(): Omit<SettingsView, 'topicChoices'>;
   /** Checks the change and says what it would do; nothing is written until `commit`. */
   plan(patch: Partial<Settings>, now: Date): SettingsUpdatePlan;
 }

@@ -2,6 +2,7 @@ import { reachability } from '../../../shared/words';
 import { errorMessage } from '../client';
 import { plural } from '../format';
 import { useApp, useClient } from '../store';
+import { CREDENTIALS_ROUTE } from '../views/SettingsView';
 
 
 /** An update on its way or ready: "Restart to update" once nothing would be cut off, else what it waits for. */
@@ -93,7 +94,7 @@ export function StatusArea() {
         <button
           type="button"
           className="status-warning"
-          onClick={() => navigate({ section: 'settings' })}
+          onClick={() => navigate(CREDENTIALS_ROUTE)}
           title={status.keychain.detail}
         >
           No keychain: sign-in lasts this run only

@@ -1,11 +1,16 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { SettingKey, Settings, SettingsView as View } from '../../../shared/api/schemas/settings';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { SettingKey, Settings, SettingsView as View, TopicChoice } from '../../../shared/api/schemas/settings';
+import type { Route } from '../../../shared/routes';
 import type { UpdateStatus } from '../../../shared/api/schemas/updates';
 import { PUSH_EVENT_LABELS, PUSH_EVENT_TYPES } from '../../../shared/push-events';
 import { ApiError, errorMessage } from '../client';
 import { Page } from '../components/Page';
 import { useApp, useClient } from '../store';
+import { CheckList } from './settings/CheckList';
 import { ProdigyCard } from './settings/ProdigyCard';
+
+/** Where the sidebar's keychain warning leads: the Credentials card, scrolled to and focused. */
+export const CREDENTIALS_ROUTE: Route = { section: 'settings', id: 'credentials' };
 
 type Draft = Record<SettingKey, string>;
 
@@ -59,13 +64,18 @@ function Field(props: {
 }) {
   const { id, label, help, view, error } = props;
   const locked = view.lockedBy[id];
-  const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
+  const describedBy = `${id}-help ${id}-source${error ? ` ${id}-error` : ''}`;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        <span className="source-badge">{locked ?? SOURCE_WORDS[view.sources[id]]}</span>
-      </label>
+      {/* The badge sits beside the label, not in it, so a control's name is its label alone; it is read as part of the description. */}
+      <div className="field-head">
+        <label htmlFor={id} id={`${id}-label`}>
+          {label}
+        </label>
+        <span className="source-badge" id={`${id}-source`}>
+          {locked ?? SOURCE_WORDS[view.sources[id]]}
+        </span>
+      </div>
       {props.children(Boolean(locked), describedBy)}
       <p className="help" id={`${id}-help`}>
         {help}
@@ -77,6 +87,19 @@ function Field(props: {
       )}
     </div>
   );
+}
+
+/**
+ * The user's assignments and review groups by name, then any topic muted
+ * earlier that is neither now (an assignment no longer shared, a prefix such as
+ * escalations.* set in the settings file), so it can still be unmuted.
+ */
+function topicCheckOptions(choices: readonly TopicChoice[], muted: readonly string[]) {
+  const known = new Set(choices.map((choice) => choice.topic));
+  return [
+    ...choices.map((choice) => ({ value: choice.topic, label: choice.kind === 'assignment' ? choice.name : `Review requests for ${choice.name}`, title: choice.topic })),
+    ...muted.filter((topic) => !known.has(topic)).map((topic) => ({ value: topic, label: topic, title: 'Muted earlier; not one of your assignments or review groups now.' })),
+  ];
 }
 
 const UPDATE_WORDS: Record<UpdateStatus['state'], string> = {
@@ -154,6 +177,9 @@ export function SettingsView() {
   // The command that starts Prodigy is a program the app runs: typed twice to change it, and never from a browser tab.
   const [confirmCommand, setConfirmCommand] = useState('');
   const commandFromBrowser = info?.shell === 'browser';
+  const route = useApp((state) => state.route);
+  const credentials = useRef<HTMLHeadingElement>(null);
+  const loaded = view !== null;
 
   useEffect(() => {
     client.call('settings.get').then(
@@ -164,6 +190,13 @@ export function SettingsView() {
       (error: unknown) => toast('error', errorMessage(error)),
     );
   }, [client, toast]);
+
+  // After Page has focused its heading: a link to Credentials (the sidebar's keychain warning) lands there instead.
+  useEffect(() => {
+    if (!loaded || route.id !== CREDENTIALS_ROUTE.id) return;
+    credentials.current?.scrollIntoView({ block: 'start' });
+    credentials.current?.focus({ preventScroll: true });
+  }, [loaded, route]);
 
   if (!view || !draft) return <Page title="Settings">{null}</Page>;
 
@@ -215,6 +248,7 @@ export function SettingsView() {
     );
 
   const desktopOnly = info?.shell !== 'electron';
+  const topicOptions = topicCheckOptions(view.topicChoices, list(saved.mutedTopics));
   const checkbox = (key: SettingKey, unavailable = false) => (locked: boolean, describedBy: string) => (
     <input
       id={key}
@@ -328,35 +362,46 @@ export function SettingsView() {
             {(locked, describedBy) => {
               const muted = new Set(list(draft.mutedNotificationTypes));
               return (
-                <div className="check-grid" id="mutedNotificationTypes" role="group" aria-describedby={describedBy}>
-                  {PUSH_EVENT_TYPES.map((type) => (
-                    <label key={type} className="check">
-                      <input
-                        type="checkbox"
-                        checked={!muted.has(type)}
-                        disabled={locked || saving}
-                        onChange={(event) => {
-                          const next = new Set(muted);
-                          if (event.target.checked) next.delete(type);
-                          else next.add(type);
-                          setDraft({ ...draft, mutedNotificationTypes: PUSH_EVENT_TYPES.filter((t) => next.has(t)).join(',') });
-                        }}
-                      />
-                      {PUSH_EVENT_LABELS[type]}
-                    </label>
-                  ))}
-                </div>
+                <CheckList
+                  id="mutedNotificationTypes"
+                  describedBy={describedBy}
+                  disabled={locked || saving}
+                  options={PUSH_EVENT_TYPES.map((type) => ({ value: type, label: PUSH_EVENT_LABELS[type] }))}
+                  checked={(type) => !muted.has(type)}
+                  onChange={(type, popsUp) => {
+                    const next = new Set(muted);
+                    if (popsUp) next.delete(type);
+                    else next.add(type);
+                    setDraft({ ...draft, mutedNotificationTypes: PUSH_EVENT_TYPES.filter((t) => next.has(t)).join(',') });
+                  }}
+                />
               );
             }}
           </Field>
           <Field
             id="mutedTopics"
-            label="Muted topics"
-            help="Comma-separated, for example assignment.asg-1 or escalations.* for everything about review groups."
+            label="Do not pop up for"
+            help={
+              topicOptions.length > 0
+                ? 'Ticked assignments and review groups are still kept in Notifications; they just do not interrupt you.'
+                : 'Once you are signed in, your assignments and review groups are listed here to mute.'
+            }
             view={view}
             error={errors.mutedTopics}
           >
-            {text('mutedTopics', 'text', { autoComplete: 'off', spellCheck: 'false' })}
+            {(locked, describedBy) => {
+              const muted = list(draft.mutedTopics);
+              return (
+                <CheckList
+                  id="mutedTopics"
+                  describedBy={describedBy}
+                  disabled={locked || saving}
+                  options={topicOptions}
+                  checked={(topic) => muted.includes(topic)}
+                  onChange={(topic, mute) => setDraft({ ...draft, mutedTopics: (mute ? [...muted, topic] : muted.filter((t) => t !== topic)).join(', ') })}
+                />
+              );
+            }}
           </Field>
           <Field
             id="quietHours"
@@ -450,6 +495,21 @@ export function SettingsView() {
       <ProdigyCard command={view.values.prodigyCommand} />
       <UpdatesCard />
 
+      <section className="card" aria-labelledby="credentials-heading" data-testid="credentials-card">
+        <h2 id="credentials-heading" tabIndex={-1} ref={credentials}>
+          Credentials
+        </h2>
+        <p className={status?.keychain.kind === 'memory' ? 'warn-text' : undefined} data-testid="keychain-detail">
+          {status?.keychain.detail}
+        </p>
+        {status?.keychain.reason && (
+          <details className="raw-detail">
+            <summary>Details</summary>
+            <code>{status.keychain.reason}</code>
+          </details>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="storage-heading">
         <h2 id="storage-heading">Storage and security</h2>
         <dl className="facts">
@@ -465,8 +525,6 @@ export function SettingsView() {
           <dd>
             <code>{view.file}</code>
           </dd>
-          <dt>Credentials</dt>
-          <dd className={status?.keychain.kind === 'memory' ? 'warn-text' : undefined}>{status?.keychain.detail}</dd>
           <dt>Appearance</dt>
           <dd>Light or dark, following your system setting.</dd>
           <dt>Version</dt>

@@ -36,7 +36,10 @@ export type AppInfo = z.infer<typeof AppInfo>;
 export const KeychainStatus = z.strictObject({
   /** `memory` means no OS keychain answered: secrets last for this run only. */
   kind: z.enum(['keychain', 'memory']),
+  /** In words, for the user. */
   detail: z.string(),
+  /** The keychain's own error when it did not answer, for a "Details" disclosure: never the main text. */
+  reason: z.string().optional(),
 });
 export type KeychainStatus = z.infer<typeof KeychainStatus>;
 

@@ -103,6 +103,10 @@ export const DEFAULT_SETTINGS: Settings = {
 export const SettingSource = z.enum(['flag', 'env', 'file', 'default']);
 export type SettingSource = z.infer<typeof SettingSource>;
 
+/** A Push topic the user can mute, by what it is about: one of their assignments, or the review requests of a group they review for. */
+export const TopicChoice = z.strictObject({ topic: z.string(), kind: z.enum(['assignment', 'reviews']), name: z.string() });
+export type TopicChoice = z.infer<typeof TopicChoice>;
+
 export const SettingsView = z.strictObject({
   values: SettingsSchema,
   sources: z.record(z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]), SettingSource),
@@ -111,6 +115,8 @@ export const SettingsView = z.strictObject({
   file: z.string(),
   /** Why the settings file could not be used, when it could not. */
   fileProblem: z.string().nullable(),
+  /** What `mutedTopics` can name, for a picker; empty when signed out. */
+  topicChoices: z.array(TopicChoice),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 

@@ -69,8 +69,9 @@ export function FileList({ id, problemsOnly, refreshKey }: { id: string; problem
         </span>
         <span role="columnheader">State</span>
       </div>
-      <div ref={scroller} className="file-scroller" style={{ height: (total ?? 1) * ROW_HEIGHT }} tabIndex={0} data-testid="file-scroller">
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      {/* The scroller is the rowgroup itself: a focusable wrapper with no role between the table and its rows breaks the table for screen readers. */}
+      <div ref={scroller} className="file-scroller" role="rowgroup" style={{ height: (total ?? 1) * ROW_HEIGHT }} tabIndex={0} data-testid="file-scroller">
+        <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = pages.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
             return (

@@ -13,7 +13,6 @@ interface RowProps {
 
 /** One notification: the whole row opens it; its own actions show on hover or focus. */
 export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps) {
-  const id = `nf-${item.id}`;
   const note = DELIVERY_WORDS[item.delivery];
   return (
     <li className={`nf-item${item.read ? '' : ' nf-unread'}`} data-notification-id={item.id} data-testid="notification">
@@ -21,25 +20,24 @@ export function NotificationRow({ item, now, onOpen, onRead, onClear }: RowProps
         type="button"
         className="nf-open bare-button"
         onClick={onOpen}
-        aria-labelledby={item.read ? `${id}-title` : `${id}-state ${id}-title`}
-        aria-describedby={item.summary ? `${id}-summary ${id}-meta` : `${id}-meta`}
+        // Named by all it shows ("Unread:", title, summary, time), not by the title alone: a name must hold every word a voice-control user sees on the button.
       >
         <span className={`nf-icon nf-icon-${typeIcon(item)}`} title={typeLabel(item.type)}>
           <Icon name={typeIcon(item)} />
         </span>
         <span className="nf-text">
           <span className="nf-title-line">
-            {!item.read && <span id={`${id}-state`} className="nf-dot" role="img" aria-label="Unread:" />}
-            <span id={`${id}-title`} className="nf-title">
+            {!item.read && <span className="nf-dot" role="img" aria-label="Unread:" />}
+            <span className="nf-title">
               {item.title}
             </span>
           </span>
           {item.summary && (
-            <span id={`${id}-summary`} className="nf-summary">
+            <span className="nf-summary">
               {item.summary}
             </span>
           )}
-          <span id={`${id}-meta`} className="nf-meta">
+          <span className="nf-meta">
             <time dateTime={item.created} title={formatDateTime(item.created)}>
               {ago(item.created, now)}
             </time>
