@@ -4,6 +4,12 @@ export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }
 
+const timeOfDay = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+export function formatTime(iso: string): string {
+  return timeOfDay.format(new Date(iso));
+}
+
 /** `2026-11-22` from a date input → the first or last instant of that local day, as ISO. */
 export function dayBoundary(day: string, edge: 'start' | 'end'): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;

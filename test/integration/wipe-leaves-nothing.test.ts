@@ -111,7 +111,7 @@ describe('an expired assignment leaves nothing of its content on the laptop', ()
   it.each(SCENARIOS)('%s', async (_name, scenario) => {
     const l = await laptop();
     const before = filesContaining(l.dataDir, MARKER);
-    // The synced files, Prodigy's database, and the app's own database (escalation, review, notification, outbox) all hold it.
+    // The synced files, Prodigy's database, and the app's own database (escalation, review, outbox) all hold it.
     expect(before.some((file) => file.startsWith(`assignments${path.sep}`))).toBe(true);
     expect(before.some((file) => file.startsWith(`prodigy${path.sep}`) && file.includes('prodigy.db'))).toBe(true);
     expect(before.some((file) => file.startsWith('companion.db'))).toBe(true);

@@ -38,6 +38,8 @@ export class FakePush implements Http {
     if (path === '/push/v1/notifications/seq-bounds') return schema.parse(this.bounds);
     const page = this.pages.get(req.url);
     if (page) return schema.parse(page);
+    // CONTRACTS §B: the list of what is retained after a seq; with nothing there, an empty collection.
+    if (req.method === 'GET' && path.startsWith('/push/v1/notifications?')) return schema.parse({ _embedded: { collection: [] }, _links: {} });
     if (path === '/push/v1/devices') return schema.parse({ id: 'dev-1' });
     if (req.method === 'PUT' || req.method === 'DELETE') return schema.parse(undefined);
     throw new File360Error('http', `no fake answer for ${req.method} ${path}`, 404);

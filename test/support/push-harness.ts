@@ -4,6 +4,7 @@
  * parts of the app the Push tests need, without the rest of it.
  */
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
 import { openLocalData } from '../../electron/core/db/local-data';
@@ -28,7 +29,7 @@ export async function pushHarness(sb: File360Sandbox, dataDir: string, options: 
   if (!user) throw new Error(`No sandbox user ${username}`);
   const logger = recordingLogger();
   const data = openLocalData(path.join(dataDir, 'companion.db'), systemClock, () => `user:${user.id}`, logger);
-  const db = () => data.require().db;
+  const db = (): Database.Database => data.require().db;
   const http = createHttp({ userAgent: 'push-test', initialDelayMs: 5, maxDelayMs: 50 });
   const secrets = new MemorySecretStore({ kind: 'memory', detail: 'push test' });
   const session = new File360Session(

@@ -20,7 +20,7 @@ function errorsWith(change: (source: string) => string): string[] {
     const source = change(ts.sys.readFile(DOUBLE) ?? '');
     return ts.createSourceFile(name, source, language);
   };
-  const program = ts.createProgram({ rootNames: [DOUBLE], options: { ...config?.options, noEmit: true }, host, oldProgram: previous });
+  const program = ts.createProgram({ rootNames: [DOUBLE], options: { ...config?.options, noEmit: true, composite: false }, host, oldProgram: previous });
   previous = program;
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
 }

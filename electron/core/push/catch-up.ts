@@ -57,7 +57,8 @@ export const HISTORY_MS = 14 * 24 * 60 * 60 * 1000;
 export async function fetchHistory(deps: CatchUpDeps, signal: AbortSignal): Promise<void> {
   const bounds = await deps.api.seqBounds(signal);
   const since = deps.now().getTime() - HISTORY_MS;
-  await fetchPages(
+  // Nothing retained (a new tenant, or all of it expired): no list to ask for.
+  if (bounds.current_max_seq >= bounds.current_min_seq) await fetchPages(
     deps,
     Math.max(0, bounds.current_min_seq - 1),
     (item) => {

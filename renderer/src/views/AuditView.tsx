@@ -115,7 +115,13 @@ export function AuditView() {
           <p>{filtered ? 'Try a wider date range, another event type or both sources.' : 'Entries appear as soon as the app does something worth recording.'}</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <div
+          className="table-wrap"
+          // Focusable, so that a table wider than the window can be scrolled from the keyboard.
+          role="region"
+          aria-label="Audit entries"
+          tabIndex={0}
+        >
           <TimelineTable entries={entries} loading={loading} />
           {next && (
             <button type="button" className="button ghost load-more" onClick={() => void loadOlder()}>

@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '../../../../shared/api/schemas/audit';
 import { AUDIT_TYPE_LABELS, type AuditType } from '../../../../shared/audit-types';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatDay, formatTime } from '../../format';
 import { describeDetails } from './details';
 import { SOURCE_WORDS } from './TimelineFilters';
 
@@ -43,13 +43,16 @@ export function TimelineTable({ entries, loading }: { entries: TimelineEntry[]; 
           const details = describeDetails(entry);
           return (
             <tr key={`${entry.source}:${entry.key}`} data-testid="audit-row" data-source={entry.source}>
-              <td className="nowrap">{formatDateTime(entry.ts)}</td>
+              {/* Day and time may sit on two lines, so that the details keep room to be read. */}
+              <td className="audit-time" title={formatDateTime(entry.ts)}>
+                <span>{formatDay(entry.ts)}</span> <span>{formatTime(entry.ts)}</span>
+              </td>
               <td className="nowrap">
                 <span className={`chip audit-source-${entry.source}`}>{SOURCE_WORDS[entry.source]}</span>
               </td>
               <td className="num">{entry.id ?? '—'}</td>
               <td>{eventWords(entry)}</td>
-              <td className="nowrap" title={entry.actor} data-testid="audit-by">
+              <td title={entry.actor} data-testid="audit-by">
                 {byWords(entry)}
               </td>
               <Named name={entry.assignmentName} id={entry.assignmentId} what="assignment" />
