@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { openLocalData } from '../electron/core/db/local-data';
+import { openLocalData } from '../electron/core/kernel/db/local-data';
 import { Outbox } from '../electron/core/outbox/outbox';
 import { packageSender } from '../electron/core/outbox/senders/package';
-import { createLogger } from '../electron/core/platform/logger';
-import { systemClock } from '../electron/core/ports';
+import { createLogger } from '../electron/core/kernel/platform/logger';
+import { systemClock } from '../electron/core/kernel/ports';
 import { fixedTokenClient } from '../test/support/fixed-token';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { mode: string; dataDir: string; server: string; tenant: string; token: string; assignmentId: string; count: number; concurrency: number };

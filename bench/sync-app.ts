@@ -6,9 +6,9 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createCompanion } from '../electron/core/companion';
-import { resolveConfig } from '../electron/core/config/config';
-import { createLogger } from '../electron/core/platform/logger';
-import { systemClock } from '../electron/core/ports';
+import { resolveConfig } from '../electron/core/kernel/config/config';
+import { createLogger } from '../electron/core/kernel/platform/logger';
+import { systemClock } from '../electron/core/kernel/ports';
 import { testPorts } from '../test/support/ports';
 import { approvingOpener } from '../test/support/sandbox-oauth';
 

@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from '../electron/core/db/migrations';
-import { openDatabase } from '../electron/core/db/open';
-import { scrubDeleted } from '../electron/core/db/scrub';
+import { MIGRATIONS } from '../electron/core/kernel/db/migrations';
+import { openDatabase } from '../electron/core/kernel/db/open';
+import { scrubDeleted } from '../electron/core/kernel/db/scrub';
 import { median, table, writeResult } from './support/report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

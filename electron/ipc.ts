@@ -1,10 +1,10 @@
 import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
 import { IPC_EVENT, IPC_INVOKE, type CallResult } from '../shared/api/wire';
 import { ERROR_TEXT } from '../shared/api/errors';
-import type { EventHub } from './core/api/event-hub';
-import type { Router } from './core/api/router';
-import type { Logger } from './core/ports';
+import type { Router } from './core/kernel/api/router';
+import type { Logger } from './core/kernel/ports';
 import { isTrustedSender } from './policy';
+import type { EventHub } from './core/kernel/ports';
 
 function frameOf(frame: WebFrameMain | null): { url: string; isTopFrame: boolean } | null {
   return frame ? { url: frame.url, isTopFrame: frame.parent === null } : null;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { app } from 'electron';
-import { writeFileAtomic } from './core/platform/atomic-file';
-import type { LoginItem } from './core/ports';
+import { writeFileAtomic } from './core/kernel/platform/atomic-file';
+import type { LoginItem } from './core/kernel/ports';
 
 /** Started at login: in the tray, without a window. */
 export const HIDDEN_FLAG = '--hidden';

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { NotificationPayload } from '../shared/api/schemas/app';
-import type { Logger, Notifier } from './core/ports';
+import type { Logger, Notifier } from './core/kernel/ports';
 
 /**
  * Native notifications. Each one is held until it closes: Electron only keeps

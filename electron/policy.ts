@@ -1,4 +1,4 @@
-import { safeExternalUrl } from './core/platform/opener';
+import { safeExternalUrl } from './core/kernel/platform/opener';
 import { parseUrl } from '../shared/url';
 
 /**

@@ -1,7 +1,7 @@
 import { BrowserWindow, session, type WebContents } from 'electron';
 import { parseUrl } from '../shared/url';
-import { withProdigyPageHeaders } from './core/platform/prodigy-page';
-import type { SessionViewer } from './core/ports';
+import { withProdigyPageHeaders } from './core/kernel/platform/prodigy-page';
+import type { SessionViewer } from './core/kernel/ports';
 
 /** In memory only: nothing Prodigy's page stores outlives the app. */
 export const PRODIGY_PARTITION = 'prodigy';

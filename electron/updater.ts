@@ -3,7 +3,7 @@ import path from 'node:path';
 import { app } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { parseUrl } from '../shared/url';
-import type { Logger, UpdateOffer, UpdaterPort } from './core/ports';
+import type { Logger, UpdateOffer, UpdaterPort } from './core/kernel/ports';
 
 /** electron-builder's `${os}` in the `publish` URL (electron-builder.yml): the platform's build configuration key. */
 const OS_KEY: Partial<Record<NodeJS.Platform, string>> = { linux: 'linux', darwin: 'mac', win32: 'win' };

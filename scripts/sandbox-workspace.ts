@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createSettingsService } from '../electron/core/settings/settings-service';
 import { SETTINGS_NAME } from '../electron/core/companion';
-import type { CompanionConfig } from '../electron/core/config/config';
+import type { CompanionConfig } from '../electron/core/kernel/config/config';
 import { sampleFixture, startFile360Sandbox, type File360Sandbox } from '../sandbox/file360';
 
 const PREFERRED_PORT = 4360;

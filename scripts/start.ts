@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import pkg from '../package.json';
-import { ConfigError, resolveConfig } from '../electron/core/config/config';
+import { ConfigError, resolveConfig } from '../electron/core/kernel/config/config';
 import { findElectronBinary } from './electron-binary';
 import { noServerConfigured, startSandboxWorkspace } from './sandbox-workspace';
 

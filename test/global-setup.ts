@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The process-level last line (electron/core/platform/last-line.ts) must
+ * The process-level last line (electron/core/kernel/platform/last-line.ts) must
  * never be what handles a known error. Every app process a test starts
  * inherits COMPANION_LAST_LINE_DIR and writes a report there when the handler
  * fires; the run fails if any report exists at the end. (In-process, Vitest

@@ -3,9 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transform, pipeline } from 'node:stream';
 import { parseUrl } from '../../shared/url';
-import type { Logger, SessionViewer } from '../core/ports';
-import { escapeHtml } from '../core/platform/html';
-import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/platform/prodigy-page';
+import type { Logger, SessionViewer } from '../core/kernel/ports';
+import { escapeHtml } from '../core/kernel/platform/html';
+import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/kernel/platform/prodigy-page';
 import { basicAuthorization } from '../core/prodigy/run';
 
 const ENTRY = '/__companion/enter';

@@ -9,11 +9,11 @@ import { ERROR_TEXT } from '../../shared/api/errors';
 import { CONFIRMED_SETTINGS } from '../../shared/api/schemas/settings';
 import { parseUrl } from '../../shared/url';
 import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX, type ServerFrame } from '../../shared/api/wire';
-import type { EventHub } from '../core/api/event-hub';
-import type { Router } from '../core/api/router';
-import type { Logger } from '../core/ports';
-import { SECURITY_HEADERS, contentType, rendererCsp, resolveRendererFile } from '../core/platform/renderer-files';
+import type { Router } from '../core/kernel/api/router';
+import type { Logger } from '../core/kernel/ports';
+import { SECURITY_HEADERS, contentType, rendererCsp, resolveRendererFile } from '../core/kernel/platform/renderer-files';
 import { isSameUser } from './peer';
+import type { EventHub } from '../core/kernel/ports';
 
 export interface HostServerOptions {
   router: Router;

@@ -8,9 +8,13 @@ import { z } from 'zod';
 import type { BodyWriter } from './body-writer';
 import type { SandboxClock } from './clock';
 import { openContent } from './content';
-import type { Context } from './context';
+import type { FaultState } from './faults';
+import type { Files } from './state/files';
 import { createExchange } from './exchange';
 import { answerRange } from './ranges';
+
+/** What the storage origin reads of the sandbox: its files and how their bytes are made (the context holds a storage, so this names only what it needs). */
+type StorageContext = { files: Files; seed: number; blobDir: string; faults: FaultState };
 import { createSend } from './respond';
 
 /**
@@ -106,7 +110,7 @@ export class ObjectStorage {
    * `<dir>/objects/<file id>/<version>`: the tree another server (nginx)
    * serves the same links from. Returns how many objects were written.
    */
-  async exportObjects(ctx: Context, dir: string, assignmentIds: readonly string[]): Promise<number> {
+  async exportObjects(ctx: StorageContext, dir: string, assignmentIds: readonly string[]): Promise<number> {
     let written = 0;
     for (const assignmentId of assignmentIds) {
       for (let offset = 0; ; offset += 1000) {
@@ -127,7 +131,7 @@ export class ObjectStorage {
   }
 
   /** The sandbox's own storage origin: another port, so another origin, on the same loopback address. */
-  async listen(ctx: Context, writer: BodyWriter, host: string): Promise<http.Server> {
+  async listen(ctx: StorageContext, writer: BodyWriter, host: string): Promise<http.Server> {
     const send = createSend(writer);
     const server = http.createServer((req, res) => {
       this.serve(ctx, req, res, send).catch(() => res.destroy());
@@ -140,7 +144,7 @@ export class ObjectStorage {
     return server;
   }
 
-  private async serve(ctx: Context, req: http.IncomingMessage, res: http.ServerResponse, send: ReturnType<typeof createSend>): Promise<void> {
+  private async serve(ctx: StorageContext, req: http.IncomingMessage, res: http.ServerResponse, send: ReturnType<typeof createSend>): Promise<void> {
     req.resume();
     const url = new URL(req.url?.startsWith('/') ? req.url : '/', 'http://storage.invalid');
     const requestId = randomBytes(8).toString('hex').toUpperCase();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { sampleFixture } from '../../sandbox/file360';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

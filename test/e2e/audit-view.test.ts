@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_NAME } from '../../electron/core/companion';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion, type Started } from '../support/companion';

@@ -9,8 +9,8 @@ import { startCompanion, type Started } from '../support/companion';
 import { signedInApp } from '../support/file360-app';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
-import { noKeychain } from '../../electron/core/credentials/open-secret-store';
+import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
+import { noKeychain } from '../../electron/core/kernel/credentials/open-secret-store';
 
 const HEADINGS: Record<(typeof SECTIONS)[number], string> = {
   assignments: 'Assignments',

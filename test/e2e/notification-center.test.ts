@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Companion } from '../../electron/core/companion';
-import { systemClock, type Notifier } from '../../electron/core/ports';
+import { systemClock, type Notifier } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

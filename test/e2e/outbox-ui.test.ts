@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbIn } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

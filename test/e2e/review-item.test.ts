@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import type { File360Sandbox } from '../../sandbox/file360';
 import type { Started } from '../support/companion';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readExamples } from '../../electron/core/disputes/read';
 import { dbOut } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
 import type { File360Sandbox } from '../../sandbox/file360';

@@ -6,7 +6,7 @@ import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../suppor
 import { startCompanion } from '../support/companion';
 import { FAST, addAssignment, onDisk } from '../support/file360-app';
 import { freePort } from '../../electron/core/prodigy/process';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { startFile360Sandbox } from '../../sandbox/file360';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

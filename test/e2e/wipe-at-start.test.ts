@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { openSecretStore } from '../../electron/core/credentials/open-secret-store';
-import { systemClock } from '../../electron/core/ports';
+import { openSecretStore } from '../../electron/core/kernel/credentials/open-secret-store';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startFile360Sandbox } from '../../sandbox/file360';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';

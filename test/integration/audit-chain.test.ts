@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createAuditLog, type AuditLog } from '../../electron/core/audit/audit-log';
-import { GENESIS_HASH } from '../../electron/core/audit/chain';
+import { createAuditLog, type AuditLog } from '../../electron/core/kernel/audit/audit-log';
+import { GENESIS_HASH } from '../../electron/core/kernel/audit/chain';
 import { auditFacets } from '../../electron/core/audit/timeline';
-import { verifyAudit } from '../../electron/core/audit/verify';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { openDatabase } from '../../electron/core/db/open';
+import { verifyAudit } from '../../electron/core/kernel/audit/verify';
+import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
+import { openDatabase } from '../../electron/core/kernel/db/open';
 import { ManualClock } from '../support/ports';
 import { tempDir } from '../support/tmp';
 

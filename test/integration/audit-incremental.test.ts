@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createAuditLog, type AuditLog } from '../../electron/core/audit/audit-log';
-import { FULL_CHECK_EVERY_MS } from '../../electron/core/audit/integrity';
-import { ChainCheck, readCheckpoint, verifyAudit, writeCheckpoint } from '../../electron/core/audit/verify';
+import { createAuditLog, type AuditLog } from '../../electron/core/kernel/audit/audit-log';
+import { FULL_CHECK_EVERY_MS } from '../../electron/core/kernel/audit/integrity';
+import { ChainCheck, readCheckpoint, verifyAudit, writeCheckpoint } from '../../electron/core/kernel/audit/verify';
 import { DATABASE_NAME } from '../../electron/core/companion';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { openDatabase } from '../../electron/core/db/open';
+import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
+import { openDatabase } from '../../electron/core/kernel/db/open';
 import { startCompanion } from '../support/companion';
 import { watchStatements } from '../support/statements';
 import { ManualClock } from '../support/ports';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { startCompanion, type Started } from '../support/companion';
 import { HOUR, MINUTE } from '../support/expiry';

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFile360Client } from '../../electron/core/file360/client';
-import { File360Error } from '../../electron/core/file360/errors';
-import { createHttp, type Http } from '../../electron/core/file360/http';
-import type { File360Session } from '../../electron/core/file360/session';
+import { createFile360Client } from '../../electron/core/remote/file360/client';
+import { File360Error } from '../../electron/core/kernel/http/errors';
+import { createHttp, type Http } from '../../electron/core/kernel/http/http';
+import type { File360Session } from '../../electron/core/remote/file360/session';
 
 /**
  * Answers the sandbox never gives on cue: other servers' error pages, a

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX, type ServerFrame } from '../../shared/api/wire';
 import { createCompanion, type Companion } from '../../electron/core/companion';
-import { resolveConfig } from '../../electron/core/config/config';
+import { resolveConfig } from '../../electron/core/kernel/config/config';
 import { startHostServer, type HostServer } from '../../electron/host/server';
 import { testPorts } from '../support/ports';
 import { tempDir } from '../support/tmp';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountKey, openSecretStore } from '../../electron/core/credentials/open-secret-store';
+import { accountKey, openSecretStore } from '../../electron/core/kernel/credentials/open-secret-store';
 import { recordingLogger } from '../support/ports';
 import { tempDir } from '../support/tmp';
 

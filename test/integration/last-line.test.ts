@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { installLastLine, LAST_LINE_EXIT_CODE } from '../../electron/core/platform/last-line';
+import { installLastLine, LAST_LINE_EXIT_CODE } from '../../electron/core/kernel/platform/last-line';
 import { FAST, idle, signedInApp } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
 import { recordingLogger } from '../support/ports';

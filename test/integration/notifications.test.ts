@@ -1,15 +1,15 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { openDatabase } from '../../electron/core/db/open';
+import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
+import { openDatabase } from '../../electron/core/kernel/db/open';
 import { NotificationCenter } from '../../electron/core/notifications/center';
 import { DEFAULT_NOTIFICATION_RULES, notificationRules, type NotificationRules } from '../../electron/core/notifications/rules';
 import { DEFAULT_SETTINGS } from '../../shared/api/schemas/settings';
-import type { IncomingNotification } from '../../electron/core/notifications/types';
-import type { Owner } from '../../electron/core/sync/store';
 import { ManualClock, recordingNotifier } from '../support/ports';
 import { tempDir } from '../support/tmp';
+import type { Owner } from '../../electron/core/kernel/identity';
+import type { IncomingNotification } from '../../electron/core/kernel/incoming';
 
 const ANA: Owner = { server: 'https://file360.acme.example', tenant: 'acme', userId: 'u-ana' };
 const NIGHT: NotificationRules = { ...DEFAULT_NOTIFICATION_RULES, quietHours: { start: '22:00', end: '07:00' } };

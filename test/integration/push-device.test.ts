@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runtimeOf } from '../../electron/core/push/device';
+import { runtimeOf } from '../../electron/core/remote/push/device';
 import { sandbox } from '../support/sandbox-file360';
 import { pushHarness, reaches, waitFor } from '../support/push-harness';
 import { tempDir } from '../support/tmp';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTORY_MS } from '../../electron/core/push/catch-up';
+import { HISTORY_MS } from '../../electron/core/remote/push/catch-up';
 import { pushHarness, reaches, waitFor } from '../support/push-harness';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';

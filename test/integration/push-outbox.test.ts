@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createFile360Client } from '../../electron/core/file360/client';
+import { createFile360Client } from '../../electron/core/remote/file360/client';
 import { Outbox } from '../../electron/core/outbox/outbox';
 import { queuePublish, type Publish } from '../../electron/core/outbox/publish';
 import { pushSender } from '../../electron/core/outbox/senders/push';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { pushHarness, waitFor, type PushHarness } from '../support/push-harness';
 import { allPages, sandbox, signIn } from '../support/sandbox-file360';

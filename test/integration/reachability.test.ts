@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { startFile360Sandbox } from '../../sandbox/file360';
 import { reachability } from '../../shared/words';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';

@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { openDatabase } from '../../electron/core/db/open';
-import { Assignment, Escalation } from '../../electron/core/file360/wire';
+import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
+import { openDatabase } from '../../electron/core/kernel/db/open';
+import { Assignment, Escalation } from '../../electron/core/remote/file360/wire';
 import { MAX_WAIT_MS } from '../../electron/core/notifications/alarm';
 import { NotificationCenter } from '../../electron/core/notifications/center';
 import { DEFAULT_NOTIFICATION_RULES } from '../../electron/core/notifications/rules';
-import type { Clock } from '../../electron/core/ports';
+import type { Clock } from '../../electron/core/kernel/ports';
 import { DEFAULT_REMINDER_SETTINGS, Reminders, type ReminderSettings } from '../../electron/core/reminders/reminders';
 import { createReviewStore } from '../../electron/core/reviews/store';
-import { createSyncStore, type Owner } from '../../electron/core/sync/store';
+import { createSyncStore } from '../../electron/core/sync/store';
 import { atTime, deliveryRuleWords } from '../../shared/words';
 import { ManualClock, recordingNotifier } from '../support/ports';
 import { tempDir } from '../support/tmp';
+import type { Owner } from '../../electron/core/kernel/identity';
 
 const ANA: Owner = { server: 'https://file360.acme.example', tenant: 'acme', userId: 'u-ana' };
 const START = '2026-11-22T09:00:00.000Z';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountKey } from '../../electron/core/credentials/open-secret-store';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { accountKey } from '../../electron/core/kernel/credentials/open-secret-store';
+import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import { FAST, approvingOpener, filesUnder, idle, nextEvent, onDisk, signedInApp, syncedThenClosed, until } from '../support/file360-app';
 import { startCompanion } from '../support/companion';
 import { sandbox, submitApprovePage, tokenRequest } from '../support/sandbox-file360';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import type { File360Sandbox } from '../../sandbox/file360';
 import type { Started } from '../support/companion';
 import { startCompanion } from '../support/companion';

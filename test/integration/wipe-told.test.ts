@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Notifier } from '../../electron/core/ports';
+import type { Notifier } from '../../electron/core/kernel/ports';
 import type { Started } from '../support/companion';
 import { DAY, startedOfflineAfter } from '../support/expiry';
 import { idle, signedInApp, until } from '../support/file360-app';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { rendererCsp } from '../../electron/core/platform/renderer-files';
+import { rendererCsp } from '../../electron/core/kernel/platform/renderer-files';
 import { APP_FRAME, MAIN_BUNDLE, PRELOAD_BUNDLE, runShell, waitFor, type RunningShell } from '../support/electron-double/load';
 import type { BrowserWindowDouble } from '../support/electron-double/main-process';
 

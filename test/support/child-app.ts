@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createCompanion } from '../../electron/core/companion';
-import { resolveConfig } from '../../electron/core/config/config';
-import { createLogger } from '../../electron/core/platform/logger';
-import { systemClock } from '../../electron/core/ports';
+import { resolveConfig } from '../../electron/core/kernel/config/config';
+import { createLogger } from '../../electron/core/kernel/platform/logger';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { testPorts } from './ports';
 
 /** The app in a test's child process, on a data folder a test synced, with real time and the Prodigy stand-in. */

@@ -3,8 +3,8 @@ import { onTestFinished } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import type { CallResult } from '../../shared/api/wire';
 import { createCompanion, type Companion, type CompanionTuning } from '../../electron/core/companion';
-import { resolveConfig } from '../../electron/core/config/config';
-import type { Ports } from '../../electron/core/ports';
+import { resolveConfig } from '../../electron/core/kernel/config/config';
+import type { Ports } from '../../electron/core/kernel/ports';
 import { testPorts, type TestPorts } from './ports';
 
 export interface Started {

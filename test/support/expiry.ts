@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Ports } from '../../electron/core/ports';
-import { createFileSink, createLogger } from '../../electron/core/platform/logger';
+import type { Ports } from '../../electron/core/kernel/ports';
+import { createFileSink, createLogger } from '../../electron/core/kernel/platform/logger';
 import { sampleFixture, type Fixture, type File360Sandbox } from '../../sandbox/file360';
 import { startCompanion, type Started } from './companion';
 import { idle, signedInApp, syncedThenClosed, until, FAST } from './file360-app';

@@ -3,9 +3,9 @@
  * outbox running in a child process or a benchmark. Signing in is not what
  * those measure; the token is what a signed-in session would hand the client.
  */
-import { createFile360Client, type File360Client } from '../../electron/core/file360/client';
-import { createHttp, type Http, type HttpOptions } from '../../electron/core/file360/http';
-import type { File360Session } from '../../electron/core/file360/session';
+import { createFile360Client, type File360Client } from '../../electron/core/remote/file360/client';
+import { createHttp, type Http, type HttpOptions } from '../../electron/core/kernel/http/http';
+import type { File360Session } from '../../electron/core/remote/file360/session';
 
 export function fixedTokenClient(server: string, token: string, options: Partial<HttpOptions> = {}): { client: File360Client; http: Http } {
   const http = createHttp({ userAgent: 'annotator-companion-test', ...options });

@@ -2,7 +2,7 @@
  * Run in a child process (whose environment the test controls) to see which
  * secret store the app would choose there. Prints the store's status as JSON.
  */
-import { openSecretStore } from '../../electron/core/credentials/open-secret-store';
+import { openSecretStore } from '../../electron/core/kernel/credentials/open-secret-store';
 import { recordingLogger } from './ports';
 
 const store = await openSecretStore(recordingLogger(), `annotator-companion-probe-${process.pid}`);

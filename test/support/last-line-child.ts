@@ -3,7 +3,7 @@
  * process-level last line installed, which then meets an error nobody handles:
  *   node --import tsx test/support/last-line-child.ts '{"dataDir":…,"server":…,"tenant":…,"assignmentId":…,"fault":"throw"|"reject"}'
  */
-import { installLastLine } from '../../electron/core/platform/last-line';
+import { installLastLine } from '../../electron/core/kernel/platform/last-line';
 import { childApp } from './child-app';
 
 const { dataDir, server, tenant, assignmentId, fault } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { systemClock } from '../../electron/core/ports';
+import { systemClock } from '../../electron/core/kernel/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { FAST, idle, signedInApp, until } from './file360-app';
 import { PRODIGY_ENV, annotate, openSession } from './prodigy';

@@ -6,14 +6,14 @@
  * Sign-in is not what is under test: the access token comes from the parent,
  * as a signed-in session would hand it to the client.
  */
-import { openLocalData } from '../../electron/core/db/local-data';
+import { openLocalData } from '../../electron/core/kernel/db/local-data';
 import { Outbox } from '../../electron/core/outbox/outbox';
 import { auditSender } from '../../electron/core/outbox/senders/audit';
 import { decisionSender } from '../../electron/core/outbox/senders/decision';
 import { escalationSender } from '../../electron/core/outbox/senders/escalation';
 import { packageSender } from '../../electron/core/outbox/senders/package';
-import { createLogger } from '../../electron/core/platform/logger';
-import { systemClock } from '../../electron/core/ports';
+import { createLogger } from '../../electron/core/kernel/platform/logger';
+import { systemClock } from '../../electron/core/kernel/ports';
 import { fixedTokenClient } from './fixed-token';
 
 const { dataDir, server, tenant, userId, token } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;

@@ -1,5 +1,5 @@
-import type { Clock, Logger, LogFields, Notifier, Opener, Ports, SessionViewer } from '../../electron/core/ports';
-import { MemorySecretStore } from '../../electron/core/credentials/memory-store';
+import type { Clock, Logger, LogFields, Notifier, Opener, Ports, SessionViewer } from '../../electron/core/kernel/ports';
+import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import type { NotificationPayload } from '../../shared/api/schemas/app';
 
 /** Time that only moves when the test says so; timers fire in order as it advances. */

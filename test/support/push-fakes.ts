@@ -7,12 +7,12 @@
 import { PassThrough } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { z } from 'zod';
-import { AppError } from '../../electron/core/errors';
-import { File360Error } from '../../electron/core/file360/errors';
-import type { Http, HttpRequest, StreamResponse } from '../../electron/core/file360/http';
-import type { IncomingNotification } from '../../electron/core/notifications/types';
-import type { PushSession } from '../../electron/core/push/api';
-import type { SeqBounds } from '../../electron/core/push/wire';
+import { AppError } from '../../electron/core/kernel/errors';
+import { File360Error } from '../../electron/core/kernel/http/errors';
+import type { Http, HttpRequest, StreamResponse } from '../../electron/core/kernel/http/http';
+import type { PushSession } from '../../electron/core/remote/push/api';
+import type { SeqBounds } from '../../electron/core/remote/push/wire';
+import type { IncomingNotification } from '../../electron/core/kernel/incoming';
 
 export const BASE = 'http://push.test';
 

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Opener } from '../../electron/core/ports';
+import type { Opener } from '../../electron/core/kernel/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 
 export interface Tokens {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultDataDir, resolveConfig, type ConfigInput } from '../../electron/core/config/config';
+import { ConfigError, defaultDataDir, resolveConfig, type ConfigInput } from '../../electron/core/kernel/config/config';
 
 const base: ConfigInput = { argv: [], env: {}, platform: 'linux', homedir: '/home/ana', version: '1.0.0', shell: 'browser' };
 

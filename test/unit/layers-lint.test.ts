@@ -27,7 +27,7 @@ describe('the layer rule (npm run lint)', () => {
     ['shared/thing.ts', "import { App } from '../renderer/src/App';", /shared\/ may not import/],
     ['shared/thing.ts', "import crypto from 'node:crypto';", /Node built-in/],
     ['shared/thing.ts', "export * from '../electron/core/errors';", /shared\/ may not import/],
-    ['sandbox/file360/server.ts', "import { AppError } from '../../electron/core/errors';", /only know the wire contract/],
+    ['sandbox/file360/server.ts', "import { AppError } from '../../electron/core/kernel/errors';", /only know the wire contract/],
     ['electron/core/sync/engine.ts', "import { startFile360Sandbox } from '../../../sandbox/file360/server';", /may not import sandbox/],
     ['test/shell/x.test.ts', "import { HIDDEN_FLAG } from '../../electron/login-item';", /download of its binary/],
     ['test/unit/x.test.ts', "import { app } from 'electron';", /Electron double/],
@@ -53,7 +53,7 @@ describe('the layer rule (npm run lint)', () => {
     ['renderer/src/views/X.tsx', "import { useState } from 'react';"],
     ['shared/thing.ts', "import { z } from 'zod';"],
     ['sandbox/file360/server.ts', "import http from 'node:http';\nimport { z } from 'zod';"],
-    ['test/shell/x.test.ts', "import type { UpdaterPort } from '../../electron/core/ports';\nimport { startFile360Sandbox } from '../../sandbox/file360';"],
+    ['test/shell/x.test.ts', "import type { UpdaterPort } from '../../electron/core/kernel/ports';\nimport { startFile360Sandbox } from '../../sandbox/file360';"],
     ['test/support/x.ts', "import type { BrowserWindow } from 'electron';"],
   ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../electron/core/platform/logger';
+import { createLogger, redact } from '../../electron/core/kernel/platform/logger';
 
 describe('logging', () => {
   it('never writes a secret, whether it is a field or inside text', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deepLinkFromArgv, externalLinkDecision, isAllowedFrameNavigation, isAllowedNavigation, isAppUrl, isPermissionGranted, isTrustedSender } from '../../electron/policy';
-import { prodigyPageCsp, withProdigyPageHeaders } from '../../electron/core/platform/prodigy-page';
-import { safeExternalUrl } from '../../electron/core/platform/opener';
+import { prodigyPageCsp, withProdigyPageHeaders } from '../../electron/core/kernel/platform/prodigy-page';
+import { safeExternalUrl } from '../../electron/core/kernel/platform/opener';
 import { parseDeepLink, parseHash, routeToHash } from '../../shared/routes';
 
 describe('the Electron shell’s trust decisions', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../electron/core/errors';
+import { AppError } from '../../electron/core/kernel/errors';
 import { SUPPORTED_RECIPES, recipeArgs, recipeProblem, taskKind, type ProjectSpec } from '../../electron/core/prodigy/recipes';
 
 const SOURCE = '/data/prodigy/asg-1/source.jsonl';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../electron/core/errors';
+import { AppError } from '../../electron/core/kernel/errors';
 import { parseCommand } from '../../electron/core/prodigy/process';
 import { buildSource, instructionsHtml, type SourceFile } from '../../electron/core/prodigy/source';
 import { tempDir } from '../support/tmp';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ReconnectBackoff } from '../../electron/core/push/backoff';
+import { ReconnectBackoff } from '../../electron/core/remote/push/backoff';
 
 afterEach(() => {
   vi.restoreAllMocks();

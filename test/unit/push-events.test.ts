@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { receive } from '../../electron/core/push/events';
+import { receive } from '../../electron/core/remote/push/events';
 
 describe('a notification from Push', () => {
   const wire = { seq: 7, id: 'ntf-7', type: 'review.requested', title: 'Review', summary: 'An item needs you', topic: 'escalations.sme', collapse_key: 'esc-1', created: '2026-11-22T09:00:00Z', expires: null, data: { escalation_id: 'esc-1' } };

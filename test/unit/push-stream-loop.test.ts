@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { openDatabase } from '../../electron/core/db/open';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { PushClient } from '../../electron/core/push/client';
-import type { PushGap } from '../../electron/core/push/types';
+import { openDatabase } from '../../electron/core/kernel/db/open';
+import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
+import { PushClient } from '../../electron/core/remote/push/client';
+import type { PushGap } from '../../electron/core/remote/push/types';
 import { BASE, FakePush, fakeSession, notificationEvent, tableSink, unauthorized } from '../support/push-fakes';
 import { ManualClock, recordingLogger } from '../support/ports';
 import { tempDir } from '../support/tmp';

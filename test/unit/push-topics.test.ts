@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deviceKey, runtimeOf } from '../../electron/core/push/device';
-import { diffTopics, topicChoices, wantedTopics } from '../../electron/core/push/topics';
+import { deviceKey, runtimeOf } from '../../electron/core/remote/push/device';
+import { diffTopics, topicChoices, wantedTopics } from '../../electron/core/remote/push/topics';
 
 describe('Push topics follow the user', () => {
   it('are the active assignments, the reviewed groups and the user, each once', () => {

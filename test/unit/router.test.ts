@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { METHOD_NAMES, methods, type MethodInput, type MethodName } from '../../shared/api/contract';
-import { createRouter, type Handlers } from '../../electron/core/api/router';
-import { AppError } from '../../electron/core/errors';
+import { createRouter, type Handlers } from '../../electron/core/kernel/api/router';
+import { AppError } from '../../electron/core/kernel/errors';
 import { invalidCases, type JsonSchema } from '../support/schema-cases';
 import { recordingLogger } from '../support/ports';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStorageUrl } from '../../electron/core/file360/content';
+import { checkStorageUrl } from '../../electron/core/remote/file360/content';
 
 /** CONTRACTS §A.6: where a content redirect may send the app, with and without its token. */
 describe('where File 360 may send a download', () => {

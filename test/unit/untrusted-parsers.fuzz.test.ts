@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { RouteSchema } from '../../shared/api/schemas/app';
 import { DEEP_LINK_SCHEME, parseDeepLink, parseHash, routeToHash, SECTIONS } from '../../shared/routes';
 import { parseExamples } from '../../electron/core/disputes/read';
-import { Assignment, AuditRecord, Collection, Escalation, ManifestItem, Me, UploadState } from '../../electron/core/file360/wire';
-import { nestsWithin } from '../../electron/core/platform/bounded-json';
-import { receiveEventData } from '../../electron/core/push/events';
-import { WireNotification } from '../../electron/core/push/wire';
+import { Assignment, AuditRecord, Escalation, ManifestItem, Me, UploadState } from '../../electron/core/remote/file360/wire';
+import { nestsWithin } from '../../electron/core/kernel/platform/bounded-json';
+import { receiveEventData } from '../../electron/core/remote/push/events';
+import { WireNotification } from '../../electron/core/remote/push/wire';
 import { checkRemotePath, resolveInside } from '../../electron/core/sync/safe-path';
 import { decodeCallFrame } from '../../electron/host/server';
 import { fuzz } from '../support/fuzz';
+import { Collection } from '../../electron/core/kernel/http/wire';
 
 /**
  * Every parser that reads what another system sent, checked by fast-check

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
+import { prepared } from '../kernel/db/statements';
 import type { Outbox } from '../outbox/outbox';
 import { queuePublish } from '../outbox/publish';
 import type { OutboxRow } from '../outbox/store';

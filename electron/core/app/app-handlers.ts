@@ -1,8 +1,8 @@
 import type { Route } from '../../../shared/routes';
 import type { AppInfo, Status } from '../../../shared/api/schemas/app';
-import type { Handlers } from '../api/router';
-import type { EventHub } from '../api/event-hub';
-import type { LocalData } from '../db/local-data';
+import type { Handlers } from '../kernel/api/router';
+import type { LocalData } from '../kernel/db/local-data';
+import type { EventHub } from '../kernel/ports';
 
 export interface AppHandlerDeps {
   data: LocalData;

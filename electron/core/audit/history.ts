@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { LocalData } from '../db/local-data';
-import { prepared } from '../db/statements';
-import type { File360Client } from '../file360/client';
-import { File360Error } from '../file360/errors';
-import type { AuditRecord } from '../file360/wire';
-import type { Logger } from '../ports';
-import type { Owner } from '../sync/store';
+import type { LocalData } from '../kernel/db/local-data';
+import { prepared } from '../kernel/db/statements';
+import type { File360Client } from '../remote/file360/client';
+import { File360Error } from '../kernel/http/errors';
+import type { AuditRecord } from '../remote/file360/wire';
+import type { Logger } from '../kernel/ports';
+import type { Owner } from '../kernel/identity';
 
 function cursorOf(db: Database.Database, owner: Owner, assignmentId: string): string | null {
   return (

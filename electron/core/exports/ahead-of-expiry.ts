@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../../shared/api/schemas/exports';
 import { afterSendingWords, atTime } from '../../../shared/words';
-import { prepared } from '../db/statements';
+import { prepared } from '../kernel/db/statements';
 import { Recurring } from '../notifications/alarm';
-import type { Clock, Logger } from '../ports';
-import { parseTime, type AssignmentRow, type Owner } from '../sync/store';
+import type { Clock, Logger } from '../kernel/ports';
+import { parseTime, type AssignmentRow } from '../sync/store';
 import type { ExportTrigger } from './service';
+import type { Owner } from '../kernel/identity';
 
 const DAY_MS = 86_400_000;
 

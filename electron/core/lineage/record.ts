@@ -1,6 +1,6 @@
 import type { ExportView } from '../../../shared/api/schemas/exports';
 import type { Example } from '../disputes/types';
-import type { Account } from '../file360/accounts';
+import type { Account } from '../remote/file360/accounts';
 import { sessionNameFor } from '../prodigy/service';
 import type { AssignmentRow, FileRow } from '../sync/store';
 

@@ -1,11 +1,11 @@
 import type { LineageEscalation, LineageExport, LineagePackage, LineageView } from '../../../shared/api/schemas/lineage';
-import type { LocalData } from '../db/local-data';
+import type { LocalData } from '../kernel/db/local-data';
 import type { Example } from '../disputes/types';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { taskText } from '../escalations/service';
 import { createEscalationStore, type EscalationRow } from '../escalations/store';
-import { createAccountStore } from '../file360/accounts';
-import type { Escalation } from '../file360/wire';
+import { createAccountStore } from '../remote/file360/accounts';
+import type { Escalation } from '../remote/file360/wire';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { provDocument, type LineageGraph } from './prov';
 import { freezeLineage, type LineageRecord, type StoredLineage } from './record';

@@ -3,15 +3,16 @@ import type { NotificationPayload } from '../../../shared/api/schemas/app';
 import { Outcome } from '../../../shared/api/schemas/escalations';
 import { PUSH_EVENT_LABELS } from '../../../shared/push-events';
 import type { Route } from '../../../shared/routes';
-import type { Clock, Logger, Notifier } from '../ports';
-import type { Owner } from '../sync/store';
+import type { Clock, Logger, Notifier } from '../kernel/ports';
 import { Alarm } from './alarm';
 import { quietUntil } from './quiet-hours';
 import { routeOf } from './route';
 import { MAX_NATIVE_AT_ONCE, deliveryOf, type NotificationRules } from './rules';
 import { createNotificationStore, type NotificationRow, type NotificationStore } from './store';
 import { REMOVED_SUMMARY, strippedTitle } from './stripped';
-import type { Delivery, IncomingNotification, NotificationItem, NotificationQuery } from './types';
+import type { Delivery, NotificationItem, NotificationQuery } from './types';
+import type { Owner } from '../kernel/identity';
+import type { IncomingNotification } from '../kernel/incoming';
 
 export interface NotificationCenterDeps {
   db: () => Database.Database;

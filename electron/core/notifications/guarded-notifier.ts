@@ -1,4 +1,4 @@
-import type { Logger, Notifier } from '../ports';
+import type { Logger, Notifier } from '../kernel/ports';
 
 /**
  * The shell's notifier as the core uses it. Showing a notification is never

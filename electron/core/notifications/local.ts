@@ -1,4 +1,4 @@
-import type { IncomingNotification } from './types';
+import type { IncomingNotification } from '../kernel/incoming';
 
 /** A notification the app makes itself about one assignment (a wipe, work sent ahead of an expiry), as the center stores it. */
 export function localNotification(

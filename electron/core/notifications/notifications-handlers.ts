@@ -1,5 +1,5 @@
 import type { PushState } from '../../../shared/api/schemas/app';
-import type { Handlers } from '../api/router';
+import type { Handlers } from '../kernel/api/router';
 import type { NotificationCenter } from './center';
 
 export interface NotificationHandlerDeps {

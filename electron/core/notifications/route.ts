@@ -1,6 +1,6 @@
 import { REMOTE_ID } from '../../../shared/ids';
 import type { Route } from '../../../shared/routes';
-import type { IncomingNotification } from './types';
+import type { IncomingNotification } from '../kernel/incoming';
 
 /** Only ids a route may carry (deep links and the API refuse others), so a bad id falls through to a broader place. */
 function idIn(data: Record<string, unknown>, field: string): string | null {

@@ -1,6 +1,7 @@
 import type { Settings } from '../../../shared/api/schemas/settings';
 import { isAppEventType, type PushEventType } from '../../../shared/push-events';
-import type { Delivery, IncomingNotification } from './types';
+import type { Delivery } from './types';
+import type { IncomingNotification } from '../kernel/incoming';
 
 export interface NotificationRules {
   /** Event types never shown natively; still stored and listed in the center, marked muted. */

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
-import type { Owner } from '../sync/store';
-import type { Delivery, IncomingNotification, NotificationQuery, NotificationSource } from './types';
+import { prepared } from '../kernel/db/statements';
+import type { Delivery, NotificationQuery } from './types';
+import type { Owner } from '../kernel/identity';
+import type { IncomingNotification, NotificationSource } from '../kernel/incoming';
 
 export interface NotificationRow {
   id: number;

@@ -1,33 +1,12 @@
 import type { Outcome } from '../../../shared/decisions';
 import type { Route } from '../../../shared/routes';
-
-export type NotificationSource = 'push' | 'reminder' | 'app';
+import type { NotificationSource } from '../kernel/incoming';
 
 /**
  * What became of a notification natively. Every one is stored; the center lists
  * all but `collapsed` (replaced by a newer one with the same collapse key).
  */
 export type Delivery = 'shown' | 'held' | 'muted' | 'expired' | 'collapsed' | 'silent';
-
-export interface IncomingNotification {
-  source: NotificationSource;
-  /** Push seq, unique per account; null for local ones. */
-  seq: number | null;
-  remoteId: string | null;
-  /** A CONTRACTS §B event type. */
-  type: string;
-  title: string;
-  summary: string;
-  topic: string | null;
-  collapseKey: string | null;
-  /** ISO time. */
-  created: string;
-  expires: string | null;
-  /** assignment_id, escalation_id, dataset, session… as relevant. */
-  data: Record<string, unknown>;
-  /** Fetched as a new device's recent history: listed in the center, never popped up. */
-  history?: boolean;
-}
 
 /** One row of the notification center, as the UI gets it. */
 export interface NotificationItem {

@@ -1,5 +1,5 @@
-import { prepared } from '../db/statements';
-import type { Clock } from '../ports';
+import { prepared } from '../kernel/db/statements';
+import type { Clock } from '../kernel/ports';
 import { count, type WipeStep } from '../sync/wipe';
 import { REMOVED_SUMMARY, strippedTitle } from './stripped';
 

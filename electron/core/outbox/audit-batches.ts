@@ -1,7 +1,7 @@
-import type { LocalData } from '../db/local-data';
-import { prepared } from '../db/statements';
-import type { Owner } from '../sync/store';
+import type { LocalData } from '../kernel/db/local-data';
+import { prepared } from '../kernel/db/statements';
 import type { Outbox } from './outbox';
+import type { Owner } from '../kernel/identity';
 
 /** CONTRACTS §A.9 takes at most 1 000 events per request. */
 const BATCH = 1000;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { File360Client } from '../file360/client';
-import type { Owner } from '../sync/store';
+import type { File360Client } from '../remote/file360/client';
 import type { OutboxRow } from './store';
+import type { Owner } from '../kernel/identity';
 
 export interface SendContext {
   client: File360Client;

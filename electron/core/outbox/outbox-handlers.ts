@@ -1,13 +1,13 @@
 import type { OutboxItem } from '../../../shared/api/schemas/outbox';
-import type { Handlers } from '../api/router';
-import type { LocalData } from '../db/local-data';
-import { localNames, type LocalNames } from '../db/names';
-import { AppError } from '../errors';
-import type { Owner } from '../sync/store';
-import { PublishBody } from '../push/wire';
+import type { Handlers } from '../kernel/api/router';
+import type { LocalData } from '../kernel/db/local-data';
+import { localNames, type LocalNames } from '../kernel/db/names';
+import { AppError } from '../kernel/errors';
+import { PublishBody } from '../remote/push/wire';
 import type { Outbox } from './outbox';
 import { publishLabel } from './publish';
 import type { OutboxRow } from './store';
+import type { Owner } from '../kernel/identity';
 
 export interface OutboxViewDeps {
   outbox: Outbox;

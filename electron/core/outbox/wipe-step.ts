@@ -1,5 +1,5 @@
-import { prepared } from '../db/statements';
-import type { Clock } from '../ports';
+import { prepared } from '../kernel/db/statements';
+import type { Clock } from '../kernel/ports';
 import type { WipeStep } from '../sync/wipe';
 import { count } from '../sync/wipe';
 import type { Outbox } from './outbox';

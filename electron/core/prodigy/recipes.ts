@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 
 /**
  * The one place that turns an assignment's `project` into Prodigy's command

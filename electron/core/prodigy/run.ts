@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { AppError } from '../errors';
+import { AppError } from '../kernel/errors';
 import { BoundedLog } from './log';
 import { prodigyMissing, signalTree, spawnProdigy } from './process';
 

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProdigyInfo } from '../../../shared/api/schemas/prodigy';
 import type { LogLine, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
-import type { EventHub } from '../api/event-hub';
-import type { LocalData } from '../db/local-data';
-import { prepared } from '../db/statements';
-import { AppError } from '../errors';
-import { writeFileAtomic } from '../platform/atomic-file';
-import type { Clock, Logger, Notifier, SessionViewer } from '../ports';
+import type { LocalData } from '../kernel/db/local-data';
+import { prepared } from '../kernel/db/statements';
+import { AppError } from '../kernel/errors';
+import { writeFileAtomic } from '../kernel/platform/atomic-file';
+import type { Clock, Logger, Notifier, SessionViewer } from '../kernel/ports';
 import { assignmentFolder, assignmentLayout } from '../sync/layout';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { count, type WipeStep } from '../sync/wipe';
@@ -22,6 +21,7 @@ import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTi
 import { buildSource, instructionsHtml, type SourceFile } from './source';
 import { readUserConfig, type UserConfig } from './user-config';
 import { MINIMUM_PRODIGY, isSupported, versionWords } from './version';
+import type { EventHub } from '../kernel/ports';
 
 export interface ProdigyDeps {
   dataDir: string;

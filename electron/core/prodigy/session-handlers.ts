@@ -1,4 +1,4 @@
-import type { Handlers } from '../api/router';
+import type { Handlers } from '../kernel/api/router';
 import type { ProdigyService } from './service';
 
 export function sessionHandlers(prodigy: ProdigyService) {

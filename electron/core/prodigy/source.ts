@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../errors';
-import { writeFileAtomic } from '../platform/atomic-file';
-import { escapeHtml } from '../platform/html';
+import { AppError } from '../kernel/errors';
+import { writeFileAtomic } from '../kernel/platform/atomic-file';
+import { escapeHtml } from '../kernel/platform/html';
 import type { TaskKind } from './recipes';
 
 /** A synced file as the source builder needs it. */

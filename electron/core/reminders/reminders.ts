@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { Recurring } from '../notifications/alarm';
-import type { IncomingNotification } from '../notifications/types';
-import type { Clock, Logger } from '../ports';
-import type { Owner } from '../sync/store';
+import type { Clock, Logger } from '../kernel/ports';
 import { createReminderStore, type Deadline } from './store';
 import { reminderText, timeLeft, type ReminderMoment } from './words';
+import type { Owner } from '../kernel/identity';
+import type { IncomingNotification } from '../kernel/incoming';
 
 export interface ReminderSettings {
   /** How long before each deadline to remind, in hours. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
-import type { Owner } from '../sync/store';
+import { prepared } from '../kernel/db/statements';
+import type { Owner } from '../kernel/identity';
 
 export type DeadlineKind = 'due' | 'expiry' | 'review';
 

@@ -1,4 +1,4 @@
-import type { Handlers } from '../api/router';
+import type { Handlers } from '../kernel/api/router';
 import type { ReviewService } from './service';
 
 export function reviewHandlers(reviews: ReviewService) {

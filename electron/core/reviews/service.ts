@@ -2,19 +2,20 @@ import type { DecisionView, EscalationReason, Outcome } from '../../../shared/ap
 import { decisionChange, type Annotation } from '../../../shared/decisions';
 import type { ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
 import { clipWords } from '../../../shared/words';
-import type { LocalData } from '../db/local-data';
-import { AppError } from '../errors';
-import type { File360Client } from '../file360/client';
-import { File360Error } from '../file360/errors';
-import type { Escalation } from '../file360/wire';
+import type { LocalData } from '../kernel/db/local-data';
+import { AppError } from '../kernel/errors';
+import type { File360Client } from '../remote/file360/client';
+import { File360Error } from '../kernel/http/errors';
+import type { Escalation } from '../remote/file360/wire';
 import type { OutboxKindHandler } from '../outbox/kind';
 import type { Outbox } from '../outbox/outbox';
 import { decisionSender } from '../outbox/senders/decision';
-import type { Clock, Logger } from '../ports';
-import type { Owner, SyncStore } from '../sync/store';
+import type { Clock, Logger } from '../kernel/ports';
+import type { SyncStore } from '../sync/store';
 import { count, type WipeStep } from '../sync/wipe';
-import { prepared } from '../db/statements';
+import { prepared } from '../kernel/db/statements';
 import { createReviewStore, type ReviewRow } from './store';
+import type { Owner } from '../kernel/identity';
 
 export interface ReviewDeps {
   data: LocalData;

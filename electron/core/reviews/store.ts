@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
-import type { Escalation } from '../file360/wire';
-import type { Owner } from '../sync/store';
+import { prepared } from '../kernel/db/statements';
+import type { Escalation } from '../remote/file360/wire';
+import type { Owner } from '../kernel/identity';
 
 export interface ReviewRow {
   id: string;

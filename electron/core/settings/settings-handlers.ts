@@ -1,8 +1,8 @@
 import { CONFIRMED_SETTINGS, type TopicChoice } from '../../../shared/api/schemas/settings';
-import type { Handlers } from '../api/router';
-import { AppError } from '../errors';
-import type { LocalData } from '../db/local-data';
-import type { Clock } from '../ports';
+import type { Handlers } from '../kernel/api/router';
+import { AppError } from '../kernel/errors';
+import type { LocalData } from '../kernel/db/local-data';
+import type { Clock } from '../kernel/ports';
 import type { SettingsService } from './settings-service';
 
 export interface SettingsHandlerDeps {

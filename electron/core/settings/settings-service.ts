@@ -8,9 +8,9 @@ import {
   type SettingSource,
   type SettingsView,
 } from '../../../shared/api/schemas/settings';
-import type { CompanionConfig } from '../config/config';
-import { AppError } from '../errors';
-import { writeFileAtomic } from '../platform/atomic-file';
+import type { CompanionConfig } from '../kernel/config/config';
+import { AppError } from '../kernel/errors';
+import { writeFileAtomic } from '../kernel/platform/atomic-file';
 
 interface FileState {
   values: Partial<Settings>;

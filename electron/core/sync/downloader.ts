@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { File360Client } from '../file360/client';
-import type { ContentResponse, StorageValidator } from '../file360/content';
-import { File360Error } from '../file360/errors';
+import type { File360Client } from '../remote/file360/client';
+import type { ContentResponse, StorageValidator } from '../remote/file360/content';
+import { File360Error } from '../kernel/http/errors';
 
 export interface DownloadTarget {
   id: string;

@@ -1,27 +1,24 @@
 import fs from 'node:fs';
 import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
 import type { WipeReason } from '../../../shared/words';
-import type { EventHub } from '../api/event-hub';
-import type { LocalData } from '../db/local-data';
-import { scrubDeleted } from '../db/scrub';
-import { prepared } from '../db/statements';
-import { AppError } from '../errors';
-import type { File360Client, Unreadable } from '../file360/client';
-import { File360Error } from '../file360/errors';
-import type { Clock, Logger, Notifier } from '../ports';
+import type { LocalData } from '../kernel/db/local-data';
+import { scrubDeleted } from '../kernel/db/scrub';
+import { prepared } from '../kernel/db/statements';
+import { AppError } from '../kernel/errors';
+import type { Connection, File360Client, Unreadable } from '../remote/file360/client';
+import { File360Error } from '../kernel/http/errors';
+import type { Clock, Logger, Notifier } from '../kernel/ports';
 import type { FileDeadline } from './downloader';
 import { assignmentLayout } from './layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type Owner, type SyncStore } from './store';
+import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type SyncStore } from './store';
 import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from './wipe';
+import type { Owner } from '../kernel/identity';
+import type { EventHub } from '../kernel/ports';
 
 export type { WipeReason };
 
-export interface Connection {
-  client: File360Client;
-  owner: Owner;
-}
 
 export interface SyncEngineDeps {
   dataDir: string;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AuditEvent } from '../audit/audit-log';
-import type { LocalData } from '../db/local-data';
-import type { File360Client } from '../file360/client';
+import type { AuditEvent } from '../kernel/audit/audit-log';
+import type { LocalData } from '../kernel/db/local-data';
+import type { File360Client } from '../remote/file360/client';
 import type { AssignmentLayout } from './layout';
 import { checkRemotePath, collisionKey, resolveInside } from './safe-path';
 import type { FileRow, SyncStore } from './store';

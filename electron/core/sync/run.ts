@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import type { LocalData } from '../db/local-data';
-import { AppError } from '../errors';
-import type { File360Client } from '../file360/client';
-import { File360Error } from '../file360/errors';
-import { syncDirectory } from '../platform/atomic-file';
-import type { Logger } from '../ports';
+import type { LocalData } from '../kernel/db/local-data';
+import { AppError } from '../kernel/errors';
+import type { File360Client } from '../remote/file360/client';
+import { File360Error } from '../kernel/http/errors';
+import { syncDirectory } from '../kernel/platform/atomic-file';
+import type { Logger } from '../kernel/ports';
 import { WriteBatch } from './batch';
 import { ChecksumError, ContentError, alreadyDownloaded, downloadFile, type FileDeadline } from './downloader';
 import { assignmentLayout, partialName } from './layout';

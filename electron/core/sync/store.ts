@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
-import type { Assignment as WireAssignment, ManifestItem } from '../file360/wire';
+import { prepared } from '../kernel/db/statements';
+import type { Owner } from '../kernel/identity';
+import type { Assignment as WireAssignment, ManifestItem } from '../remote/file360/wire';
 
 export type FileState = 'pending' | 'done' | 'error' | 'rejected';
 
@@ -46,11 +47,6 @@ export interface FileRow {
   local_mtime_ms: number | null;
 }
 
-export interface Owner {
-  server: string;
-  tenant: string;
-  userId: string;
-}
 
 export type AssignmentColumns = Omit<AssignmentRow, 'synced_manifest_version' | 'last_synced_at' | 'sync_error' | 'wiped_at' | 'wipe_reason' | 'wipe_detail'>;
 

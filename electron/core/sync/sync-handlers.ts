@@ -1,6 +1,6 @@
-import type { Handlers } from '../api/router';
-import { AppError } from '../errors';
-import type { Logger } from '../ports';
+import type { Handlers } from '../kernel/api/router';
+import { AppError } from '../kernel/errors';
+import type { Logger } from '../kernel/ports';
 import type { SyncEngine } from './engine';
 
 export function syncHandlers(engine: SyncEngine, logger: Logger) {

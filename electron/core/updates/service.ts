@@ -1,11 +1,11 @@
 import type { EventPayload } from '../../../shared/api/contract';
 import type { UpdateChannel, UpdateState, UpdateStatus } from '../../../shared/api/schemas/updates';
-import type { EventHub } from '../api/event-hub';
-import type { AuditEvent } from '../audit/audit-log';
-import { readAppState, writeAppState } from '../db/app-state';
-import type { LocalData } from '../db/local-data';
-import { AppError } from '../errors';
-import type { Clock, Logger, Notifier, UpdateOffer, UpdaterPort } from '../ports';
+import type { AuditEvent } from '../kernel/audit/audit-log';
+import { readAppState, writeAppState } from '../kernel/db/app-state';
+import type { LocalData } from '../kernel/db/local-data';
+import { AppError } from '../kernel/errors';
+import type { Clock, Logger, Notifier, UpdateOffer, UpdaterPort } from '../kernel/ports';
+import type { EventHub } from '../kernel/ports';
 
 /** "Every few hours while online" (issue 15): often enough for a fix to arrive within a working day. */
 export const CHECK_EVERY_MS = 4 * 60 * 60 * 1000;

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { recordAck, type SentHash } from '../../audit/acks';
-import type { AuditRow } from '../../audit/chain';
-import { actorUserId } from '../../db/names';
-import { prepared } from '../../db/statements';
+import { recordAck, type SentHash } from '../../kernel/audit/acks';
+import type { AuditRow } from '../../kernel/audit/chain';
+import { actorUserId } from '../../kernel/db/names';
+import { prepared } from '../../kernel/db/statements';
 import type { OutboxKindHandler } from '../kind';
 
 export const AuditPayload = z.object({ installation_id: z.string(), ids: z.array(z.int()).min(1).max(1000) });

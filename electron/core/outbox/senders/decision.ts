@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { File360Error } from '../../file360/errors';
+import { File360Error } from '../../kernel/http/errors';
 import type { OutboxKindHandler } from '../kind';
 import { PermanentError } from '../outcome';
 

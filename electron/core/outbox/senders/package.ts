@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { File360Error } from '../../file360/errors';
+import { File360Error } from '../../kernel/http/errors';
 import type { OutboxKindHandler, SendContext } from '../kind';
 import { PermanentError } from '../outcome';
 

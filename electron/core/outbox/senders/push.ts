@@ -1,5 +1,5 @@
-import { File360Error } from '../../file360/errors';
-import { PublishBody, type PublishAccepted } from '../../push/wire';
+import { File360Error } from '../../kernel/http/errors';
+import { PublishBody, type PublishAccepted } from '../../remote/push/wire';
 import type { OutboxKindHandler } from '../kind';
 import { PermanentError } from '../outcome';
 

@@ -1,0 +1,49 @@
+/**
+ * The core's tiers (issue 14), checked by dependency-cruiser in `npm run lint`;
+ * eslint-rules/layers.js keeps the outer layers (shells, core, shared, renderer).
+ *
+ *   electron/core/kernel/    ports, errors, platform, the database and its migrations, the audit chain,
+ *                            identity (Owner), the HTTP base, the API router and event hub: imports only itself
+ *   electron/core/remote/    the File 360 and Push clients: the kernel and their own folder, never each other
+ *   electron/core/<feature>/ the features: anything below; never the composition root
+ *   electron/core/companion.ts  builds the kernel and the clients and lists the features
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle makes load order matter and tiers meaningless; cut it with a type in the tier below or an event.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'kernel-imports-only-kernel',
+      severity: 'error',
+      comment: 'The kernel is the bottom tier of the core: it may import shared/ and packages, never a remote client or a feature.',
+      from: { path: '^electron/core/kernel/' },
+      to: { path: '^electron/core/', pathNot: '^electron/core/kernel/' },
+    },
+    {
+      name: 'remote-imports-only-kernel',
+      severity: 'error',
+      comment: 'A remote client knows the kernel and its own folder only: not the features that use it, nor the other client.',
+      from: { path: '^electron/core/remote/([^/]+)/' },
+      to: { path: '^electron/core/', pathNot: ['^electron/core/kernel/', '^electron/core/remote/$1/'] },
+    },
+    {
+      name: 'nothing-imports-the-root',
+      severity: 'error',
+      comment: 'companion.ts builds the app from the tiers; importing it back from inside the core would make a cycle of the whole.',
+      from: { path: '^electron/core/', pathNot: '^electron/core/companion\\.ts$' },
+      to: { path: '^electron/core/companion\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.node.json' },
+    exclude: { path: '^(node_modules|dist)/' },
+  },
+};

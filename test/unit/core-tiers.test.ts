@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { cruise, type IConfiguration } from 'dependency-cruiser';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp';
+
+/**
+ * The core's tier rules (.dependency-cruiser.cjs, run by `npm run lint`), held
+ * to what they must refuse: each case writes a two-file tree in a temporary
+ * folder and cruises it with the project's own rules.
+ */
+const config = createRequire(import.meta.url)(path.resolve('.dependency-cruiser.cjs')) as IConfiguration;
+
+async function violations(files: Record<string, string>): Promise<string[]> {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const result = await cruise(['electron'], { ruleSet: { forbidden: config.forbidden }, validate: true, tsPreCompilationDeps: true, baseDir: dir }, { extensions: ['.ts'] });
+    if (typeof result.output === 'string') throw new Error(result.output);
+    return result.output.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe('the core’s tiers', () => {
+  it('lets a feature import the kernel and a remote client', async () => {
+    expect(
+      await violations({
+        'electron/core/kernel/identity.ts': 'export interface Owner { userId: string }\n',
+        'electron/core/remote/file360/client.ts': "import type { Owner } from '../../kernel/identity';\nexport const client = (owner: Owner) => owner;\n",
+        'electron/core/sync/engine.ts': "import { client } from '../remote/file360/client';\nexport const run = client;\n",
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses the kernel importing a feature', async () => {
+    expect(
+      await violations({
+        'electron/core/kernel/db/names.ts': "import { store } from '../../sync/store';\nexport const names = store;\n",
+        'electron/core/sync/store.ts': 'export const store = 1;\n',
+      }),
+    ).toEqual(['kernel-imports-only-kernel: electron/core/kernel/db/names.ts → electron/core/sync/store.ts']);
+  });
+
+  it('refuses a remote client importing a feature or the other client', async () => {
+    expect(
+      await violations({
+        'electron/core/remote/push/cursor.ts': "import { kind } from '../../notifications/types';\nimport { http } from '../file360/http';\nexport const cursor = [kind, http];\n",
+        'electron/core/notifications/types.ts': 'export const kind = 1;\n',
+        'electron/core/remote/file360/http.ts': 'export const http = 1;\n',
+      }),
+    ).toEqual([
+      'remote-imports-only-kernel: electron/core/remote/push/cursor.ts → electron/core/notifications/types.ts',
+      'remote-imports-only-kernel: electron/core/remote/push/cursor.ts → electron/core/remote/file360/http.ts',
+    ]);
+  });
+
+  it('refuses an import cycle, type-only or not, and a feature importing the composition root', async () => {
+    const found = await violations({
+      'electron/core/audit/history.ts': "import type { Row } from './view';\nexport type History = Row;\n",
+      'electron/core/audit/view.ts': "import type { History } from './history';\nexport type Row = { h?: History };\n",
+      'electron/core/exports/service.ts': "import { DATABASE_NAME } from '../companion';\nexport const name = DATABASE_NAME;\n",
+      'electron/core/companion.ts': "export const DATABASE_NAME = 'companion.db';\n",
+    });
+    expect(found).toContain('nothing-imports-the-root: electron/core/exports/service.ts → electron/core/companion.ts');
+    expect(found.filter((line) => line.startsWith('no-circular:'))).toHaveLength(1);
+  });
+});
