@@ -36,7 +36,8 @@ describe('annotating in Prodigy, from the Sessions view', () => {
       await card.getByRole('button', { name: 'Start annotating' }).click();
       const prodigy = await tab;
       const prodigyErrors = watchForErrors(prodigy);
-      await expect.poll(() => card.getByTestId('session-state').textContent()).toBe('Running');
+      // Prodigy takes seconds to start (more on a busy machine).
+      await expect.poll(() => card.getByTestId('session-state').textContent(), { timeout: 30_000 }).toBe('Running');
       // The tab opened during the click (so no popup blocker stops it) and was pointed at the session once it was ready.
       await prodigy.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/\?session=u-ana$/);
 
