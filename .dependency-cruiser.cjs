@@ -5,6 +5,8 @@
  *   electron/core/kernel/    ports, errors, platform, the database and its migrations, the audit chain,
  *                            identity (Owner), the HTTP base, the API router and event hub: imports only itself
  *   electron/core/remote/    the File 360 and Push clients: the kernel and their own folder, never each other
+ *   electron/core/services/  what several features share: the assignments repository (rows, folders, the
+ *                            wipe-step contract) and the outbox (the durable queue, its Push publish kind)
  *   electron/core/<feature>/ the features: anything below; never the composition root
  *   electron/core/companion.ts  builds the kernel and the clients and lists the features
  */
@@ -31,6 +33,13 @@ module.exports = {
       comment: 'A remote client knows the kernel and its own folder only: not the features that use it, nor the other client.',
       from: { path: '^electron/core/remote/([^/]+)/' },
       to: { path: '^electron/core/', pathNot: ['^electron/core/kernel/', '^electron/core/remote/$1/'] },
+    },
+    {
+      name: 'services-import-only-below',
+      severity: 'error',
+      comment: 'A shared service knows the kernel, the remote clients and the other services, never a feature: features register with it.',
+      from: { path: '^electron/core/services/' },
+      to: { path: '^electron/core/', pathNot: '^electron/core/(kernel|remote|services)/' },
     },
     {
       name: 'nothing-imports-the-root',

@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint-rules/layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'test-results/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'release/**', 'test-results/**', 'node_modules/**', '.tsbuild/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { project: { rules: { layers } } },

@@ -31,7 +31,7 @@ import { MIGRATIONS } from '../electron/core/kernel/db/migrations';
 import { openDatabase } from '../electron/core/kernel/db/open';
 import { freePort } from '../electron/core/prodigy/process';
 import { prodigyHome, sessionNameFor } from '../electron/core/prodigy/service';
-import { assignmentLayout } from '../electron/core/sync/layout';
+import { assignmentLayout } from '../electron/core/services/assignments/layout';
 import { startFile360Sandbox, type File360Sandbox } from '../sandbox/file360';
 import { PRODIGY_ENV } from '../test/support/prodigy';
 import { signIn } from '../test/support/sandbox-oauth';

@@ -24,7 +24,7 @@ import { writeCheckpoint } from '../../electron/core/kernel/audit/verify';
 import { latestVersion } from '../../electron/core/kernel/db/migrate';
 import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
 import { openDatabase } from '../../electron/core/kernel/db/open';
-import { assignmentFolder, assignmentLayout } from '../../electron/core/sync/layout';
+import { assignmentFolder, assignmentLayout } from '../../electron/core/services/assignments/layout';
 import { startFile360Sandbox, type FileItem, type Fixture, type FixtureAssignment } from '../../sandbox/file360';
 import { prng } from '../../sandbox/file360/prng';
 

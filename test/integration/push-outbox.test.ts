@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFile360Client } from '../../electron/core/remote/file360/client';
-import { Outbox } from '../../electron/core/outbox/outbox';
-import { queuePublish, type Publish } from '../../electron/core/outbox/publish';
-import { pushSender } from '../../electron/core/outbox/senders/push';
+import { Outbox } from '../../electron/core/services/outbox/outbox';
+import { queuePublish, type Publish } from '../../electron/core/services/outbox/publish';
+import { pushSender } from '../../electron/core/services/outbox/push-sender';
 import { systemClock } from '../../electron/core/kernel/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { pushHarness, waitFor, type PushHarness } from '../support/push-harness';

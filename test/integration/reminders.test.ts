@@ -9,7 +9,7 @@ import { DEFAULT_NOTIFICATION_RULES } from '../../electron/core/notifications/ru
 import type { Clock } from '../../electron/core/kernel/ports';
 import { DEFAULT_REMINDER_SETTINGS, Reminders, type ReminderSettings } from '../../electron/core/reminders/reminders';
 import { createReviewStore } from '../../electron/core/reviews/store';
-import { createSyncStore } from '../../electron/core/sync/store';
+import { createSyncStore } from '../../electron/core/services/assignments/store';
 import { atTime, deliveryRuleWords } from '../../shared/words';
 import { ManualClock, recordingNotifier } from '../support/ports';
 import { tempDir } from '../support/tmp';

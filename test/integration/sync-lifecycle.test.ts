@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assignmentLayout } from '../../electron/core/sync/layout';
+import { assignmentLayout } from '../../electron/core/services/assignments/layout';
 import { addAssignment, filesUnder, idle, onDisk, signedInApp, until } from '../support/file360-app';
 import { DAY, startedOfflineAfter } from '../support/expiry';
 import { ManualClock } from '../support/ports';

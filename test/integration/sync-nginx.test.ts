@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { assignmentLayout, partialName } from '../../electron/core/sync/layout';
+import { assignmentLayout, partialName } from '../../electron/core/services/assignments/layout';
 import { addAssignment, idle, onDisk, signedInApp } from '../support/file360-app';
 import { nginxAvailable, startNginx } from '../support/nginx';
 import { sandbox, signIn } from '../support/sandbox-file360';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { assignmentLayout } from '../../electron/core/sync/layout';
+import { assignmentLayout } from '../../electron/core/services/assignments/layout';
 import { addAssignment, filesUnder, idle, onDisk, sha256File, signedInApp } from '../support/file360-app';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';

@@ -7,7 +7,7 @@ import type { CompanionTuning } from '../../electron/core/companion';
 import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import type { Opener } from '../../electron/core/kernel/ports';
 import type { File360Sandbox } from '../../sandbox/file360';
-import { assignmentLayout } from '../../electron/core/sync/layout';
+import { assignmentLayout } from '../../electron/core/services/assignments/layout';
 import { startCompanion, type StartOptions, type Started } from './companion';
 import { approvingOpener as approveAs } from './sandbox-oauth';
 import { tempDir } from './tmp';

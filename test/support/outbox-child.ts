@@ -7,11 +7,11 @@
  * as a signed-in session would hand it to the client.
  */
 import { openLocalData } from '../../electron/core/kernel/db/local-data';
-import { Outbox } from '../../electron/core/outbox/outbox';
-import { auditSender } from '../../electron/core/outbox/senders/audit';
-import { decisionSender } from '../../electron/core/outbox/senders/decision';
-import { escalationSender } from '../../electron/core/outbox/senders/escalation';
-import { packageSender } from '../../electron/core/outbox/senders/package';
+import { Outbox } from '../../electron/core/services/outbox/outbox';
+import { auditSender } from '../../electron/core/audit/audit-sender';
+import { decisionSender } from '../../electron/core/reviews/decision-sender';
+import { escalationSender } from '../../electron/core/escalations/escalation-sender';
+import { packageSender } from '../../electron/core/exports/package-sender';
 import { createLogger } from '../../electron/core/kernel/platform/logger';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { fixedTokenClient } from './fixed-token';

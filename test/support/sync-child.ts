@@ -13,7 +13,7 @@ import { createCompanion } from '../../electron/core/companion';
 import { resolveConfig } from '../../electron/core/kernel/config/config';
 import { createLogger } from '../../electron/core/kernel/platform/logger';
 import { systemClock } from '../../electron/core/kernel/ports';
-import { assignmentLayout } from '../../electron/core/sync/layout';
+import { assignmentLayout } from '../../electron/core/services/assignments/layout';
 import type { FilePage } from '../../shared/api/schemas/assignments';
 import { testPorts } from './ports';
 import { approvingOpener } from './sandbox-oauth';

@@ -62,6 +62,15 @@ describe('the core’s tiers', () => {
     ]);
   });
 
+  it('refuses a shared service importing a feature', async () => {
+    expect(
+      await violations({
+        'electron/core/services/outbox/kind.ts': "import type { Payload } from '../../exports/package-sender';\nexport type Kind = Payload;\n",
+        'electron/core/exports/package-sender.ts': 'export type Payload = { file: string };\n',
+      }),
+    ).toEqual(['services-import-only-below: electron/core/services/outbox/kind.ts → electron/core/exports/package-sender.ts']);
+  });
+
   it('refuses an import cycle, type-only or not, and a feature importing the composition root', async () => {
     const found = await violations({
       'electron/core/audit/history.ts': "import type { Row } from './view';\nexport type History = Row;\n",

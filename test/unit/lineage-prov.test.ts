@@ -3,7 +3,7 @@ import type { LineageEscalation } from '../../shared/api/schemas/lineage';
 import { provDocument, type LineageGraph } from '../../electron/core/lineage/prov';
 import { freezeLineage, organisationOf, type FreezeInput } from '../../electron/core/lineage/record';
 import type { Example } from '../../electron/core/disputes/types';
-import type { AssignmentRow, FileRow } from '../../electron/core/sync/store';
+import type { AssignmentRow, FileRow } from '../../electron/core/services/assignments/store';
 import { provErrors, validateProvJson } from '../support/prov-json';
 
 const SHA = (c: string) => c.repeat(64);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRemotePath, collisionKey, resolveInside } from '../../electron/core/sync/safe-path';
+import { checkRemotePath, collisionKey, resolveInside } from '../../electron/core/kernel/platform/safe-path';
 
 describe('paths from File 360 are untrusted', () => {
   const hostile: Array<[string, RegExp]> = [

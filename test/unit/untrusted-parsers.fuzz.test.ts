@@ -9,7 +9,7 @@ import { Assignment, AuditRecord, Escalation, ManifestItem, Me, UploadState } fr
 import { nestsWithin } from '../../electron/core/kernel/platform/bounded-json';
 import { receiveEventData } from '../../electron/core/remote/push/events';
 import { WireNotification } from '../../electron/core/remote/push/wire';
-import { checkRemotePath, resolveInside } from '../../electron/core/sync/safe-path';
+import { checkRemotePath, resolveInside } from '../../electron/core/kernel/platform/safe-path';
 import { decodeCallFrame } from '../../electron/host/server';
 import { fuzz } from '../support/fuzz';
 import { Collection } from '../../electron/core/kernel/http/wire';

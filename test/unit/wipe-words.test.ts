@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTally, lostWords, outcomeWords, wipedBody, type WipeTally } from '../../electron/core/sync/wipe';
+import { emptyTally, lostWords, outcomeWords, wipedBody, type WipeTally } from '../../electron/core/services/assignments/wipe';
 import { atTime } from '../../shared/words';
 
 const tally = (fields: Partial<WipeTally>): WipeTally => ({ ...emptyTally(), ...fields });

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { prepared } from '../kernel/db/statements';
-import type { Outbox } from '../outbox/outbox';
-import { queuePublish } from '../outbox/publish';
-import type { OutboxRow } from '../outbox/store';
-import type { AssignmentRow } from '../sync/store';
+import type { Outbox } from '../services/outbox/outbox';
+import { queuePublish } from '../services/outbox/publish';
+import type { OutboxRow } from '../services/outbox/store';
+import type { AssignmentRow } from '../services/assignments/store';
 
 interface ExportFacts {
   dataset: string;

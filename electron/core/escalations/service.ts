@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AskCandidate, EscalationReason, EscalationView } from '../../../shared/api/schemas/escalations';
 import { decisionChange, type Annotation } from '../../../shared/decisions';
+import { EscalationPayload } from './escalation-sender';
 import { clipWords } from '../../../shared/words';
 import type { AuditLog } from '../kernel/audit/audit-log';
 import type { LocalData } from '../kernel/db/local-data';
@@ -10,14 +11,14 @@ import type { Dispute, QuestionSummary } from '../disputes/types';
 import { AppError } from '../kernel/errors';
 import type { File360Client } from '../remote/file360/client';
 import type { Escalation } from '../remote/file360/wire';
-import type { OutboxKindHandler } from '../outbox/kind';
-import type { Outbox } from '../outbox/outbox';
-import { escalationSender } from '../outbox/senders/escalation';
+import type { OutboxKindHandler } from '../services/outbox/kind';
+import type { Outbox } from '../services/outbox/outbox';
+import { escalationSender } from './escalation-sender';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../prodigy/cli';
 import { prodigyHome } from '../prodigy/service';
-import type { AssignmentRow, SyncStore } from '../sync/store';
-import { count, type WipeStep } from '../sync/wipe';
+import type { AssignmentRow, SyncStore } from '../services/assignments/store';
+import { count, type WipeStep } from '../services/assignments/wipe';
 import { prepared } from '../kernel/db/statements';
 import { findAnswers, searchAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
@@ -67,7 +68,7 @@ function trimmed(task: Record<string, unknown>): Record<string, unknown> {
  * contract's item allows): a reviewer does not have the assignment, and a
  * correction may need a label no annotator chose.
  */
-function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inputHash' | 'taskHash' | 'task' | 'versions'>, reason: EscalationReason, note: string, priority: 'normal' | 'high') {
+function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inputHash' | 'taskHash' | 'task' | 'versions'>, reason: EscalationReason, note: string, priority: 'normal' | 'high'): EscalationPayload {
   const meta = (dispute.task.meta ?? {}) as Record<string, unknown>;
   const project = JSON.parse(row.project) as { labels?: string[] };
   return {

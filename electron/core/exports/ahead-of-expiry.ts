@@ -4,7 +4,7 @@ import { afterSendingWords, atTime } from '../../../shared/words';
 import { prepared } from '../kernel/db/statements';
 import { Recurring } from '../notifications/alarm';
 import type { Clock, Logger } from '../kernel/ports';
-import { parseTime, type AssignmentRow } from '../sync/store';
+import { parseTime, type AssignmentRow } from '../services/assignments/store';
 import type { ExportTrigger } from './service';
 import type { Owner } from '../kernel/identity';
 

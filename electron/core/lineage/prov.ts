@@ -1,5 +1,5 @@
 import type { LineageEscalation, LineagePackage, ProvDocument } from '../../../shared/api/schemas/lineage';
-import type { AssignmentRow } from '../sync/store';
+import type { AssignmentRow } from '../services/assignments/store';
 import { ProvBuilder, qualified } from './prov-builder';
 import type { LineageRecord, PersonRef, StoredLineage } from './record';
 

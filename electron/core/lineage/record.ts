@@ -2,7 +2,7 @@ import type { ExportView } from '../../../shared/api/schemas/exports';
 import type { Example } from '../disputes/types';
 import type { Account } from '../remote/file360/accounts';
 import { sessionNameFor } from '../prodigy/service';
-import type { AssignmentRow, FileRow } from '../sync/store';
+import type { AssignmentRow, FileRow } from '../services/assignments/store';
 
 /** Bumped when the record's shape changes; records already written keep theirs. */
 export const LINEAGE_FORMAT = 1;

@@ -6,7 +6,7 @@ import { taskText } from '../escalations/service';
 import { createEscalationStore, type EscalationRow } from '../escalations/store';
 import { createAccountStore } from '../remote/file360/accounts';
 import type { Escalation } from '../remote/file360/wire';
-import type { AssignmentRow, SyncStore } from '../sync/store';
+import type { AssignmentRow, SyncStore } from '../services/assignments/store';
 import { provDocument, type LineageGraph } from './prov';
 import { freezeLineage, type LineageRecord, type StoredLineage } from './record';
 import { createLineageStore } from './store';

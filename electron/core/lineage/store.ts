@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepared } from '../kernel/db/statements';
-import type { OutboxState } from '../outbox/store';
+import type { OutboxState } from '../services/outbox/store';
 import type { SessionRun } from './record';
 
 export interface LineageRow {

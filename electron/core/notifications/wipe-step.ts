@@ -1,6 +1,6 @@
 import { prepared } from '../kernel/db/statements';
 import type { Clock } from '../kernel/ports';
-import { count, type WipeStep } from '../sync/wipe';
+import { count, type WipeStep } from '../services/assignments/wipe';
 import { REMOVED_SUMMARY, strippedTitle } from './stripped';
 
 /**

@@ -4,9 +4,9 @@ import type { LocalData } from '../kernel/db/local-data';
 import { localNames, type LocalNames } from '../kernel/db/names';
 import { AppError } from '../kernel/errors';
 import { PublishBody } from '../remote/push/wire';
-import type { Outbox } from './outbox';
-import { publishLabel } from './publish';
-import type { OutboxRow } from './store';
+import type { Outbox } from '../services/outbox/outbox';
+import { publishLabel } from '../services/outbox/publish';
+import type { OutboxRow } from '../services/outbox/store';
 import type { Owner } from '../kernel/identity';
 
 export interface OutboxViewDeps {

@@ -1,9 +1,9 @@
 import { prepared } from '../kernel/db/statements';
 import type { Clock } from '../kernel/ports';
-import type { WipeStep } from '../sync/wipe';
-import { count } from '../sync/wipe';
-import type { Outbox } from './outbox';
-import type { OutboxKind } from './store';
+import type { WipeStep } from '../services/assignments/wipe';
+import { count } from '../services/assignments/wipe';
+import type { Outbox } from '../services/outbox/outbox';
+import type { OutboxKind } from '../services/outbox/store';
 
 export interface OutboxWipeOptions {
   /** Whether someone is signed in, so the queue can send at all. */

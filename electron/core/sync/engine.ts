@@ -9,11 +9,11 @@ import type { Connection, File360Client, Unreadable } from '../remote/file360/cl
 import { File360Error } from '../kernel/http/errors';
 import type { Clock, Logger, Notifier } from '../kernel/ports';
 import type { FileDeadline } from './downloader';
-import { assignmentLayout } from './layout';
+import { assignmentLayout } from '../services/assignments/layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type SyncStore } from './store';
-import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from './wipe';
+import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type SyncStore } from '../services/assignments/store';
+import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from '../services/assignments/wipe';
 import type { Owner } from '../kernel/identity';
 import type { EventHub } from '../kernel/ports';
 

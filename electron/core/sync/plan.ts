@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { AuditEvent } from '../kernel/audit/audit-log';
 import type { LocalData } from '../kernel/db/local-data';
 import type { File360Client } from '../remote/file360/client';
-import type { AssignmentLayout } from './layout';
-import { checkRemotePath, collisionKey, resolveInside } from './safe-path';
-import type { FileRow, SyncStore } from './store';
+import type { AssignmentLayout } from '../services/assignments/layout';
+import { checkRemotePath, collisionKey, resolveInside } from '../kernel/platform/safe-path';
+import type { FileRow, SyncStore } from '../services/assignments/store';
 
 export interface Work {
   row: FileRow;

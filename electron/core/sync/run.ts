@@ -9,10 +9,10 @@ import { syncDirectory } from '../kernel/platform/atomic-file';
 import type { Logger } from '../kernel/ports';
 import { WriteBatch } from './batch';
 import { ChecksumError, ContentError, alreadyDownloaded, downloadFile, type FileDeadline } from './downloader';
-import { assignmentLayout, partialName } from './layout';
+import { assignmentLayout, partialName } from '../services/assignments/layout';
 import { planSync, type Work } from './plan';
 import { ProgressTracker } from './progress';
-import type { FileRow, SyncStore } from './store';
+import type { FileRow, SyncStore } from '../services/assignments/store';
 
 export interface RetryOptions {
   maxAttempts: number;

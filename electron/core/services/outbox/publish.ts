@@ -1,5 +1,5 @@
 import type { Outbox } from './outbox';
-import type { Owner } from '../kernel/identity';
+import type { Owner } from '../../kernel/identity';
 
 /**
  * CONTRACTS §B event types the app publishes itself. File 360 announces what

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { recordAck, type SentHash } from '../../kernel/audit/acks';
-import type { AuditRow } from '../../kernel/audit/chain';
-import { actorUserId } from '../../kernel/db/names';
-import { prepared } from '../../kernel/db/statements';
-import type { OutboxKindHandler } from '../kind';
+import { recordAck, type SentHash } from '../kernel/audit/acks';
+import type { AuditRow } from '../kernel/audit/chain';
+import { actorUserId } from '../kernel/db/names';
+import { prepared } from '../kernel/db/statements';
+import { readPayload, type OutboxKindHandler } from '../services/outbox/kind';
 
 export const AuditPayload = z.object({ installation_id: z.string(), ids: z.array(z.int()).min(1).max(1000) });
 
@@ -34,7 +34,7 @@ export function auditSender(db: () => Database.Database): OutboxKindHandler {
   const inFlight = new Map<number, SentHash[]>();
   return {
     async send(row, ctx) {
-      const payload = AuditPayload.parse(JSON.parse(row.payload));
+      const payload = readPayload(row, AuditPayload, 'batch of audit entries');
       const rows = prepared<[string], AuditRow>(db(), 'SELECT * FROM audit WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(payload.ids));
       inFlight.set(
         row.id,

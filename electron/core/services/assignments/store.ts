@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/db/statements';
-import type { Owner } from '../kernel/identity';
-import type { Assignment as WireAssignment, ManifestItem } from '../remote/file360/wire';
+import { prepared } from '../../kernel/db/statements';
+import type { Owner } from '../../kernel/identity';
+import type { Assignment as WireAssignment, ManifestItem } from '../../remote/file360/wire';
 
 export type FileState = 'pending' | 'done' | 'error' | 'rejected';
 

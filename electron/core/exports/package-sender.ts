@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { File360Error } from '../../kernel/http/errors';
-import type { OutboxKindHandler, SendContext } from '../kind';
-import { PermanentError } from '../outcome';
+import { File360Error } from '../kernel/http/errors';
+import { readPayload, type OutboxKindHandler, type SendContext } from '../services/outbox/kind';
+import { PermanentError } from '../services/outbox/outcome';
 
 export const PackagePayload = z.object({
   assignment_id: z.string(),
@@ -70,7 +70,7 @@ async function atOnce(ctx: SendContext, key: string, payload: PackagePayload, fi
  */
 export const packageSender: OutboxKindHandler = {
   async send(row, ctx) {
-    const payload = PackagePayload.parse(JSON.parse(row.payload));
+    const payload = readPayload(row, PackagePayload, 'package');
     const file = path.join(ctx.dataDir, row.file ?? '');
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!row.file || !stat) throw new PermanentError(`The package file ${path.basename(row.file ?? '')} is no longer on this computer, so it cannot be sent. Discard it and export again.`, 'FILE_MISSING');

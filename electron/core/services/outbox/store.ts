@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/db/statements';
-import type { Owner } from '../kernel/identity';
+import { prepared } from '../../kernel/db/statements';
+import type { Owner } from '../../kernel/identity';
 
 export const OUTBOX_KINDS = ['package', 'escalation', 'decision', 'audit', 'push'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];

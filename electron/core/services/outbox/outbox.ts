@@ -1,11 +1,11 @@
-import type { LocalData } from '../kernel/db/local-data';
-import type { File360Client } from '../remote/file360/client';
-import { File360Error } from '../kernel/http/errors';
-import type { Clock, Logger } from '../kernel/ports';
+import type { LocalData } from '../../kernel/db/local-data';
+import type { File360Client } from '../../remote/file360/client';
+import { File360Error } from '../../kernel/http/errors';
+import type { Clock, Logger } from '../../kernel/ports';
 import type { OutboxKindHandler } from './kind';
 import { DEFAULT_BACKOFF, outcomeOf, type Backoff } from './outcome';
 import { createOutboxStore, type NewOutboxItem, type OutboxKind, type OutboxRow, type Outcome } from './store';
-import type { Owner } from '../kernel/identity';
+import type { Owner } from '../../kernel/identity';
 
 type Connection = { client: File360Client; owner: Owner };
 

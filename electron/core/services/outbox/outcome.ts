@@ -1,5 +1,5 @@
-import { AppError } from '../kernel/errors';
-import { File360Error } from '../kernel/http/errors';
+import { AppError } from '../../kernel/errors';
+import { File360Error } from '../../kernel/http/errors';
 import type { Outcome } from './store';
 
 /** A send that cannot succeed by trying again (a file gone from disk, a decision someone else made first). */

@@ -1,7 +1,7 @@
 import { File360Error } from '../../kernel/http/errors';
 import { PublishBody, type PublishAccepted } from '../../remote/push/wire';
-import type { OutboxKindHandler } from '../kind';
-import { PermanentError } from '../outcome';
+import { readPayload, type OutboxKindHandler } from './kind';
+import { PermanentError } from './outcome';
 
 export interface Publisher {
   publish(key: string, body: PublishBody): Promise<PublishAccepted>;
@@ -15,10 +15,9 @@ export interface Publisher {
 export function pushSender(push: Publisher): OutboxKindHandler {
   return {
     async send(row) {
-      const body = PublishBody.safeParse(JSON.parse(row.payload));
-      if (!body.success) throw new PermanentError('This notification was queued in a form Push does not take, so it cannot be sent.', 'INVALID_PAYLOAD');
+      const body = readPayload(row, PublishBody, 'notification');
       try {
-        return await push.publish(row.idempotency_key, body.data);
+        return await push.publish(row.idempotency_key, body);
       } catch (error) {
         if (error instanceof File360Error && error.status === 400) throw new PermanentError(`Push did not take the notification. ${error.message}`, error.code ?? 'INVALID_REQUEST');
         throw error;

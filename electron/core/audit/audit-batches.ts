@@ -1,6 +1,6 @@
 import type { LocalData } from '../kernel/db/local-data';
 import { prepared } from '../kernel/db/statements';
-import type { Outbox } from './outbox';
+import type { Outbox } from '../services/outbox/outbox';
 import type { Owner } from '../kernel/identity';
 
 /** CONTRACTS §A.9 takes at most 1 000 events per request. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { File360Error } from '../../kernel/http/errors';
-import type { OutboxKindHandler } from '../kind';
-import { PermanentError } from '../outcome';
+import { File360Error } from '../kernel/http/errors';
+import { readPayload, type OutboxKindHandler } from '../services/outbox/kind';
+import { PermanentError } from '../services/outbox/outcome';
 
 export const DecisionPayload = z.object({
   /** Null when the escalation was itself still in this outbox: its id comes from the row it waited for. */
@@ -21,7 +21,7 @@ const OUTCOME_WORDS = { approved: 'approved it', corrected: 'corrected it', reje
  */
 export const decisionSender: OutboxKindHandler = {
   async send(row, ctx) {
-    const payload = DecisionPayload.parse(JSON.parse(row.payload));
+    const payload = readPayload(row, DecisionPayload, 'decision');
     const id = payload.escalation_id ?? (JSON.parse(ctx.predecessor?.remote ?? 'null') as { id?: string } | null)?.id;
     if (!id) throw new PermanentError('The escalation this decision is about never reached File 360.', 'NO_ESCALATION');
     const { escalation_id: _id, ...decision } = payload;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { WIPE_REASON_WORDS, type WipeReason } from '../../../shared/words';
+import { WIPE_REASON_WORDS, type WipeReason } from '../../../../shared/words';
 import type { AssignmentRow } from './store';
 
 /**
