@@ -7,12 +7,45 @@
  *   electron/core/remote/    the File 360 and Push clients: the kernel and their own folder, never each other
  *   electron/core/services/  what several features share: the assignments repository (rows, folders, the
  *                            wipe-step contract) and the outbox (the durable queue, its Push publish kind)
- *   electron/core/<feature>/ the features: anything below; never the composition root
+ *   electron/core/<feature>/ the features: anything below, not another feature (but the crossings
+ *                            still listed in KNOWN_CROSSINGS); never the composition root
  *   electron/core/companion.ts  builds the kernel and the clients and lists the features
  */
+const BELOW = '^electron/core/(kernel|remote|services)/';
+const ROOT = '^electron/core/companion\\.ts$';
+
+/**
+ * Features still reaching into another feature, to be cut through events or a declared
+ * interface (issue 14). Listed, so that none is added unnoticed; remove a line once it is cut.
+ */
+const KNOWN_CROSSINGS = {
+  escalations: ['disputes', 'prodigy'],
+  exports: ['disputes', 'escalations', 'lineage', 'notifications', 'prodigy'],
+  lineage: ['disputes', 'escalations', 'prodigy'],
+  reminders: ['escalations', 'notifications'],
+};
+
+const featureRules = [
+  {
+    name: 'features-import-no-feature',
+    severity: 'error',
+    comment: 'A feature reacts to another through the kernel’s typed events or an interface declared below it, not by importing it.',
+    from: { path: '^electron/core/([^/]+)/', pathNot: [BELOW, `^electron/core/(${Object.keys(KNOWN_CROSSINGS).join('|')})/`] },
+    to: { path: '^electron/core/', pathNot: [BELOW, '^electron/core/$1/', ROOT] },
+  },
+  ...Object.entries(KNOWN_CROSSINGS).map(([feature, reaches]) => ({
+    name: 'features-import-no-feature',
+    severity: 'error',
+    comment: `Only the crossings listed in KNOWN_CROSSINGS for ${feature}.`,
+    from: { path: `^electron/core/${feature}/` },
+    to: { path: '^electron/core/', pathNot: [BELOW, `^electron/core/(${[feature, ...reaches].join('|')})/`, ROOT] },
+  })),
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
+    ...featureRules,
     {
       name: 'no-circular',
       severity: 'error',

@@ -71,6 +71,21 @@ describe('the core’s tiers', () => {
     ).toEqual(['services-import-only-below: electron/core/services/outbox/kind.ts → electron/core/exports/package-sender.ts']);
   });
 
+  it('refuses a feature importing another feature, but the crossings still listed as known', async () => {
+    expect(
+      await violations({
+        'electron/core/sync/engine.ts': "import { start } from '../prodigy/service';\nexport const run = start;\n",
+        'electron/core/prodigy/service.ts': 'export const start = 1;\n',
+        'electron/core/exports/service.ts': "import { chain } from '../lineage/record';\nimport { decide } from '../reviews/service';\nexport const both = [chain, decide];\n",
+        'electron/core/lineage/record.ts': 'export const chain = 1;\n',
+        'electron/core/reviews/service.ts': 'export const decide = 1;\n',
+      }),
+    ).toEqual([
+      'features-import-no-feature: electron/core/exports/service.ts → electron/core/reviews/service.ts',
+      'features-import-no-feature: electron/core/sync/engine.ts → electron/core/prodigy/service.ts',
+    ]);
+  });
+
   it('refuses an import cycle, type-only or not, and a feature importing the composition root', async () => {
     const found = await violations({
       'electron/core/audit/history.ts': "import type { Row } from './view';\nexport type History = Row;\n",
