@@ -32,7 +32,7 @@ const SENTENCES: Record<Reason, (dispute: Dispute, threshold: number | null) => 
   flagged: () => 'Flagged by the annotator.',
   disagreement,
   low_confidence: (dispute, threshold) => `Low model confidence (${dispute.score ?? '?'}${threshold === null ? '' : ` < ${threshold}`}).`,
-  ignored: () => 'Skipped (ignore) by the annotator.',
+  ignored: () => 'Skipped by the annotator.',
 };
 
 /** The note a reviewer reads first: why this item reached them, every reason in a sentence. */
