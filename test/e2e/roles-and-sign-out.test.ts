@@ -91,6 +91,17 @@ describe('each person’s sections, and signing out', () => {
       await screenshot(page, 'roles-sessions-reviewer');
       await card.getByRole('link', { name: 'Open Reviews' }).click();
       await page.getByRole('heading', { name: 'Reviews', exact: true, level: 1 }).waitFor();
+      // So does the assignment's own page, with Sync beside it.
+      await page.keyboard.press('Control+1');
+      await page.getByRole('link', { name: REVIEW_ASSIGNMENT }).click();
+      await page.getByRole('heading', { name: REVIEW_ASSIGNMENT, level: 1 }).waitFor();
+      const actions = page.locator('.page-actions');
+      expect(await actions.getByRole('button', { name: /Start annotating/ }).count()).toBe(0);
+      expect(await actions.getByRole('link', { name: 'Open Reviews' }).getAttribute('class')).toContain('primary');
+      expect(await actions.getByRole('button', { name: 'Sync', exact: true }).getAttribute('class')).not.toContain('primary');
+      await screenshot(page, 'roles-assignment-reviewer');
+      await actions.getByRole('link', { name: 'Open Reviews' }).click();
+      await page.getByRole('heading', { name: 'Reviews', exact: true, level: 1 }).waitFor();
 
       // Sign out asks first, saying what stays and what waits; the safe choice has the focus and Escape keeps him signed in.
       await page.getByRole('button', { name: 'Sign out…' }).click();
