@@ -82,14 +82,14 @@ export const useApp = create<AppState>()((set, get) => ({
     if (user?.id === before?.user?.id && user?.reviews === before?.user?.reviews) return;
     get().refreshReviews();
     // Arrived: at start with no place asked for, or by signing in on the sign-in card (on the bare Assignments list).
-    const arrived = user && (landing || (before && !before.user));
-    const home = user ? homeSection(user) : DEFAULT_ROUTE.section;
-    if (arrived && route.section === DEFAULT_ROUTE.section && !route.id && home !== route.section) {
-      // In place of the landing, not a step Back would undo.
-      const next: Route = { section: home };
-      history.replaceState(null, '', routeToHash(next));
-      set({ route: next });
-    }
+    const arrived = user !== null && (landing || before?.user === null);
+    if (!arrived || route.section !== DEFAULT_ROUTE.section || route.id) return;
+    const home = homeSection(user);
+    if (home === route.section) return;
+    // In place of the landing, not a step Back would undo.
+    const next: Route = { section: home };
+    history.replaceState(null, '', routeToHash(next));
+    set({ route: next });
   },
   refreshReviews() {
     const { client, status } = get();
