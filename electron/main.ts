@@ -273,15 +273,22 @@ if (!app.requestSingleInstanceLock()) {
       exit: (code) => app.exit(code),
     });
     bindIpc(started.router, started.events, () => mainWindow?.webContents ?? null, logger);
-    installMenu({
-      show,
-      checkForUpdates: () => {
-        show({ section: 'settings' });
-        void started.router.call('updates.check', {});
-      },
-      dataDir: config.dataDir,
-      devTools: !app.isPackaged,
-    });
+    let menuFor: string | null = null;
+    const menuShown = (user: Status['user']) => {
+      const key = user ? `${user.reviews}:${user.annotates}` : '';
+      if (key === menuFor) return;
+      menuFor = key;
+      installMenu({
+        show,
+        checkForUpdates: () => {
+          show({ section: 'settings' });
+          void started.router.call('updates.check', {});
+        },
+        dataDir: config.dataDir,
+        devTools: !app.isPackaged,
+        user,
+      });
+    };
     const tray = createTray({
       iconFile: path.join(__dirname, '..', 'assets', 'tray.png'),
       open: showWindow,
@@ -291,6 +298,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     let updates: UpdateStatus | null = null;
     const statusShown = (status: Status) => {
+      menuShown(status.user);
       tray.update(status, updates);
       // The dock (macOS) and Unity-style launchers (Linux) show the unread count.
       app.setBadgeCount(status.unread);

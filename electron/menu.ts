@@ -1,15 +1,21 @@
 import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
-import { SECTION_LABELS, SECTIONS, type Route } from '../shared/routes';
+import { SECTION_LABELS, SECTIONS, sectionShown, type Route, type SectionUser } from '../shared/routes';
 
 export interface MenuDeps {
   show(route: Route): void;
   checkForUpdates(): void;
   dataDir: string;
   devTools: boolean;
+  /** Who is signed in: the sections they do not use are left out, as in the sidebar. */
+  user: SectionUser | null;
 }
 
-/** The standard menu, plus Ctrl/Cmd+1…7 for the sidebar's sections (the renderer binds the same keys). */
-export function installMenu({ show, checkForUpdates, dataDir, devTools }: MenuDeps): void {
+/**
+ * The standard menu, plus Ctrl/Cmd+1…7 for the sidebar's sections (the renderer
+ * binds the same keys, so a section left out keeps its number). Installed again
+ * when who is signed in changes.
+ */
+export function installMenu({ show, checkForUpdates, dataDir, devTools, user }: MenuDeps): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as const] : []),
@@ -29,6 +35,7 @@ export function installMenu({ show, checkForUpdates, dataDir, devTools }: MenuDe
           (section, index): MenuItemConstructorOptions => ({
             label: SECTION_LABELS[section],
             accelerator: `CmdOrCtrl+${index + 1}`,
+            visible: sectionShown(section, user),
             click: () => show({ section }),
           }),
         ),

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { NotificationPayload } from '../../shared/api/schemas/app';
 import { SECTIONS, type Section } from '../../shared/routes';
 import { ConnectionBanner, Toasts } from './components/Toasts';
+import { EmptyState, Page } from './components/Page';
 import { Sidebar } from './components/Sidebar';
 import { useApp } from './store';
 import { AuditView } from './views/AuditView';
@@ -13,11 +14,36 @@ import { SessionsView } from './views/SessionsView';
 import { SettingsView } from './views/SettingsView';
 import { StartupProblemView } from './views/StartupProblemView';
 
+/** Reviews reached by a link or a shortcut by someone File 360 does not send items to decide. */
+function ReviewsSection() {
+  const user = useApp((state) => state.status?.user);
+  const navigate = useApp((state) => state.navigate);
+  if (!user || user.reviews) return <ReviewsView />;
+  return (
+    <Page title="Reviews">
+      <EmptyState
+        icon="reviews"
+        title="Reviews are for reviewers"
+        action={
+          <button type="button" className="button" onClick={() => navigate({ section: 'assignments' })}>
+            Go to Assignments
+          </button>
+        }
+      >
+        <p>
+          File 360 does not list {user.displayName} as a reviewer, so no items come here to decide. The items you flag or ask about go to each
+          assignment’s reviewers, and their decisions show on the assignment’s page.
+        </p>
+      </EmptyState>
+    </Page>
+  );
+}
+
 const VIEWS: Record<Section, () => React.JSX.Element> = {
   assignments: AssignmentsSection,
   sessions: SessionsView,
   outbox: OutboxView,
-  reviews: ReviewsView,
+  reviews: ReviewsSection,
   notifications: NotificationsView,
   audit: AuditView,
   settings: SettingsView,

@@ -15,7 +15,7 @@ function pickClient(): Client | null {
 }
 
 async function boot(client: Client): Promise<void> {
-  client.on('status.changed', (status) => useApp.setState({ status }));
+  client.on('status.changed', (status) => useApp.getState().setStatus(status));
   client.on('navigate', (route) => useApp.getState().navigate(route));
   client.on('notification', showNotification);
   // The event carries the new count, so the badge need not wait for the next status.
@@ -23,6 +23,7 @@ async function boot(client: Client): Promise<void> {
   client.on('auth.changed', (signIn) => useApp.setState({ signIn }));
   client.on('assignments.changed', () => useApp.setState((state) => ({ assignmentsVersion: state.assignmentsVersion + 1 })));
   client.on('updates.changed', (updates) => useApp.setState({ updates }));
+  client.on('reviews.changed', () => useApp.getState().refreshReviews());
   client.on('sync.progress', (progress) =>
     useApp.setState((state) => ({ progress: { ...state.progress, [progress.assignmentId]: progress } })),
   );
@@ -33,8 +34,10 @@ async function boot(client: Client): Promise<void> {
       client.call('app.takePendingRoute'),
       client.call('updates.status'),
     ]);
-    useApp.setState({ info, status, updates });
+    // A place a link asked for comes first; without one, the status decides where the app opens.
     if (pending) useApp.getState().navigate(pending);
+    useApp.getState().setStatus(status);
+    useApp.setState({ info, updates });
   } catch (error) {
     useApp.getState().toast('error', errorMessage(error));
   }

@@ -135,13 +135,31 @@ const SIGNED_IN_VIEWS: View[] = [
   },
 ];
 
-const SIGNED_OUT_VIEW: View = {
-  name: 'sign-in',
+/** Asked before signing out, over the page it was asked from. */
+const SIGN_OUT_DIALOG: View = {
+  name: 'sign-out',
   open: async (page) => {
-    await section('assignments', 'Assignments').open(page);
-    await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out…' }).click();
+    await page.getByRole('alertdialog', { name: 'Sign out of File 360?' }).waitFor();
   },
 };
+
+const SIGNED_OUT_VIEWS: View[] = [
+  {
+    name: 'sign-in',
+    open: async (page) => {
+      await section('assignments', 'Assignments').open(page);
+      await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
+    },
+  },
+  {
+    name: 'notifications-signed-out',
+    open: async (page) => {
+      await section('notifications', 'Notifications').open(page);
+      await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    },
+  },
+];
 
 /** axe's serious and critical findings on the page as it stands, one line each, with where to look. */
 async function seriousViolations(page: Page, where: string): Promise<string[]> {
@@ -177,8 +195,10 @@ describe('accessibility, checked by axe in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'Assignments' }).waitFor();
       const found: string[] = [];
       for (const view of SIGNED_IN_VIEWS) await check(page, view, found);
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await check(page, SIGNED_OUT_VIEW, found);
+      await check(page, SIGN_OUT_DIALOG, found);
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Sign out', exact: true }).click();
+      await expect.poll(() => page.getByTestId('status-connection').textContent()).toBe('Not signed in');
+      for (const view of SIGNED_OUT_VIEWS) await check(page, view, found);
       expect(found, `axe found serious or critical problems:\n${found.join('\n')}`).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

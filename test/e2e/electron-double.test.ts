@@ -70,6 +70,9 @@ describe('the desktop app, its page in Chromium through the real preload', () =>
     const answer = await submitApprovePage(authorize ?? '', { username: 'ana', password: 'ana-password', action: 'allow' });
     await fetch(answer.headers.get('location') ?? '');
     await page.getByTestId('status-user').getByText('Signed in as Ana Ruiz').waitFor({ timeout: 20_000 });
+    // Ana reviews nothing: the View menu leaves Reviews out, as the sidebar does, and Notifications keeps its key.
+    expect(shell.electron.applicationMenu?.item('Reviews')).toMatchObject({ visible: false, accelerator: 'CmdOrCtrl+4' });
+    expect(shell.electron.applicationMenu?.item('Notifications')).toMatchObject({ visible: true, accelerator: 'CmdOrCtrl+5' });
 
     // A Prodigy session, in its own window (its own partition, its Basic auth answered by the app).
     await page.keyboard.press('Control+2');

@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Companion } from '../../electron/core/companion';
 import { systemClock, type Notifier } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
-import type { File360Sandbox } from '../../sandbox/file360';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { signedInApp, until } from '../support/file360-app';
 import { recordingLogger } from '../support/ports';
-import { api, sandbox, signIn } from '../support/sandbox-file360';
+import { askReviewers, sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
@@ -17,28 +16,6 @@ const SAMS_ASSIGNMENT = 'asg-triage-review';
 const REVIEW_TITLE = 'Review requested: Support tickets: intent triage (batch 7)';
 const TASK_TITLE = 'New assignment: Support triage: expert review';
 const DATASET_TITLE = 'support_intents_batch7 is complete';
-
-/** Ana asks the assignment's reviewers a question; File 360 tells them through Push (review.requested). */
-async function askReviewers(sb: File360Sandbox): Promise<string> {
-  const { access_token: token } = await signIn(sb, 'ana');
-  const { status, body } = await api<{ id: string }>(sb, token, '/file360/v1/escalations', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-notification-center' },
-    body: JSON.stringify({
-      assignment_id: 'asg-support-triage',
-      reason: 'question',
-      note: 'Is a refund request after cancelling billing or cancellation?',
-      item: {
-        input_hash: 4321,
-        task: { text: 'I cancelled last week and still want my money back for this month.', _input_hash: 4321 },
-        versions: [{ answer: 'accept', accept: ['billing'], session_id: 'support_intents_batch7-u-ana' }],
-        file_ids: [],
-      },
-    }),
-  });
-  if (status !== 201) throw new Error(`escalation not created: ${status} ${JSON.stringify(body)}`);
-  return body.id;
-}
 
 /** Closes the toasts that are not notifications, so a screenshot shows the view itself. */
 async function dismissToasts(page: Page): Promise<void> {
@@ -61,7 +38,8 @@ describe('the notification center, as a reviewer sees it', () => {
     const errors = watchForErrors(page);
     try {
       await page.goto(server.url);
-      await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
+      // Sam reviews and annotates nothing: the app opens on his work.
+      await page.getByRole('heading', { name: 'Reviews', exact: true, level: 1 }).waitFor();
       // The stream is up before anything is published, so each one arrives live.
       await until(() => sam.call('app.status'), (status) => status.push === 'live', 15_000);
       const navLink = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Notifications/ });
@@ -71,7 +49,7 @@ describe('the notification center, as a reviewer sees it', () => {
 
       // Three arrive: a new assignment, a review request (published by File 360 itself), a finished dataset.
       sb.push.publish({ users: ['sam'], type: 'task.assigned', title: TASK_TITLE, summary: 'Maria Chen shared it with you.', data: { assignment_id: SAMS_ASSIGNMENT } });
-      const escalationId = await askReviewers(sb);
+      const escalationId = await askReviewers(sb, 'e2e-notification-center');
       await until(() => sam.call('notifications.list', {}), (list) => list.unread === 2);
       sb.push.publish({ users: ['sam'], type: 'dataset.ready', title: DATASET_TITLE, summary: 'All items are annotated and reviewed.', data: {} });
 

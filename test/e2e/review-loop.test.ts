@@ -30,7 +30,8 @@ async function appInBrowser(sb: File360Sandbox, browser: ReturnType<typeof chrom
   const page = await context.newPage();
   const errors = watchForErrors(page);
   await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
+  // Each opens on their own work: Ana annotates, Sam only reviews.
+  await page.getByRole('heading', { name: username === 'sam' ? 'Reviews' : 'Assignments', exact: true, level: 1 }).waitFor();
   return {
     app,
     dataDir,
@@ -107,11 +108,27 @@ describe('the whole review loop, two people, two apps, one File 360', () => {
       await decisionRow.first().waitFor();
       expect(await decisionRow.count()).toBe(1);
       expect(await decisionRow.locator('.nf-icon').getAttribute('class')).toContain('nf-icon-relabel');
-      await ana.page.keyboard.press('Control+1');
-      await ana.page.getByRole('link', { name: ASSIGNMENT_NAME }).click();
+      // Opening it goes to the assignment at that decision: in view, with the focus on it. On a short
+      // window the decision is below the fold, so it is seen only if the page scrolls to it.
+      await ana.page.setViewportSize({ width: 1280, height: 560 });
+      // Her window is the one in front (a page behind another does not animate its scrolling).
+      await ana.page.bringToFront();
+      await decisionRow.locator('.nf-open').click();
+      await ana.page.waitForURL(new RegExp(`#/assignments/${TRIAGE}/decision/${escalation?.id ?? 'none'}$`));
       await ana.page.getByText('In Prodigy, in the dataset').waitFor();
-      await decided.scrollIntoViewIfNeeded();
+      await expect.poll(() => ana.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('decision');
+      expect(await ana.page.evaluate(() => document.activeElement?.textContent)).toContain('Corrected by Sam Okafor');
+      await expect
+        .poll(async () => {
+          const box = await ana.page.getByTestId('decision').boundingBox();
+          return box !== null && box.y >= 0 && box.y + box.height <= 560;
+        })
+        .toBe(true);
+      expect(await ana.page.evaluate(() => document.getElementById('main')?.scrollTop ?? 0)).toBeGreaterThan(0);
       await screenshot(ana.page, 'review-loop-annotator');
+      await ana.page.setViewportSize({ width: 1280, height: 860 });
+      // Ana reviews nothing: Reviews is not among her sections.
+      expect(await ana.page.locator('nav a[data-section="reviews"]').count()).toBe(0);
 
       const out = path.join(tempDir(), 'reviewed.jsonl');
       expect(await dbOut({ command: 'python3 -m prodigy', home: prodigyHome(ana.dataDir, TRIAGE), env: PRODIGY_ENV }, 'support_intents_batch7_reviewed', out)).toBe(true);

@@ -10,6 +10,7 @@ import { systemClock } from '../../electron/core/kernel/ports';
 import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
+import { SERVER_ADDRESS_HINT } from '../../shared/url';
 
 const MiB = 1024 * 1024;
 
@@ -45,6 +46,14 @@ describe('a new user, in Chromium', () => {
     await page.getByLabel('Tenant').fill(sb.tenant);
     await page.getByRole('button', { name: 'Sign in with browser' }).click();
     await page.getByText('Finish signing in in your browser.').waitFor();
+    // The fields stop taking input while the browser is out, and say why (to a screen reader too).
+    for (const label of ['Server address', 'Tenant']) {
+      const field = page.getByLabel(label);
+      expect(await field.isDisabled()).toBe(true);
+      expect(await field.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
+        'The server address and tenant cannot be changed while you sign in; Cancel first to change them.',
+      );
+    }
     await screenshot(page, 'sign-in-waiting');
 
     // The app opened the system browser at File 360; the person signs in there.
@@ -100,6 +109,8 @@ describe('a new user, in Chromium', () => {
       expect(Date.now() - began).toBeLessThan(5000);
       await screenshot(page, shot);
     };
+    // Not an address at all: what to type instead, not "Invalid URL".
+    await attempt('file360.example.com', sb.tenant, SERVER_ADDRESS_HINT, 'sign-in-not-an-address');
     await attempt(sb.url, 'acmee', `File 360 at ${sb.url} has no tenant 'acmee' — check the tenant name.`, 'sign-in-wrong-tenant');
     const wrongPort = `http://127.0.0.1:${await freePort()}`;
     await attempt(wrongPort, sb.tenant, `No File 360 answers at ${wrongPort} — check the address.`, 'sign-in-wrong-port');

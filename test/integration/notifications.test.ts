@@ -331,7 +331,8 @@ describe('notification center: where a click goes', () => {
   const cases: Array<[string, Partial<IncomingNotification>, unknown]> = [
     ['a review request opens the review', { type: 'review.requested', data: { escalation_id: 'esc-1', assignment_id: 'asg-1' } }, { section: 'reviews', id: 'esc-1' }],
     ['a review SLA reminder opens the review', { type: 'deadline.approaching', data: { escalation_id: 'esc-2', assignment_id: 'asg-1' } }, { section: 'reviews', id: 'esc-2' }],
-    ['a decision opens the assignment it was made for', { type: 'decision.made', data: { escalation_id: 'esc-3', assignment_id: 'asg-3' } }, { section: 'assignments', id: 'asg-3' }],
+    ['a decision opens the assignment it was made for, at that decision', { type: 'decision.made', data: { escalation_id: 'esc-3', assignment_id: 'asg-3' } }, { section: 'assignments', id: 'asg-3', decision: 'esc-3' }],
+    ['a decision that names no escalation opens its assignment', { type: 'decision.made', data: { assignment_id: 'asg-3' } }, { section: 'assignments', id: 'asg-3' }],
     ['a failed session import opens Sessions', { type: 'pipeline.failed', data: { session: 'triage-u-ana', assignment_id: 'asg-1' } }, { section: 'sessions' }],
     ['a failure from a session source opens Sessions', { type: 'pipeline.failed', data: { source: 'session' } }, { section: 'sessions' }],
     ['a failed validation of an assignment opens the assignment', { type: 'pipeline.failed', data: { assignment_id: 'asg-4' } }, { section: 'assignments', id: 'asg-4' }],

@@ -118,7 +118,7 @@ describe('signing in to a standard OpenID provider', () => {
     expect(tab).toMatchObject({ title: 'You are signed in', text: expect.stringContaining('Signed in as Ana Ruiz') });
     expect(tab?.callback.searchParams.get('iss')).toBe(oidc.issuer('acme'));
     expect(await secrets.get(accountKey(oidc.url, 'u-ana'))).toEqual(expect.any(String));
-    expect(started.companion.status().user).toEqual({ id: 'u-ana', displayName: 'Ana Ruiz' });
+    expect(started.companion.status().user).toEqual({ id: 'u-ana', displayName: 'Ana Ruiz', reviews: false, annotates: true });
   });
 
   it('refreshes once on a 401 and ahead of expiry for a 10-minute token, but never early for a 20-second one', async (ctx) => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { onTestFinished } from 'vitest';
 import { startFile360Sandbox, type File360Sandbox, type File360SandboxOptions } from '../../sandbox/file360';
 
+import { signIn } from './sandbox-oauth';
+
 export { authorizeUrl, callbackListener, hiddenFields, pkce, signIn, submitApprovePage, tokenRequest, type Tokens } from './sandbox-oauth';
 
 /** A sandbox closed when the current test finishes. */
@@ -53,4 +55,31 @@ export async function readUntilError(response: Response): Promise<{ bytes: Buffe
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Ana asks the reviewers of her triage assignment about one item, straight at
+ * File 360, which tells them through Push (review.requested). `key` tells one
+ * question from another (it is also the idempotency key).
+ */
+export async function askReviewers(sb: File360Sandbox, key = 'e2e-question', text = 'I cancelled last week and still want my money back for this month.'): Promise<string> {
+  const { access_token: token } = await signIn(sb, 'ana');
+  const hash = [...key].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 1_000_000, 7);
+  const { status, body } = await api<{ id: string }>(sb, token, '/file360/v1/escalations', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    body: JSON.stringify({
+      assignment_id: 'asg-support-triage',
+      reason: 'question',
+      note: 'Is a refund request after cancelling billing or cancellation?',
+      item: {
+        input_hash: hash,
+        task: { text, _input_hash: hash },
+        versions: [{ answer: 'accept', accept: ['billing'], session_id: 'support_intents_batch7-u-ana' }],
+        file_ids: [],
+      },
+    }),
+  });
+  if (status !== 201) throw new Error(`escalation not created: ${status} ${JSON.stringify(body)}`);
+  return body.id;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultDataDir, resolveConfig, type ConfigInput } from '../../electron/core/kernel/config/config';
+import { SERVER_ADDRESS_HINT } from '../../shared/url';
 
 const base: ConfigInput = { argv: [], env: {}, platform: 'linux', homedir: '/home/ana', version: '1.0.0', shell: 'browser' };
 
@@ -43,6 +44,10 @@ describe('configuration', () => {
   it('refuses a bad server or tenant before anything starts, naming where it came from', () => {
     expect(() => resolveConfig({ ...base, argv: ['--server', 'http://file360.example.com'] })).toThrow(ConfigError);
     expect(() => resolveConfig({ ...base, argv: ['--server', 'http://file360.example.com'] })).toThrow(/--server is not valid: Use an https/);
+    // Not an address at all (no scheme, another scheme): the words say what to type.
+    for (const typed of ['file360.example.com', 'ftp://file360.example.com']) {
+      expect(() => resolveConfig({ ...base, argv: ['--server', typed] })).toThrow(`--server is not valid: ${SERVER_ADDRESS_HINT}.`);
+    }
     expect(() => resolveConfig({ ...base, env: { COMPANION_TENANT: 'a b' } })).toThrow(/COMPANION_TENANT is not valid/);
     expect(resolveConfig({ ...base, argv: ['--server', 'http://127.0.0.1:8080'] }).overrides.server?.value).toBe('http://127.0.0.1:8080');
   });

@@ -141,14 +141,16 @@ describe('untrusted input, fuzzed', () => {
     const link = fc.oneof(
       fc.tuple(fc.constantFrom(...SECTIONS, 'x', ''), fc.string({ maxLength: 30 })).map(([section, rest]) => `${DEEP_LINK_SCHEME}://${section}/${rest}`),
       fc.webUrl().map((url) => url.replace(/^https?/, DEEP_LINK_SCHEME)),
+      // A decision on an assignment's page, as a notification's route gives it.
+      fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([id, decision]) => `${DEEP_LINK_SCHEME}://assignments/${id}/decision/${decision}`),
       fc.string({ maxLength: 80 }),
     );
     await fuzz('deep-links', link, (raw) => {
       for (const route of [parseDeepLink(raw), parseHash(raw.replace(/^[a-z]+:\/\//, '#/'))]) {
         if (route === null) continue;
-        if (!RouteSchema.safeParse({ section: route.section, id: route.id }).success) return false;
+        if (!RouteSchema.safeParse({ section: route.section, id: route.id, decision: route.decision }).success) return false;
         const again = parseHash(routeToHash(route));
-        if (again?.section !== route.section || again.id !== route.id) return false;
+        if (again?.section !== route.section || again.id !== route.id || again.decision !== route.decision) return false;
       }
       return true;
     }, 500);

@@ -135,11 +135,15 @@ export class ProdigyService {
 
   // ---- what the UI sees -------------------------------------------------------------------------
 
+  /** Deciding items under Reviews is the work, not a Prodigy session. */
+  private inReviews(row: AssignmentRow): boolean {
+    return row.role !== 'annotator' || (JSON.parse(row.project) as ProjectSpec).recipe === 'review';
+  }
+
   private whyNot(row: AssignmentRow): string | null {
     if (row.wiped_at || row.status !== 'active') return 'This assignment is no longer shared with you.';
-    if (row.role !== 'annotator') return 'Reviewer assignments are worked on in Reviews.';
+    if (this.inReviews(row)) return 'You review this assignment: its items to decide are under Reviews.';
     const project = JSON.parse(row.project) as ProjectSpec;
-    if (project.recipe === 'review') return 'Review assignments are worked on in Reviews.';
     const unsupported = recipeProblem(project);
     if (unsupported) return unsupported;
     if (this.deps.store.counts(row.id).done.files === 0) return 'Sync this assignment first: none of its files are on this computer yet.';
@@ -164,6 +168,7 @@ export class ProdigyService {
       skipped: live?.skipped ?? [],
       startable: whyNot === null,
       whyNot,
+      inReviews: this.inReviews(row),
     };
   }
 

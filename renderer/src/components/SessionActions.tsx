@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Shell } from '../../../shared/api/schemas/app';
 import type { SessionView } from '../../../shared/api/schemas/sessions';
+import { routeToHash } from '../../../shared/routes';
 import { errorMessage, type Client } from '../client';
 import { useApp, useClient } from '../store';
 
@@ -95,6 +96,14 @@ export function SessionActions({ session }: { session: SessionView }) {
     return act(() => openSession(client, session.assignmentId, tab));
   };
   const stop = () => act(() => client.call('sessions.stop', { assignmentId: session.assignmentId }));
+
+  // A reviewer's work has no session: what they can do is decide items, so that is offered rather than a Start that never works.
+  if (session.inReviews)
+    return (
+      <a className="button primary" href={routeToHash({ section: 'reviews' })}>
+        Open Reviews
+      </a>
+    );
 
   if (session.state === 'running')
     return (

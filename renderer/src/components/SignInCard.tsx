@@ -1,7 +1,31 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../shared/api/schemas/settings';
 import { ApiError, errorMessage } from '../client';
 import { useApp, useClient } from '../store';
+
+type FieldKey = 'server' | 'tenant';
+const FIELD_NAMES: Record<FieldKey, string> = { server: 'server address', tenant: 'tenant' };
+
+/**
+ * Why fields cannot be edited, one sentence per reason (fields held the same
+ * way share one): set for this run (by a flag, a variable, the sandbox
+ * workspace), or held while the browser is out signing in.
+ */
+function whyFixed(lockedBy: Record<string, string>, waiting: boolean): Array<{ fields: FieldKey[]; text: string }> {
+  const reasons = new Map<string | null, FieldKey[]>();
+  for (const field of ['server', 'tenant'] as const) {
+    const reason = lockedBy[field] ?? (waiting ? null : undefined);
+    if (reason !== undefined) reasons.set(reason, [...(reasons.get(reason) ?? []), field]);
+  }
+  return [...reasons].map(([reason, fields]) => {
+    const names = `The ${fields.map((field) => FIELD_NAMES[field]).join(' and ')}`;
+    const many = fields.length > 1;
+    if (reason === null) return { fields, text: `${names} cannot be changed while you sign in; Cancel first to change ${many ? 'them' : 'it'}.` };
+    // "Set by --server for this run" reads on from the field's name.
+    const set = reason.charAt(0).toLowerCase() + reason.slice(1);
+    return { fields, text: `${names} ${many ? 'are' : 'is'} ${set}, so ${many ? 'they' : 'it'} cannot be changed here.` };
+  });
+}
 
 /** Server, tenant and "Sign in with browser": everything a new user needs to get their assignments. */
 export function SignInCard() {
@@ -44,6 +68,10 @@ export function SignInCard() {
 
   const cancel = async () => useApp.setState({ signIn: await client.call('auth.cancelSignIn') });
   const waiting = signIn.state === 'waiting';
+  // Nothing is editable until the settings say what is set for this run.
+  const fixed = settings ? whyFixed(settings.lockedBy, waiting) : [];
+  const whyId = useId();
+  const describedBy: Partial<Record<FieldKey, string>> = Object.fromEntries(fixed.flatMap((why, index) => why.fields.map((field) => [field, `${whyId}-${index}`])));
 
   return (
     <section className="card sign-in" aria-labelledby="sign-in-heading">
@@ -62,19 +90,29 @@ export function SignInCard() {
             type="url"
             value={server}
             placeholder="https://file360.example.com"
-            disabled={Boolean(settings?.lockedBy.server) || waiting}
+            disabled={Boolean(describedBy.server)}
+            aria-describedby={describedBy.server}
             onChange={(event) => setServer(event.target.value)}
             spellCheck={false}
           />
         </label>
         <label>
           Tenant
-          <input type="text" value={tenant} disabled={Boolean(settings?.lockedBy.tenant) || waiting} onChange={(event) => setTenant(event.target.value)} spellCheck={false} />
+          <input type="text" value={tenant} disabled={Boolean(describedBy.tenant)} aria-describedby={describedBy.tenant} onChange={(event) => setTenant(event.target.value)} spellCheck={false} />
         </label>
         {!waiting && (
           <button type="submit" className="button primary" disabled={busy || !server || !tenant}>
             {busy ? 'Opening your browser…' : 'Sign in with browser'}
           </button>
+        )}
+        {fixed.length > 0 && (
+          <div className="sign-in-why">
+            {fixed.map((why, index) => (
+              <p key={why.text} className="help" id={`${whyId}-${index}`}>
+                {why.text}
+              </p>
+            ))}
+          </div>
         )}
       </form>
       {waiting && (

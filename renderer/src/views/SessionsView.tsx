@@ -43,7 +43,11 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
   const percent = progress && progress.total > 0 ? Math.min(100, Math.floor((progress.answered / progress.total) * 100)) : 0;
   const running = session.state === 'running';
   return (
-    <article className={`card session-card${highlighted ? ' highlighted' : ''}${session.startable ? '' : ' muted-card'}`} data-testid="session-card" aria-label={session.assignmentName}>
+    <article
+      className={`card session-card${highlighted ? ' highlighted' : ''}${session.startable || session.inReviews ? '' : ' muted-card'}`}
+      data-testid="session-card"
+      aria-label={session.assignmentName}
+    >
       <header className="session-head">
         <div>
           <h2>{session.assignmentName}</h2>
@@ -51,9 +55,12 @@ function SessionCard({ session, highlighted }: { session: SessionView; highlight
             {session.recipe} on “{session.dataset}”{session.startedAt && running ? ` · started ${formatRelative(session.startedAt)}` : ''}
           </p>
         </div>
-        <span className={`badge session-${session.state}`} data-testid="session-state">
-          {STATE_WORDS[session.state]}
-        </span>
+        {/* A review assignment never has a session, so it has no session state either. */}
+        {!session.inReviews && (
+          <span className={`badge session-${session.state}`} data-testid="session-state">
+            {STATE_WORDS[session.state]}
+          </span>
+        )}
         <div className="session-actions">
           <SessionActions session={session} />
         </div>

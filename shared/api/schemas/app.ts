@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { SECTIONS } from '../../routes';
 import { RemoteId } from './common';
 
-export const RouteSchema = z.strictObject({
-  section: z.enum(SECTIONS),
-  id: RemoteId.optional(),
-});
+export const RouteSchema = z
+  .strictObject({
+    section: z.enum(SECTIONS),
+    id: RemoteId.optional(),
+    /** The escalation whose decision an assignment's page brings into view. */
+    decision: RemoteId.optional(),
+  })
+  .refine((route) => route.decision === undefined || (route.section === 'assignments' && route.id !== undefined), 'A decision is shown on its assignment’s page only');
 
 export const Shell = z.enum(['electron', 'browser']);
 export type Shell = z.infer<typeof Shell>;
@@ -50,7 +54,16 @@ export type PushState = z.infer<typeof PushState>;
 export const Status = z.strictObject({
   connection: z.enum(['not-configured', 'signed-out', 'offline', 'online']),
   server: z.string().nullable(),
-  user: z.strictObject({ id: z.string(), displayName: z.string() }).nullable(),
+  user: z
+    .strictObject({
+      id: z.string(),
+      displayName: z.string(),
+      /** File 360 may send them escalations to decide (a reviewer or manager): Reviews is theirs. */
+      reviews: z.boolean(),
+      /** File 360 shares assignments with them to annotate. */
+      annotates: z.boolean(),
+    })
+    .nullable(),
   /** Items waiting in the outbox (queued or being sent). */
   queued: z.int().min(0),
   /** Items that failed for good and wait for the user (Retry or Discard). */

@@ -39,6 +39,8 @@ export const SessionView = z.strictObject({
   /** Whether the assignment can be annotated here at all (synced, still shared, annotator). */
   startable: z.boolean(),
   whyNot: z.string().nullable(),
+  /** A reviewer's assignment (or a review project): its work is deciding items under Reviews, not a Prodigy session. */
+  inReviews: z.boolean(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

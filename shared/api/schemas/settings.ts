@@ -2,18 +2,19 @@ import { z } from 'zod';
 import { PUSH_EVENT_TYPES } from '../../push-events';
 import { PushEventType } from './notifications';
 import { UpdateChannel } from './updates';
-import { parseUrl } from '../../url';
+import { SERVER_ADDRESS_HINT, parseUrl } from '../../url';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** File 360 must be reached over TLS; plain http is only accepted for a server on this machine (the sandbox). */
 export const ServerUrl = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https?$/, error: SERVER_ADDRESS_HINT })
   .max(2048)
   .refine((value) => {
     // zod keeps checking after the URL format fails, so a refinement must cope with a non-URL.
     const url = parseUrl(value);
-    return !url || url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+    // Another scheme is the format check's to refuse, in its own words.
+    return !url || url.protocol !== 'http:' || LOOPBACK_HOSTS.has(url.hostname);
   }, 'Use an https:// address (plain http is only allowed for a server on this computer)')
   .refine((value) => {
     const url = parseUrl(value);

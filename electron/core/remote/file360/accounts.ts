@@ -12,6 +12,14 @@ export interface Account {
   groups: string[];
 }
 
+/**
+ * What the account's roles (CONTRACTS §A.4) let it do here. Managers decide
+ * escalations too (File 360 shows them every one), so they review.
+ */
+export function rolesOf(account: Pick<Account, 'roles'>): { reviews: boolean; annotates: boolean } {
+  return { reviews: account.roles.includes('reviewer') || account.roles.includes('manager'), annotates: account.roles.includes('annotator') };
+}
+
 interface Row {
   server: string;
   tenant: string;

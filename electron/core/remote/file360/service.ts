@@ -3,7 +3,7 @@ import type { Status } from '../../../../shared/api/schemas/app';
 import type { LocalData } from '../../kernel/db/local-data';
 import { AppError } from '../../kernel/errors';
 import type { Clock, Logger, Opener, SecretStore } from '../../kernel/ports';
-import { createAccountStore } from './accounts';
+import { createAccountStore, rolesOf } from './accounts';
 import { createFile360Client, type File360Client } from './client';
 import { createHttp, type Http, type HttpOptions } from '../../kernel/http/http';
 import type { AuthServers } from './oauth';
@@ -89,7 +89,7 @@ export class File360Service {
 
   user(): Status['user'] {
     const account = this.current?.session.account();
-    return account ? { id: account.userId, displayName: account.displayName } : null;
+    return account ? { id: account.userId, displayName: account.displayName, ...rolesOf(account) } : null;
   }
 
   connectionState(): Status['connection'] {

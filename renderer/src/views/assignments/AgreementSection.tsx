@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import type { AgreementMeasures, AgreementView } from '../../../../shared/api/schemas/agreement';
 import { formatDateTime } from '../../format';
 import { useClient } from '../../store';
+import { bringIntoView } from './bring-into-view';
 import { useLive } from './useLive';
 import './agreement.css';
 
@@ -25,16 +26,6 @@ function MeasureCells({ measures, spans }: { measures: AgreementMeasures; spans:
       <td>{score(measures.gwetAC2)}</td>
     </>
   );
-}
-
-/** Brings an escalation in the list below into view and focus: the one click from an item to its review. */
-function showEscalation(id: string): void {
-  const element = document.getElementById(`escalation-${id}`);
-  if (!element) return;
-  element.scrollIntoView({ block: 'center', behavior: 'smooth' });
-  element.focus({ preventScroll: true });
-  element.classList.add('escalation-highlight');
-  window.setTimeout(() => element.classList.remove('escalation-highlight'), 2000);
 }
 
 /** Inter-annotator agreement of the latest export, for assignments with more than one annotator. */
@@ -127,7 +118,7 @@ export function AgreementSection({ assignmentId }: { assignmentId: string }) {
                     {spans ? `F1 ${item.score.toFixed(2)}` : `${share(item.score)} of annotator pairs agree`} · {item.annotators} annotators
                   </span>
                   {escalation ? (
-                    <button type="button" className="button small-button" onClick={() => showEscalation(escalation)}>
+                    <button type="button" className="button small-button" onClick={() => bringIntoView(`escalation-${escalation}`)}>
                       See its escalation
                     </button>
                   ) : (

@@ -24,8 +24,8 @@ export function AssignmentView({ id }: { id: string }) {
   const [missing, setMissing] = useState<string | null>(null);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const now = useMinuteClock();
-  // Reviewers have no session here: their work is under Reviews.
-  const session = useSessions()?.find((candidate) => candidate.assignmentId === id && candidate.startable) ?? null;
+  // A session to start, or for a reviewer's assignment the way to its work under Reviews; nothing that cannot be used.
+  const session = useSessions()?.find((candidate) => candidate.assignmentId === id && (candidate.startable || candidate.inReviews)) ?? null;
 
   // Re-read when assignments change and when a run starts or ends; during a run the bar follows the progress events themselves.
   const refreshKey = `${version}:${progress?.state ?? ''}`;
@@ -65,7 +65,7 @@ export function AssignmentView({ id }: { id: string }) {
     bytes: assignment.sync.bytesOnDisk + (running?.bytesDone ?? 0),
   };
   const expiry = expiryCountdown(assignment.expiration, now);
-  // Annotating is the main action where there is a session to start; syncing then steps back.
+  // Annotating (or, for a reviewer, Reviews) is the main action where there is one; syncing then steps back.
   const syncActions = syncing ? (
     <>
       <button type="button" className="button" onClick={() => void act('sync.pause')}>
@@ -76,7 +76,7 @@ export function AssignmentView({ id }: { id: string }) {
       </button>
     </>
   ) : (
-    <button type="button" className={`button${session?.startable ? '' : ' primary'}`} disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
+    <button type="button" className={`button${session ? '' : ' primary'}`} disabled={!signedIn} title={signedIn ? undefined : 'Sign in to sync'} onClick={() => void act('sync.start')}>
       {assignment.sync.state === 'paused' ? 'Resume sync' : 'Sync'}
     </button>
   );

@@ -11,6 +11,7 @@ import { DecisionChange } from '../../components/DecisionChange';
 import { formatBytes, formatDateTime, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
 import { AgreementSection } from './AgreementSection';
+import { bringIntoView } from './bring-into-view';
 import { useLive } from './useLive';
 import './work.css';
 
@@ -185,7 +186,7 @@ function EscalationItem({ escalation, now }: { escalation: EscalationView; now: 
         </p>
       )}
       {decision && (
-        <div className={`decision decision-${decision.outcome}`} data-testid="decision">
+        <div id={`decision-${escalation.id}`} tabIndex={-1} className={`decision decision-${decision.outcome}`} data-testid="decision">
           <p className="decision-line">
             <strong>{OUTCOME_WORDS[decision.outcome]}</strong> by {decision.reviewer}{' '}
             <span className="muted" title={formatDateTime(decision.time)}>
@@ -429,6 +430,15 @@ export function WorkSection({ assignment }: { assignment: AssignmentDetail }) {
   const escalationEvents = useCallback((reload: () => void) => [client.on('escalations.changed', reload), client.on('outbox.changed', reload)], [client]);
   const exports = useLive(readExports, exportEvents);
   const escalations = useLive(readEscalations, escalationEvents);
+
+  // Opened at a decision (from its notification): once it is listed, it is brought into view and focus, once.
+  const decision = useApp((state) => state.route.decision);
+  const shownDecision = useRef<string | null>(null);
+  useEffect(() => {
+    if (!decision || shownDecision.current === decision) return;
+    const decided = escalations.value?.find((escalation) => escalation.remoteId === decision && escalation.decision);
+    if (decided && bringIntoView(`decision-${decided.id}`)) shownDecision.current = decision;
+  }, [decision, escalations.value]);
 
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), 30_000);

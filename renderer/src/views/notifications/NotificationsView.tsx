@@ -90,6 +90,26 @@ function Empty({ filters, onShowAll }: { filters: Filters; onShowAll(): void }) 
   );
 }
 
+/** Signed out, the list is not empty but out of reach: it belongs to the account. */
+function SignedOut({ onSignIn }: { onSignIn(): void }) {
+  return (
+    <EmptyState
+      icon="notifications"
+      title="You are signed out"
+      action={
+        <button type="button" className="button primary" onClick={onSignIn}>
+          Sign in on Assignments
+        </button>
+      }
+    >
+      <p>
+        Notifications belong to your File 360 account, so they are shown while you are signed in. Those you had stay on this computer; sign in again
+        to see them, with any that were sent while you were away.
+      </p>
+    </EmptyState>
+  );
+}
+
 /**
  * Where the focus goes when an action took away what had it (a row, or a button
  * now disabled): the notification acted on, else its neighbours, else the list's
@@ -165,11 +185,20 @@ export function NotificationsView() {
     setConfirming(false);
   };
 
+  const signedOut = useApp((state) => state.status !== null && state.status.user === null);
   const unread = page?.unread ?? 0;
   const items = page?.items;
   const filtered = filters.filter !== 'all' || filters.type !== '';
+  const subtitle = 'New work, review requests, decisions and due dates, kept here after they pop up.';
+  if (signedOut) {
+    return (
+      <Page title="Notifications" subtitle={subtitle}>
+        <SignedOut onSignIn={() => navigate({ section: 'assignments' })} />
+      </Page>
+    );
+  }
   return (
-    <Page title="Notifications" subtitle="New work, review requests, decisions and due dates, kept here after they pop up." actions={<PushIndicator />}>
+    <Page title="Notifications" subtitle={subtitle} actions={<PushIndicator />}>
       {page?.gap && (
         <div className="banner banner-warn" role="status" data-testid="notifications-gap">
           <Icon name="alert" />
