@@ -8,6 +8,8 @@ export default defineConfig({
     // Native modules and child processes are happiest in forked workers.
     pool: 'forks',
     testTimeout: 30_000,
+    // expect.poll waits 1 s by default: what a UI shows after a click can take longer on a busy two-core machine.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     // Two cores: keep Chromium and the servers from starving each other.
     maxWorkers: 2,

@@ -25,6 +25,13 @@ describe('sync status says one thing at a time (issue 16, item 6)', () => {
     onTestFinished(() => context.close());
     const page = await context.newPage();
     const errors = watchForErrors(page);
+    // Item 10: the page follows the progress events; it does not ask for the assignment again and again while a sync runs.
+    let asked = 0;
+    let progressed = 0;
+    page.on('websocket', (socket) => {
+      socket.on('framesent', (frame) => void (typeof frame.payload === 'string' && frame.payload.includes('"assignments.get"') && (asked += 1)));
+      socket.on('framereceived', (frame) => void (typeof frame.payload === 'string' && frame.payload.includes('"sync.progress"') && (progressed += 1)));
+    });
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Test assignment asg-scan' }).click();
@@ -48,6 +55,9 @@ describe('sync status says one thing at a time (issue 16, item 6)', () => {
     await page.getByRole('button', { name: 'Resume sync' }).click();
     await page.getByText('Sync finished').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('.facts .badge').textContent()).toBe('Up to date');
+    // Once on opening and once per change of state or of the assignment (about ten here), not once per progress event.
+    expect(progressed).toBeGreaterThan(20);
+    expect(asked).toBeLessThanOrEqual(12);
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
 
     // File 360 goes away; a Sync click says it did not sync instead of leaving "Sync finished · Up to date".
