@@ -22,7 +22,7 @@ import { count, type WipeStep } from '../services/assignments/wipe';
 import { prepared } from '../kernel/db/statements';
 import { findAnswers, searchAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
-import { disputeNote } from './words';
+import { REASON_TITLES, disputeNote } from './words';
 import type { Owner } from '../kernel/identity';
 
 export interface EscalationDeps {
@@ -172,7 +172,7 @@ export class EscalationService {
     const owner = ownerOf(row);
     const body = escalationBody(row, e.dispute, e.reason, e.note, e.priority);
     const text = taskText(e.dispute.task);
-    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${e.reason.replace('_', ' ')}): “${clipWords(text, 60)}”`, payload: body });
+    const outboxId = this.deps.outbox.enqueue({ kind: 'escalation', owner, assignmentId: row.id, label: `Escalation (${REASON_TITLES[e.reason].toLowerCase()}): “${clipWords(text, 60)}”`, payload: body });
     const id = randomUUID();
     this.rows.insert({
       id,
