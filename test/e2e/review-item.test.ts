@@ -9,7 +9,8 @@ import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../suppor
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { recordingLogger } from '../support/ports';
-import { api, sandbox, signIn } from '../support/sandbox-file360';
+import { disagreement } from '../support/reviews';
+import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
@@ -38,35 +39,6 @@ async function annotatorWithEscalation(sb: File360Sandbox) {
   await ana.call('escalations.ask', { assignmentId: TRIAGE, key: candidate?.key ?? '', question: QUESTION });
   await until(() => ana.call('escalations.list', {}), (list) => list.length === 2 && list.every((escalation) => escalation.state === 'open'), 15_000);
   return { ana, dataDir };
-}
-
-/** Two annotators who answered the same ticket differently, as another app of the team would report it. */
-async function disagreement(sb: File360Sandbox, task: Record<string, unknown>) {
-  const { access_token: token } = await signIn(sb, 'ana');
-  const { _input_hash: _i, _task_hash: _t, accept: _a, text: _text, meta: _meta, ...rest } = task;
-  const text = 'Please send invoices by email every month; the PDF download on the billing page is broken.';
-  const { status, body } = await api<{ id: string }>(sb, token, '/file360/v1/escalations', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-disagreement' },
-    body: JSON.stringify({
-      assignment_id: TRIAGE,
-      reason: 'disagreement',
-      note: 'Annotators disagree: feature_request (1) vs billing, bug_report (1).',
-      priority: 'normal',
-      item: {
-        input_hash: 1234,
-        task_hash: 5678,
-        task: { ...rest, text, meta: { path: 'tickets/ticket-013.txt', file_id: 'fil-ticket-13' }, _input_hash: 1234, _task_hash: 5678 },
-        versions: [
-          { answer: 'accept', accept: ['feature_request'], session_id: 'support_intents_batch7-u-ana' },
-          { answer: 'accept', accept: ['billing', 'bug_report'], session_id: 'support_intents_batch7-u-lee' },
-        ],
-        file_ids: [],
-      },
-    }),
-  });
-  if (status !== 201) throw new Error(`escalation not created: ${status} ${JSON.stringify(body)}`);
-  return body.id;
 }
 
 /** Sam's app, served to Chromium by the browser shell, with the real clock so "due in …" reads true. */

@@ -74,3 +74,26 @@ export const DecideInput = z.strictObject({
   correctedTask: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().trim().max(4000).default(''),
 });
+
+/** Several items approved with one comment; each is still its own decision in the outbox. */
+export const ApproveManyInput = z.strictObject({
+  ids: z
+    .array(RemoteId)
+    .min(1)
+    .max(200)
+    .refine((ids) => new Set(ids).size === ids.length, 'Each item can be approved only once.'),
+  comment: z.string().trim().max(4000).default(''),
+});
+
+const BulkItem = z.strictObject({
+  id: RemoteId,
+  /** The item's text, so the result names it; null when it is not on this computer. */
+  text: z.string().nullable(),
+});
+
+export const ApproveManyResult = z.strictObject({
+  approved: z.array(BulkItem),
+  /** Items that could not be approved, each with why in words; the others were approved regardless. */
+  failed: z.array(BulkItem.extend({ error: z.string() })),
+});
+export type ApproveManyResult = z.infer<typeof ApproveManyResult>;
