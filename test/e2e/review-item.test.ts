@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/kernel/ports';
-import { startHostServer } from '../../electron/host/server';
 import type { File360Sandbox } from '../../sandbox/file360';
 import type { Started } from '../support/companion';
-import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { screenshot, useChromium } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
-import { recordingLogger } from '../support/ports';
+import { reviewerPage } from '../support/review-page';
 import { disagreement } from '../support/reviews';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
@@ -39,20 +37,6 @@ async function annotatorWithEscalation(sb: File360Sandbox) {
   await ana.call('escalations.ask', { assignmentId: TRIAGE, key: candidate?.key ?? '', question: QUESTION });
   await until(() => ana.call('escalations.list', {}), (list) => list.length === 2 && list.every((escalation) => escalation.state === 'open'), 15_000);
   return { ana, dataDir };
-}
-
-/** Sam's app, served to Chromium by the browser shell, with the real clock so "due in …" reads true. */
-async function reviewerPage(sb: File360Sandbox, browser: ReturnType<typeof chromium>) {
-  const sam = await signedInApp(sb, path.join(tempDir(), 'sam'), { env: PRODIGY_ENV, tuning, username: 'sam', ports: { clock: systemClock } });
-  const server = await startHostServer({ router: sam.companion.router, events: sam.companion.events, rendererDir: RENDERER_DIR, logger: recordingLogger() });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  const errors = watchForErrors(page);
-  await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
-  await page.keyboard.press('Control+4');
-  await page.getByRole('heading', { name: 'Reviews', exact: true }).waitFor();
-  return { sam, page, errors, close: async () => (await context.close(), await server.close()) };
 }
 
 /** Drags the mouse over `words` in the element, as a person selects text. */

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { dbOut } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
 import { readExamples } from '../../electron/core/disputes/read';
-import { sampleFixture, type File360Sandbox } from '../../sandbox/file360';
+import type { File360Sandbox } from '../../sandbox/file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
-import { disagreement, flaggedByAna, reviewerApp } from '../support/reviews';
+import { disagreement, flaggedByAna, reviewerApp, withLee } from '../support/reviews';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
@@ -28,12 +28,6 @@ async function annotatorWithEscalation(sb: File360Sandbox) {
 /** A reviewer's app; reviewers need no files on their computer to decide. */
 function reviewer(sb: File360Sandbox, name = 'sam') {
   return signedInApp(sb, path.join(tempDir(), name), { env: PRODIGY_ENV, tuning, username: name });
-}
-
-/** The sample fixture with a second reviewer in Sam's group; a copy, as the sample's user list is shared. */
-function withLee() {
-  const fixture = sampleFixture();
-  return { ...fixture, users: [...fixture.users, { id: 'u-lee', username: 'lee', password: 'lee-password', display_name: 'Lee Park', email: 'lee.park@acme.example', roles: ['reviewer' as const], groups: ['support-sme'] }] };
 }
 
 describe('SME review: escalations reach reviewers, and decisions come back into Prodigy', () => {

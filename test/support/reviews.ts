@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { File360Sandbox } from '../../sandbox/file360';
+import { sampleFixture, type File360Sandbox } from '../../sandbox/file360';
 import type { Started } from './companion';
 import { FAST, idle, signedInApp, until } from './file360-app';
 import { PRODIGY_ENV, annotate, openSession } from './prodigy';
@@ -26,6 +26,12 @@ export async function flaggedByAna(sb: File360Sandbox, labels: string[]): Promis
   await ana.call('sessions.stop', { assignmentId: TRIAGE });
   await until(() => ana.call('escalations.list', {}), (list) => list.length === labels.length && list.every((escalation) => escalation.state === 'open'), 20_000);
   return { ana, dataDir };
+}
+
+/** The sample fixture with Lee Park, a second reviewer in Sam's group; a copy, as the sample's user list is shared. */
+export function withLee() {
+  const fixture = sampleFixture();
+  return { ...fixture, users: [...fixture.users, { id: 'u-lee', username: 'lee', password: 'lee-password', display_name: 'Lee Park', email: 'lee.park@acme.example', roles: ['reviewer' as const], groups: ['support-sme'] }] };
 }
 
 /** A reviewer's app; reviewers need no files on their computer to decide. */

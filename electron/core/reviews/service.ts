@@ -192,6 +192,7 @@ export class ReviewService {
       claimedBy: nameOf(assignee),
       mine: assignee?.id === owner.userId,
       text: text(item.task),
+      versionCount: item.versions.length,
       created: row.created,
       due: row.due,
       pending:

@@ -17,6 +17,8 @@ export const ReviewSummary = z.strictObject({
   claimedBy: z.string().nullable(),
   mine: z.boolean(),
   text: z.string(),
+  /** How many annotators' versions came with it; approving one of several needs a pick on its page. */
+  versionCount: z.int().min(0),
   created: z.string(),
   due: z.string().nullable(),
   /** A decision made here, on its way to File 360 (or stopped on the way). */
