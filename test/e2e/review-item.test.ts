@@ -160,10 +160,10 @@ describe('SME review in the app: the list, one item, and a decision that reaches
       // Back in the list, the decided item has left "To do"; "Decided" shows it with its outcome.
       await page.getByRole('button', { name: 'Back to reviews' }).click();
       await expect.poll(() => rows.count()).toBe(2);
-      await page.getByLabel('Show').selectOption('completed');
+      await page.getByRole('combobox', { name: /^Show/ }).selectOption('completed');
       await expect.poll(() => rows.first().getByTestId('review-decision').textContent()).toBe('Corrected');
       expect(await rows.first().textContent()).toContain('by you');
-      await page.getByLabel('Show').selectOption('open');
+      await page.getByRole('combobox', { name: /^Show/ }).selectOption('open');
       expect(errors).toEqual([]);
     } finally {
       await close();

@@ -401,7 +401,7 @@ export function ReviewList() {
                 <th scope="col" className="rv-cell-select">
                   <input
                     type="checkbox"
-                    aria-label="Select every waiting item shown"
+                    aria-label="Select every waiting item in the list"
                     checked={allOn}
                     disabled={selectable.length === 0}
                     ref={(box) => {
