@@ -37,7 +37,7 @@ describe('A reviewer at speed: decisions by keyboard, and several items approved
       await page.keyboard.press('Enter');
       await page.waitForURL(new RegExp(`#/reviews/${first}$`));
       await page.getByRole('heading', { name: 'Flagged item' }).waitFor();
-      expect(await page.getByTestId('item-position').textContent()).toBe('Item 1 of 6');
+      await expect.poll(() => page.getByTestId('item-position').textContent()).toBe('Item 1 of 6');
       // Each key is on its button, for the eye and for a screen reader.
       expect(await page.getByRole('radio', { name: 'Approve A' }).getAttribute('aria-keyshortcuts')).toBe('A');
       expect(await page.getByRole('radio', { name: 'Reject R' }).getAttribute('aria-keyshortcuts')).toBe('R');
@@ -57,11 +57,15 @@ describe('A reviewer at speed: decisions by keyboard, and several items approved
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Approve version 1');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'You approved this item' }).waitFor();
+      // The focus goes to what happened, not to nowhere.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('You approved this item');
 
       // J: the next item. R chooses Reject; the comment is typed with the shortcut letters in it, which stay text.
       await page.keyboard.press('j');
       await page.waitForURL(new RegExp(`#/reviews/${second}$`));
-      expect(await page.getByTestId('item-position').textContent()).toBe('Item 2 of 6');
+      // The URL changes before the page does: wait for the new one.
+      await expect.poll(() => page.getByTestId('item-position').textContent()).toBe('Item 2 of 6');
+      await page.getByRole('heading', { name: 'Your decision' }).waitFor();
       await page.keyboard.press('r');
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Reject item');
       await page.keyboard.press('Shift+Tab');
@@ -77,13 +81,14 @@ describe('A reviewer at speed: decisions by keyboard, and several items approved
       await page.keyboard.press('Control+Enter');
       await page.getByRole('heading', { name: 'You rejected this item' }).waitFor();
 
-      // K goes back to the first, decided; J twice comes forward past the second.
+      // K goes back to the first, decided; J comes forward to the second again.
       await page.keyboard.press('k');
       await page.waitForURL(new RegExp(`#/reviews/${first}$`));
       await page.getByRole('heading', { name: 'You approved this item' }).waitFor();
       await page.keyboard.press('j');
       await page.waitForURL(new RegExp(`#/reviews/${second}$`));
-      await page.getByRole('button', { name: /^Next item/ }).waitFor();
+      await page.getByRole('heading', { name: 'You rejected this item' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Next item/ }).getAttribute('aria-keyshortcuts')).toBe('J');
       await until(() => Promise.resolve([remote(first ?? ''), remote(second ?? '')]), (both) => both.every((escalation) => escalation?.state === 'completed'), 10_000);
       expect(remote(first ?? '')?.decision).toMatchObject({ outcome: 'approved', actor: 'u-sam' });
       expect(remote(second ?? '')?.decision).toMatchObject({ outcome: 'rejected', actor: 'u-sam', comment: words });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReviewDetail } from '../../../../shared/api/schemas/reviews';
 import { routeToHash } from '../../../../shared/routes';
 import { errorMessage } from '../../client';
@@ -74,6 +74,11 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
   const shownComment = comment ?? decision?.comment ?? null;
   const change = pending?.change ?? decision?.change ?? null;
   const next = neighbour(detail.id, 1);
+  const title = useRef<HTMLHeadingElement>(null);
+  // The button that sent the decision is gone: the focus goes to what happened, so a screen reader says it and J goes on.
+  useEffect(() => {
+    if (document.activeElement === document.body) title.current?.focus({ preventScroll: true });
+  }, []);
 
   let heading: string;
   if (outcome) heading = mine ? `You ${OUTCOME_WORDS[outcome].toLowerCase()} this item` : `${capitalize(who ?? 'another reviewer')} ${OUTCOME_WORDS[outcome].toLowerCase()} this item`;
@@ -100,7 +105,9 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
 
   return (
     <section className="card rv-outcome" aria-labelledby="rv-outcome-heading" data-testid="review-outcome">
-      <h2 id="rv-outcome-heading">{heading}</h2>
+      <h2 id="rv-outcome-heading" tabIndex={-1} ref={title}>
+        {heading}
+      </h2>
       <DecisionChange change={change} />
       {progress && (
         <div className={`banner ${tone}`} role="status" data-testid="review-outcome-state">
