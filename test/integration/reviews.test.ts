@@ -127,8 +127,8 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     await until(() => Promise.resolve(sb.admin.escalations().find((escalation) => escalation.id === taken)?.state), (state) => state === 'completed', 10_000);
 
     // The boundary refuses a list that names an item twice, and an empty one.
-    expect(await sam.raw('reviews.approveMany', { ids: [mine[0], mine[0]] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await sam.raw('reviews.approveMany', { ids: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await sam.raw('reviews.approveMany', { ids: [mine[0], mine[0]] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('Each item can be approved only once.') } });
+    expect(await sam.raw('reviews.approveMany', { ids: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('Pick at least one item to approve.') } });
 
     const result = await sam.call('reviews.approveMany', { ids: [taken ?? '', ...mine, disputed, 'esc-gone'], comment: '  Right as flagged.  ' });
     const textOf = (id: string | undefined) => (flagged.find((escalation) => escalation.id === id)?.item.task as { text: string }).text;

@@ -81,8 +81,8 @@ export const DecideInput = z.strictObject({
 export const ApproveManyInput = z.strictObject({
   ids: z
     .array(RemoteId)
-    .min(1)
-    .max(200)
+    .min(1, 'Pick at least one item to approve.')
+    .max(200, 'Approve at most 200 items at a time.')
     .refine((ids) => new Set(ids).size === ids.length, 'Each item can be approved only once.'),
   comment: z.string().trim().max(4000).default(''),
 });
