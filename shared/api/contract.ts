@@ -25,7 +25,7 @@ import { LineageExport, LineageInput, LineageView } from './schemas/lineage';
 import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
 import { OutboxItem, OutboxItemInput, OutboxListInput, OutboxPage } from './schemas/outbox';
 import { ProdigyInfo } from './schemas/prodigy';
-import { DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
+import { ApproveManyInput, ApproveManyResult, DecideInput, ReviewDetail, ReviewFilter, ReviewIdInput, ReviewList } from './schemas/reviews';
 import { SettingsUpdate, SettingsView } from './schemas/settings';
 import { UpdateStatus } from './schemas/updates';
 
@@ -81,6 +81,7 @@ export const methods = {
   'reviews.refresh': method(NoInput, ReviewList, 'Fetch escalations to review from File 360'),
   'reviews.open': method(ReviewIdInput, ReviewDetail, 'Show one escalation and claim it'),
   'reviews.decide': method(DecideInput, ReviewDetail, 'Approve, correct or reject an escalation; sent through the outbox'),
+  'reviews.approveMany': method(ApproveManyInput, ApproveManyResult, 'Approve several escalations with one comment, each its own decision; one that cannot be approved fails alone'),
   'outbox.list': method(OutboxListInput, OutboxPage, 'What is waiting to leave this computer, and what has'),
   'outbox.retry': method(OutboxItemInput, OutboxItem, 'Try a waiting or failed item again now'),
   'outbox.discard': method(OutboxItemInput, OutboxItem, 'Give up on a waiting or failed item; audited'),

@@ -1,15 +1,14 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/kernel/ports';
-import { startHostServer } from '../../electron/host/server';
 import type { File360Sandbox } from '../../sandbox/file360';
 import type { Started } from '../support/companion';
-import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
+import { screenshot, useChromium } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
-import { recordingLogger } from '../support/ports';
-import { api, sandbox, signIn } from '../support/sandbox-file360';
+import { reviewerPage } from '../support/review-page';
+import { disagreement } from '../support/reviews';
+import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
@@ -38,48 +37,6 @@ async function annotatorWithEscalation(sb: File360Sandbox) {
   await ana.call('escalations.ask', { assignmentId: TRIAGE, key: candidate?.key ?? '', question: QUESTION });
   await until(() => ana.call('escalations.list', {}), (list) => list.length === 2 && list.every((escalation) => escalation.state === 'open'), 15_000);
   return { ana, dataDir };
-}
-
-/** Two annotators who answered the same ticket differently, as another app of the team would report it. */
-async function disagreement(sb: File360Sandbox, task: Record<string, unknown>) {
-  const { access_token: token } = await signIn(sb, 'ana');
-  const { _input_hash: _i, _task_hash: _t, accept: _a, text: _text, meta: _meta, ...rest } = task;
-  const text = 'Please send invoices by email every month; the PDF download on the billing page is broken.';
-  const { status, body } = await api<{ id: string }>(sb, token, '/file360/v1/escalations', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-disagreement' },
-    body: JSON.stringify({
-      assignment_id: TRIAGE,
-      reason: 'disagreement',
-      note: 'Annotators disagree: feature_request (1) vs billing, bug_report (1).',
-      priority: 'normal',
-      item: {
-        input_hash: 1234,
-        task_hash: 5678,
-        task: { ...rest, text, meta: { path: 'tickets/ticket-013.txt', file_id: 'fil-ticket-13' }, _input_hash: 1234, _task_hash: 5678 },
-        versions: [
-          { answer: 'accept', accept: ['feature_request'], session_id: 'support_intents_batch7-u-ana' },
-          { answer: 'accept', accept: ['billing', 'bug_report'], session_id: 'support_intents_batch7-u-lee' },
-        ],
-        file_ids: [],
-      },
-    }),
-  });
-  if (status !== 201) throw new Error(`escalation not created: ${status} ${JSON.stringify(body)}`);
-  return body.id;
-}
-
-/** Sam's app, served to Chromium by the browser shell, with the real clock so "due in …" reads true. */
-async function reviewerPage(sb: File360Sandbox, browser: ReturnType<typeof chromium>) {
-  const sam = await signedInApp(sb, path.join(tempDir(), 'sam'), { env: PRODIGY_ENV, tuning, username: 'sam', ports: { clock: systemClock } });
-  const server = await startHostServer({ router: sam.companion.router, events: sam.companion.events, rendererDir: RENDERER_DIR, logger: recordingLogger() });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  const errors = watchForErrors(page);
-  await page.goto(server.url);
-  // A reviewer's app opens on Reviews.
-  await page.getByRole('heading', { name: 'Reviews', exact: true, level: 1 }).waitFor();
-  return { sam, page, errors, close: async () => (await context.close(), await server.close()) };
 }
 
 /** Drags the mouse over `words` in the element, as a person selects text. */
@@ -203,10 +160,10 @@ describe('SME review in the app: the list, one item, and a decision that reaches
       // Back in the list, the decided item has left "To do"; "Decided" shows it with its outcome.
       await page.getByRole('button', { name: 'Back to reviews' }).click();
       await expect.poll(() => rows.count()).toBe(2);
-      await page.getByLabel('Show').selectOption('completed');
+      await page.getByRole('combobox', { name: /^Show/ }).selectOption('completed');
       await expect.poll(() => rows.first().getByTestId('review-decision').textContent()).toBe('Corrected');
       expect(await rows.first().textContent()).toContain('by you');
-      await page.getByLabel('Show').selectOption('open');
+      await page.getByRole('combobox', { name: /^Show/ }).selectOption('open');
       expect(errors).toEqual([]);
     } finally {
       await close();

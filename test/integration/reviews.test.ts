@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { dbOut } from '../../electron/core/prodigy/cli';
 import { prodigyHome } from '../../electron/core/prodigy/service';
 import { readExamples } from '../../electron/core/disputes/read';
-import { sampleFixture, type File360Sandbox } from '../../sandbox/file360';
+import type { File360Sandbox } from '../../sandbox/file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
+import { disagreement, flaggedByAna, reviewerApp, withLee } from '../support/reviews';
 import { tempDir } from '../support/tmp';
 
 const TRIAGE = 'asg-support-triage';
@@ -74,10 +75,7 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
   });
 
   it('explains a claim by someone else, and a decision that lost the race, in words; Retry and Discard act on it', async () => {
-    const fixture = sampleFixture();
-    // A second reviewer in the same group as Sam.
-    fixture.users.push({ id: 'u-lee', username: 'lee', password: 'lee-password', display_name: 'Lee Park', email: 'lee.park@acme.example', roles: ['reviewer'], groups: ['support-sme'] });
-    const sb = await sandbox({ fixture });
+    const sb = await sandbox({ fixture: withLee() });
     await annotatorWithEscalation(sb);
     const sam = await reviewer(sb);
     const lee = await reviewer(sb, 'lee');
@@ -112,5 +110,59 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     // Lee now sees who decided it.
     await lee.call('reviews.refresh', {});
     expect((await lee.call('reviews.open', { id })).claimProblem).toBe('Sam Okafor already decided this item.');
+  });
+
+  it('approves several items in one call, each its own decision that reaches File 360 and Prodigy; one decided by someone else, one with differing versions and one unknown fail alone, in words', { timeout: 60_000 }, async () => {
+    const sb = await sandbox({ fixture: withLee() });
+    const { ana, dataDir } = await flaggedByAna(sb, ['billing', 'bug_report', 'account_access', 'other']);
+    const flagged = sb.admin.escalations();
+    const disputed = await disagreement(sb, flagged[0]?.item.task as Record<string, unknown>);
+    const sam = await reviewerApp(sb);
+    const lee = await reviewerApp(sb, 'lee');
+    await sam.call('reviews.refresh', {});
+    // Lee decides one while Sam's copy still shows it open.
+    const [taken, ...mine] = flagged.map((escalation) => escalation.id);
+    await lee.call('reviews.refresh', {});
+    await lee.call('reviews.decide', { id: taken ?? '', outcome: 'rejected', comment: 'Spam.' });
+    await until(() => Promise.resolve(sb.admin.escalations().find((escalation) => escalation.id === taken)?.state), (state) => state === 'completed', 10_000);
+
+    // The boundary refuses a list that names an item twice, and an empty one.
+    expect(await sam.raw('reviews.approveMany', { ids: [mine[0], mine[0]] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('Each item can be approved only once.') } });
+    expect(await sam.raw('reviews.approveMany', { ids: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('Pick at least one item to approve.') } });
+
+    const result = await sam.call('reviews.approveMany', { ids: [taken ?? '', ...mine, disputed, 'esc-gone'], comment: '  Right as flagged.  ' });
+    const textOf = (id: string | undefined) => (flagged.find((escalation) => escalation.id === id)?.item.task as { text: string }).text;
+    expect(result.approved).toEqual(mine.map((id) => ({ id, text: textOf(id) })));
+    expect(result.failed).toEqual([
+      { id: taken, text: textOf(taken), error: 'Lee Park already decided this item.' },
+      { id: disputed, text: expect.stringContaining('Please send invoices'), error: 'Its 2 versions differ: open it to pick the one you approve.' },
+      { id: 'esc-gone', text: null, error: 'It is no longer open to you in File 360, or not on this computer.' },
+    ]);
+
+    // Each approval is its own outbox entry and audit record, as a single approve makes.
+    const decisions = (await sam.call('outbox.list', { show: 'all' })).items.filter((entry) => entry.kind === 'decision');
+    expect(decisions).toHaveLength(3);
+    expect((await sam.call('audit.list', { type: 'review.decided' })).entries).toHaveLength(3);
+    const remote = await until(
+      () => Promise.resolve(sb.admin.escalations().filter((escalation) => mine.includes(escalation.id))),
+      (escalations) => escalations.every((escalation) => escalation.state === 'completed'),
+      10_000,
+    );
+    for (const escalation of remote) {
+      expect(escalation.decision).toMatchObject({ outcome: 'approved', actor: 'u-sam', comment: 'Right as flagged.' });
+      // The annotator's own label, exactly as approving the one version on its page sends it.
+      expect(escalation.decision?.corrected_task).toMatchObject({ accept: (escalation.item.versions as Array<{ accept: string[] }>)[0]?.accept, answer: 'accept' });
+    }
+    expect(sb.admin.escalations().find((escalation) => escalation.id === taken)?.decision).toMatchObject({ outcome: 'rejected', actor: 'u-lee' });
+    expect(sb.admin.escalations().find((escalation) => escalation.id === disputed)?.state).toBe('open');
+
+    // Ana's Prodigy gets the three approvals, each with Sam's review.
+    await ana.call('sync.start', {});
+    await until(() => ana.call('escalations.list', {}), (escalations) => escalations.filter((escalation) => escalation.appliedAt !== null).length === 4, 20_000);
+    const out = path.join(tempDir(), 'reviewed.jsonl');
+    expect(await dbOut({ command: 'python3 -m prodigy', home: prodigyHome(dataDir, TRIAGE), env: PRODIGY_ENV }, 'support_intents_batch7_reviewed', out)).toBe(true);
+    const reviewed = (await readExamples(out)).filter((example) => (example.meta as { review?: { reviewer?: string } }).review?.reviewer === 'Sam Okafor');
+    expect(reviewed.map((example) => example.accept).sort()).toEqual([['account_access'], ['bug_report'], ['other']]);
+    expect(reviewed.every((example) => (example.meta as { review: { outcome: string; comment: string } }).review.outcome === 'approved')).toBe(true);
   });
 });

@@ -51,6 +51,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'reviews.refresh': {},
   'reviews.open': { id: 'esc-1' },
   'reviews.decide': { id: 'esc-1', outcome: 'corrected', version: 1, correctedTask: { accept: ['billing'] }, comment: 'Billing, not access.' },
+  'reviews.approveMany': { ids: ['esc-1', 'esc-2'], comment: 'All three are billing.' },
   'outbox.list': { show: 'all', limit: 50 },
   'outbox.retry': { id: 3 },
   'outbox.discard': { id: 3 },

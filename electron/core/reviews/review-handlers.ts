@@ -10,5 +10,6 @@ export function reviewHandlers(reviews: ReviewService) {
     },
     'reviews.open': ({ id }) => reviews.open(id),
     'reviews.decide': (input) => reviews.decide(input),
-  } satisfies Pick<Handlers, 'reviews.list' | 'reviews.refresh' | 'reviews.open' | 'reviews.decide'>;
+    'reviews.approveMany': (input) => reviews.approveMany(input),
+  } satisfies Pick<Handlers, 'reviews.list' | 'reviews.refresh' | 'reviews.open' | 'reviews.decide' | 'reviews.approveMany'>;
 }

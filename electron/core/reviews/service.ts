@@ -1,6 +1,6 @@
 import type { DecisionView, EscalationReason, Outcome } from '../../../shared/api/schemas/escalations';
 import { decisionChange, type Annotation } from '../../../shared/decisions';
-import type { ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
+import type { ApproveManyResult, ReviewDetail, ReviewList, ReviewSummary, ReviewVersion } from '../../../shared/api/schemas/reviews';
 import { clipWords } from '../../../shared/words';
 import type { LocalData } from '../kernel/db/local-data';
 import { AppError } from '../kernel/errors';
@@ -192,6 +192,7 @@ export class ReviewService {
       claimedBy: nameOf(assignee),
       mine: assignee?.id === owner.userId,
       text: text(item.task),
+      versionCount: item.versions.length,
       created: row.created,
       due: row.due,
       pending:
@@ -297,9 +298,14 @@ export class ReviewService {
   decide(input: Decision): ReviewDetail {
     const connection = this.connectionOrThrow();
     const row = this.rowOrThrow(connection.owner, input.id);
-    if (row.state === 'completed') throw new AppError('FILE360_REFUSED', 'This item was already decided.');
+    if (row.state === 'completed') {
+      const actor = row.decision ? (JSON.parse(row.decision) as { actor: Person }).actor : null;
+      throw new AppError('FILE360_REFUSED', actor?.id === connection.owner.userId ? 'You already decided this item.' : `${nameOf(actor) ?? 'Another reviewer'} already decided this item.`);
+    }
     if (row.local_decision) throw new AppError('FILE360_REFUSED', 'You already decided this item; your decision is in the Outbox.');
-    if (row.state === 'claimed' && !this.mine(row, connection.owner)) throw new AppError('FILE360_REFUSED', 'Another reviewer is working on this item.');
+    if (row.state === 'claimed' && !this.mine(row, connection.owner)) {
+      throw new AppError('FILE360_REFUSED', `${nameOf(JSON.parse(row.assignee ?? 'null') as Person | null) ?? 'Another reviewer'} is working on this item.`);
+    }
     const item = JSON.parse(row.item) as Item;
     const correctedTask = this.decidedTask(item, input);
     const local: LocalDecision = {
@@ -322,6 +328,35 @@ export class ReviewService {
     });
     this.deps.changed();
     return this.detail(this.rowOrThrow(connection.owner, input.id), connection.owner, null);
+  }
+
+  /**
+   * Approves several items with one comment, each as its own decision: the
+   * same outbox entry, audit record and File 360 call as approving it alone.
+   * The copies here are brought up to date first where File 360 can be
+   * reached, so an item someone else decided meanwhile says so. One that cannot
+   * be approved fails alone, in words; the others are approved regardless.
+   */
+  async approveMany({ ids, comment }: { ids: string[]; comment: string }): Promise<ApproveManyResult> {
+    const connection = this.connectionOrThrow();
+    await this.refresh();
+    const result: ApproveManyResult = { approved: [], failed: [] };
+    for (const id of ids) {
+      const row = this.rows.get(connection.owner, id);
+      const item = row ? (JSON.parse(row.item) as Item) : null;
+      const words = item ? text(item.task) : null;
+      try {
+        if (!item) throw new AppError('NOT_FOUND', 'It is no longer open to you in File 360, or not on this computer.');
+        // Which of several versions is right is the reviewer's call, made on the item's page.
+        if (item.versions.length > 1) throw new AppError('INVALID_INPUT', `Its ${item.versions.length} versions differ: open it to pick the one you approve.`);
+        this.decide({ id, outcome: 'approved', comment, ...(item.versions.length === 1 ? { version: 0 } : {}) });
+        result.approved.push({ id, text: words });
+      } catch (error) {
+        if (!(error instanceof AppError)) this.deps.logger.warn('bulk approve: one item failed', { error });
+        result.failed.push({ id, text: words, error: error instanceof AppError ? error.message : 'It could not be saved on this computer.' });
+      }
+    }
+    return result;
   }
 
   /** The task as decided: a chosen version's annotation, the reviewer's correction, or nothing for a rejection. */

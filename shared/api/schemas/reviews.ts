@@ -17,6 +17,8 @@ export const ReviewSummary = z.strictObject({
   claimedBy: z.string().nullable(),
   mine: z.boolean(),
   text: z.string(),
+  /** How many annotators' versions came with it; approving one of several needs a pick on its page. */
+  versionCount: z.int().min(0),
   created: z.string(),
   due: z.string().nullable(),
   /** A decision made here, on its way to File 360 (or stopped on the way). */
@@ -74,3 +76,26 @@ export const DecideInput = z.strictObject({
   correctedTask: z.record(z.string(), z.unknown()).optional(),
   comment: z.string().trim().max(4000).default(''),
 });
+
+/** Several items approved with one comment; each is still its own decision in the outbox. */
+export const ApproveManyInput = z.strictObject({
+  ids: z
+    .array(RemoteId)
+    .min(1, 'Pick at least one item to approve.')
+    .max(200, 'Approve at most 200 items at a time.')
+    .refine((ids) => new Set(ids).size === ids.length, 'Each item can be approved only once.'),
+  comment: z.string().trim().max(4000).default(''),
+});
+
+const BulkItem = z.strictObject({
+  id: RemoteId,
+  /** The item's text, so the result names it; null when it is not on this computer. */
+  text: z.string().nullable(),
+});
+
+export const ApproveManyResult = z.strictObject({
+  approved: z.array(BulkItem),
+  /** Items that could not be approved, each with why in words; the others were approved regardless. */
+  failed: z.array(BulkItem.extend({ error: z.string() })),
+});
+export type ApproveManyResult = z.infer<typeof ApproveManyResult>;

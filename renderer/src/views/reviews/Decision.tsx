@@ -1,15 +1,20 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { Outcome } from '../../../../shared/api/schemas/escalations';
 import type { ReviewDetail } from '../../../../shared/api/schemas/reviews';
 import { errorMessage } from '../../client';
 import { useApp, useClient } from '../../store';
 import { CorrectionEditor, correctedTask, editorKind, sameVersion, startingCorrection, type CorrectionValue } from './Correction';
+import { Kbd, SEND_KEYS, useSendKey, useShortcuts } from './shortcuts';
 
-const ACTIONS: Array<[Outcome, string]> = [
-  ['approved', 'Approve'],
-  ['corrected', 'Correct'],
-  ['rejected', 'Reject'],
+/** Each decision's key is its initial, as in Label Studio's and CVAT's review tools. */
+export const ACTIONS: Array<[Outcome, string, key: string]> = [
+  ['approved', 'Approve', 'A'],
+  ['corrected', 'Correct', 'C'],
+  ['rejected', 'Reject', 'R'],
 ];
+
+/** Ctrl on Windows and Linux, ⌘ on a Mac, as each system prints it. */
+export const MOD_KEY = /Mac/.test(navigator.userAgent) ? '⌘' : 'Ctrl';
 
 const COMMENT_HINTS: Record<Outcome, string> = {
   approved: 'Optional: why this version is right.',
@@ -32,6 +37,8 @@ export function DecisionPanel({ detail, picked, disabled, onDecided }: { detail:
   const [correction, setCorrection] = useState<{ from: number | null; value: CorrectionValue | null }>(() => ({ from: start, value: startingCorrection(detail, start) }));
   const commentId = useId();
   const kind = editorKind(detail);
+  const panel = useRef<HTMLDivElement>(null);
+  const send = useRef<HTMLButtonElement>(null);
 
   const pickedVersion = picked === null ? undefined : detail.versions[picked];
   const needsPick = action === 'approved' && detail.versions.length > 0 && !pickedVersion;
@@ -61,20 +68,33 @@ export function DecisionPanel({ detail, picked, disabled, onDecided }: { detail:
 
   const submitWords = action === 'approved' ? (pickedVersion ? `Approve version ${(picked ?? 0) + 1}` : 'Approve') : action === 'corrected' ? 'Send correction' : 'Reject item';
   const off = disabled || busy;
+  const canSend = !off && !needsPick && !cannotCorrect;
+
+  // A decision chosen by its key moves the focus on once React has shown it, so Enter sends it (or the correction can start).
+  const choose = (outcome: Outcome) => {
+    setAction(outcome);
+    requestAnimationFrame(() => {
+      const target = outcome === 'corrected' ? panel.current?.querySelector<HTMLElement>('.rv-editor :is(button, input, select):not(:disabled)') : send.current;
+      // Approve with no version picked cannot be sent yet; the focus stays for the version's number key.
+      if (target && !target.matches(':disabled')) target.focus();
+    });
+  };
+  useShortcuts(Object.fromEntries(ACTIONS.map(([outcome, , key]) => [key.toLowerCase(), off ? null : () => choose(outcome)])));
+  useSendKey(canSend ? () => void submit() : null);
 
   return (
     <section className="card rv-decision" aria-labelledby="rv-decision-heading">
       <h2 id="rv-decision-heading">Your decision</h2>
       <div className="rv-segmented rv-actions" role="radiogroup" aria-label="Decision">
-        {ACTIONS.map(([outcome, words]) => (
+        {ACTIONS.map(([outcome, words, key]) => (
           <label key={outcome} className={action === outcome ? 'rv-segment-on' : undefined}>
-            <input type="radio" name="rv-action" value={outcome} checked={action === outcome} disabled={off} onChange={() => setAction(outcome)} />
-            {words}
+            <input type="radio" name="rv-action" value={outcome} checked={action === outcome} disabled={off} aria-keyshortcuts={key} onChange={() => setAction(outcome)} />
+            {words} <Kbd>{key}</Kbd>
           </label>
         ))}
       </div>
 
-      <div className="rv-action-panel">
+      <div className="rv-action-panel" ref={panel}>
         {action === 'approved' && (
           <p className="rv-action-help">
             {detail.versions.length === 0
@@ -112,7 +132,13 @@ export function DecisionPanel({ detail, picked, disabled, onDecided }: { detail:
 
         <div className="rv-comment">
           <label htmlFor={commentId}>Comment for the annotator</label>
-          <textarea id={commentId} value={comment} maxLength={4000} rows={3} disabled={off} placeholder={COMMENT_HINTS[action]} onChange={(event) => setComment(event.target.value)} />
+          <textarea id={commentId} value={comment} maxLength={4000} rows={3} disabled={off} placeholder={COMMENT_HINTS[action]}
+            onChange={(event) => setComment(event.target.value)}
+            onKeyDown={(event) => {
+              // Out of the field, the decision keys work again.
+              if (event.key === 'Escape') event.currentTarget.blur();
+            }}
+          />
         </div>
 
         {error && (
@@ -121,9 +147,12 @@ export function DecisionPanel({ detail, picked, disabled, onDecided }: { detail:
           </div>
         )}
         <div className="form-actions">
-          <button type="button" className={`button ${action === 'rejected' ? 'danger' : 'primary'}`} disabled={off || needsPick || cannotCorrect} onClick={() => void submit()}>
+          <button ref={send} type="button" className={`button ${action === 'rejected' ? 'danger' : 'primary'}`} disabled={!canSend} aria-keyshortcuts={SEND_KEYS} onClick={() => void submit()}>
             {busy ? 'Saving…' : submitWords}
           </button>
+          <span className="muted small rv-key-hint">
+            or <Kbd>{MOD_KEY}</Kbd>+<Kbd>Enter</Kbd>
+          </span>
           <span className="muted small rv-offline-note">Your decision is saved here first and sent when you are online.</span>
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReviewDetail } from '../../../../shared/api/schemas/reviews';
 import { routeToHash } from '../../../../shared/routes';
 import { errorMessage } from '../../client';
@@ -6,18 +6,59 @@ import { DecisionChange } from '../../components/DecisionChange';
 import { Page } from '../../components/Page';
 import { formatDateTime, formatRelative } from '../../format';
 import { useApp, useClient } from '../../store';
-import { DecisionPanel } from './Decision';
+import { ACTIONS, DecisionPanel, MOD_KEY } from './Decision';
+import { knows, neighbour, position, rememberOrder } from './queue';
+import { Kbd, ShortcutHelp, useShortcuts, type ShortcutRow } from './shortcuts';
 import { DueText, ReviewStatus } from './ReviewList';
 import { TaskContent, TaskMeta } from './TaskView';
 import { Versions } from './Versions';
 import { useNow } from './useNow';
 import { OUTCOME_WORDS, REASON_TITLES, REASON_WORDS, capitalize, noteHeading, pendingWords, personWords, sinceWords } from './words';
 
-const BackLink = () => (
-  <a className="back-link" href={routeToHash({ section: 'reviews' })}>
-    ← All reviews
-  </a>
-);
+const ITEM_SHORTCUTS: ShortcutRow[] = [
+  ...ACTIONS.map(([, words, key]): ShortcutRow => [<Kbd key={key}>{key}</Kbd>, `Choose ${words}; then Enter sends it`]),
+  [
+    <>
+      <Kbd>1</Kbd>…<Kbd>9</Kbd>
+    </>,
+    'Pick that version',
+  ],
+  [
+    <>
+      <Kbd>{MOD_KEY}</Kbd>+<Kbd>Enter</Kbd>
+    </>,
+    'Send the decision, also from the comment field',
+  ],
+  [<Kbd key="esc">Esc</Kbd>, 'Leave the comment field, so the keys work again'],
+  [<Kbd key="j">J</Kbd>, 'Next item in the list'],
+  [<Kbd key="k">K</Kbd>, 'Previous item'],
+  [<Kbd key="?">?</Kbd>, 'Show or hide these shortcuts'],
+];
+
+/** Back to the list, where this item is in it, Previous and Next, and the keys that do the same. */
+function ItemNav({ id, help, onHelp }: { id: string; help: boolean; onHelp(open: boolean): void }) {
+  const navigate = useApp((state) => state.navigate);
+  const at = position(id);
+  const previous = neighbour(id, -1);
+  const next = neighbour(id, 1);
+  return (
+    <nav className="rv-item-nav" aria-label="Review items">
+      <a className="back-link" href={routeToHash({ section: 'reviews' })}>
+        ← All reviews
+      </a>
+      <div className="rv-item-steps">
+        {at && <span className="muted small" data-testid="item-position">{`Item ${at.index + 1} of ${at.total}`}</span>}
+        <button type="button" className="button ghost rv-small-button" disabled={!previous} aria-keyshortcuts="K" onClick={() => previous && navigate({ section: 'reviews', id: previous })}>
+          ← Previous <Kbd>K</Kbd>
+        </button>
+        <button type="button" className="button ghost rv-small-button" disabled={!next} aria-keyshortcuts="J" onClick={() => next && navigate({ section: 'reviews', id: next })}>
+          Next <Kbd>J</Kbd> →
+        </button>
+      </div>
+      <ShortcutHelp rows={ITEM_SHORTCUTS} open={help} onToggle={onHelp} />
+    </nav>
+  );
+}
 
 /** After a decision: what was decided, by whom, and where it is on its way. */
 function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | null }) {
@@ -32,6 +73,12 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
   const outcome = pending?.outcome ?? decision?.outcome;
   const shownComment = comment ?? decision?.comment ?? null;
   const change = pending?.change ?? decision?.change ?? null;
+  const next = neighbour(detail.id, 1);
+  const title = useRef<HTMLHeadingElement>(null);
+  // The button that sent the decision is gone: the focus goes to what happened, so a screen reader says it and J goes on.
+  useEffect(() => {
+    if (document.activeElement === document.body) title.current?.focus({ preventScroll: true });
+  }, []);
 
   let heading: string;
   if (outcome) heading = mine ? `You ${OUTCOME_WORDS[outcome].toLowerCase()} this item` : `${capitalize(who ?? 'another reviewer')} ${OUTCOME_WORDS[outcome].toLowerCase()} this item`;
@@ -58,7 +105,9 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
 
   return (
     <section className="card rv-outcome" aria-labelledby="rv-outcome-heading" data-testid="review-outcome">
-      <h2 id="rv-outcome-heading">{heading}</h2>
+      <h2 id="rv-outcome-heading" tabIndex={-1} ref={title}>
+        {heading}
+      </h2>
       <DecisionChange change={change} />
       {progress && (
         <div className={`banner ${tone}`} role="status" data-testid="review-outcome-state">
@@ -72,7 +121,12 @@ function Outcome({ detail, comment }: { detail: ReviewDetail; comment: string | 
         </figure>
       )}
       <div className="form-actions">
-        <button type="button" className="button primary" onClick={() => navigate({ section: 'reviews' })}>
+        {next && (
+          <button type="button" className="button primary" aria-keyshortcuts="J" onClick={() => navigate({ section: 'reviews', id: next })}>
+            Next item <Kbd>J</Kbd>
+          </button>
+        )}
+        <button type="button" className={`button${next ? '' : ' primary'}`} onClick={() => navigate({ section: 'reviews' })}>
           Back to reviews
         </button>
         {pending?.state === 'failed' && (
@@ -93,7 +147,22 @@ export function ReviewItem({ id }: { id: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [picked, setPicked] = useState<number | null>(null);
   const [comment, setComment] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+  const [, setOrderKnown] = useState(knows(id));
+  const navigate = useApp((state) => state.navigate);
   const now = useNow();
+
+  // Opened from a notification or a link: Next walks the waiting items, as the list shows them.
+  useEffect(() => {
+    if (knows(id)) return;
+    client.call('reviews.list', { state: 'open', due: 'any' }).then(
+      (list) => {
+        rememberOrder(list.items.map((item) => item.id));
+        setOrderKnown(true);
+      },
+      () => undefined,
+    );
+  }, [client, id]);
 
   // Opening claims the item, so it happens once per visit, not on every change.
   useEffect(() => {
@@ -131,10 +200,24 @@ export function ReviewItem({ id }: { id: string }) {
     };
   }, [client, id]);
 
+  const decided = Boolean(detail && (detail.pending || detail.decision || detail.state === 'completed'));
+  const someoneElse = detail?.state === 'claimed' && !detail.mine;
+  const canDecide = Boolean(detail) && !decided && !someoneElse;
+  const go = (step: 1 | -1) => {
+    const to = neighbour(id, step);
+    if (to) navigate({ section: 'reviews', id: to });
+  };
+  useShortcuts({
+    j: () => go(1),
+    k: () => go(-1),
+    '?': () => setHelp((open) => !open),
+    ...Object.fromEntries((detail?.versions ?? []).slice(0, 9).map((_, index) => [String(index + 1), canDecide ? () => setPicked(index) : null])),
+  });
+
   if (problem) {
     return (
       <Page title="Review item">
-        <BackLink />
+        <ItemNav id={id} help={help} onHelp={setHelp} />
         <div className="banner banner-error" role="alert">
           {problem}
         </div>
@@ -144,7 +227,7 @@ export function ReviewItem({ id }: { id: string }) {
   if (!detail) {
     return (
       <Page title="Review item">
-        <BackLink />
+        <ItemNav id={id} help={help} onHelp={setHelp} />
         <p className="muted" aria-busy="true">
           Opening the item…
         </p>
@@ -155,16 +238,13 @@ export function ReviewItem({ id }: { id: string }) {
   const me = status?.user;
   const raised = formatRelative(detail.created, now);
   const online = status?.connection === 'online';
-  const decided = Boolean(detail.pending || detail.decision || detail.state === 'completed');
-  const someoneElse = detail.state === 'claimed' && !detail.mine;
-  const canDecide = !decided && !someoneElse;
   const claimed = detail.mine ? 'You' : detail.claimedBy;
   // Once decided by this reviewer, "already decided" says nothing new.
   const showClaimProblem = detail.claimProblem && !(decided && (detail.pending || personWords(detail.decision?.reviewer ?? null, me) === 'you'));
 
   return (
     <Page title={REASON_TITLES[detail.reason]} subtitle={`${detail.assignmentName ? `${detail.assignmentName} · ` : ''}Raised by ${detail.raisedBy} ${sinceWords(raised)}`}>
-      <BackLink />
+      <ItemNav id={id} help={help} onHelp={setHelp} />
       {showClaimProblem && (
         <div className="banner banner-warn" role="alert" data-testid="claim-problem">
           <span>

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EscalationReason } from '../../../../shared/api/schemas/escalations';
-import type { ReviewList as ReviewListData, ReviewSummary } from '../../../../shared/api/schemas/reviews';
+import type { ApproveManyResult, ReviewList as ReviewListData, ReviewSummary } from '../../../../shared/api/schemas/reviews';
 import { routeToHash } from '../../../../shared/routes';
 import { errorMessage } from '../../client';
 import { EmptyState, Page } from '../../components/Page';
 import { formatDateTime, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
+import { BulkApproveDialog, BulkResult, bulkProblem } from './BulkApprove';
+import { rememberOrder } from './queue';
+import { Kbd, ShortcutHelp, useShortcuts, type ShortcutRow } from './shortcuts';
 import { useNow } from './useNow';
 import { OUTCOME_WORDS, REASON_WORDS, capitalize, pendingWords, personWords, sinceWords } from './words';
 
@@ -82,19 +85,68 @@ export function DueText({ review, now }: { review: ReviewSummary; now: number })
   );
 }
 
-function ReviewRow({ review, now, online, me }: { review: ReviewSummary; now: number; online: boolean; me: { id: string; displayName: string } | null | undefined }) {
+const LIST_SHORTCUTS: ShortcutRow[] = [
+  [<Kbd key="space">Space</Kbd>, 'Select or clear the item whose box has the focus'],
+  [
+    <>
+      <Kbd>Shift</Kbd>+<Kbd>Space</Kbd> or <Kbd>Shift</Kbd>+click
+    </>,
+    'Select every item from the last one you picked to this one',
+  ],
+  [<Kbd key="a">A</Kbd>, 'Approve the selected items (asks first)'],
+  [<Kbd key="?">?</Kbd>, 'Show or hide these shortcuts'],
+  [
+    <>
+      <Kbd>A</Kbd> <Kbd>C</Kbd> <Kbd>R</Kbd> <Kbd>J</Kbd> <Kbd>K</Kbd>
+    </>,
+    'On an item’s page: approve, correct, reject, next, previous',
+  ],
+];
+
+interface Selection {
+  selected: ReadonlySet<string>;
+  /** Pick `id` (or, with `range`, every item from the last one picked to it) as `on`. */
+  pick(id: string, on: boolean, range: boolean): void;
+}
+
+function ReviewRow({ review, now, online, me, selection }: { review: ReviewSummary; now: number; online: boolean; me: { id: string; displayName: string } | null | undefined; selection: Selection }) {
   const navigate = useApp((state) => state.navigate);
   const href = routeToHash({ section: 'reviews', id: review.id });
   const claimed = review.mine ? 'You' : review.claimedBy;
+  const problem = bulkProblem(review);
+  const checked = selection.selected.has(review.id);
+  const name = `“${review.text || 'An item without text'}”`;
   return (
     <tr
-      className={`rv-row${review.priority === 'high' ? ' rv-row-high' : ''}${review.decision || review.pending ? ' rv-row-done' : ''}`}
+      className={`rv-row${review.priority === 'high' ? ' rv-row-high' : ''}${review.decision || review.pending ? ' rv-row-done' : ''}${checked ? ' rv-row-selected' : ''}`}
       data-testid="review-row"
       onClick={(event) => {
-        // The link does this itself; a click elsewhere on the row is a shortcut for it.
-        if (!(event.target instanceof HTMLElement && event.target.closest('a'))) navigate({ section: 'reviews', id: review.id });
+        // The link and the box do this themselves; a click elsewhere on the row is a shortcut for opening it.
+        if (!(event.target instanceof HTMLElement && event.target.closest('a, .rv-cell-select'))) navigate({ section: 'reviews', id: review.id });
       }}
     >
+      <td className="rv-cell-select">
+        {/* A decided item has nothing to approve; one that cannot be approved with others says why on hover and to a screen reader. */}
+        {!(review.decision || review.pending || review.state === 'completed') && (
+          <input
+            type="checkbox"
+            checked={checked}
+            disabled={problem !== null}
+            aria-label={problem ? `${name} cannot be approved with others: ${problem}` : `Select ${name}`}
+            title={problem ?? undefined}
+            onClick={(event) => {
+              selection.pick(review.id, event.currentTarget.checked, event.shiftKey);
+            }}
+            onKeyDown={(event) => {
+              // Shift+Space picks a range, as Shift+click does; plain Space toggles as any checkbox.
+              if (event.key !== ' ' || !event.shiftKey) return;
+              event.preventDefault();
+              selection.pick(review.id, !checked, true);
+            }}
+            onChange={() => undefined}
+          />
+        )}
+      </td>
       <td className="rv-cell-item">
         <a className="row-link rv-row-text" href={href}>
           {review.text || 'An item without text'}
@@ -126,6 +178,12 @@ export function ReviewList() {
   const [refreshing, setRefreshing] = useState(true);
   const now = useNow();
   const latest = useRef(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const anchor = useRef<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [approving, setApproving] = useState(false);
+  const [result, setResult] = useState<ApproveManyResult | null>(null);
+  const [help, setHelp] = useState(false);
 
   const setFilters = (next: Filters) => {
     remembered = next;
@@ -137,7 +195,12 @@ export function ReviewList() {
     client
       .call('reviews.list', { state: filters.state, due: filters.due, ...(filters.reason ? { reason: filters.reason } : {}), ...(filters.priority ? { priority: filters.priority } : {}) })
       .then(
-        (result) => call === latest.current && setList(result),
+        (fetched) => {
+          if (call !== latest.current) return;
+          setList(fetched);
+          // Next and Previous on an item's page follow the list as it was last shown.
+          rememberOrder(fetched.items.map((item) => item.id));
+        },
         (error: unknown) => toast('error', errorMessage(error)),
       );
   }, [client, filters, toast]);
@@ -179,6 +242,50 @@ export function ReviewList() {
     void fetchNew();
   }, [fetchNew]);
 
+  // Only what is shown and can still be approved stays selected: a filter or a decision elsewhere drops the rest.
+  const selectable = (list?.items ?? []).filter((item) => bulkProblem(item) === null);
+  const chosen = selectable.filter((item) => selected.has(item.id));
+  const selection: Selection = {
+    selected,
+    pick(id, on, range) {
+      const ids = selectable.map((item) => item.id);
+      const from = range && anchor.current ? ids.indexOf(anchor.current) : -1;
+      const to = ids.indexOf(id);
+      const span = from >= 0 && to >= 0 ? ids.slice(Math.min(from, to), Math.max(from, to) + 1) : [id];
+      const next = new Set(chosen.map((item) => item.id));
+      for (const each of span) {
+        if (on) next.add(each);
+        else next.delete(each);
+      }
+      anchor.current = id;
+      setSelected(next);
+    },
+  };
+  const allOn = selectable.length > 0 && chosen.length === selectable.length;
+
+  const approve = (comment: string) => {
+    setApproving(true);
+    client
+      .call('reviews.approveMany', { ids: chosen.map((item) => item.id), comment })
+      .then(
+        (done) => {
+          setResult(done);
+          setSelected(new Set());
+          setConfirming(false);
+        },
+        (error: unknown) => toast('error', errorMessage(error)),
+      )
+      .finally(() => {
+        setApproving(false);
+        loadLatest.current();
+      });
+  };
+
+  useShortcuts({
+    a: chosen.length > 0 ? () => setConfirming(true) : null,
+    '?': () => setHelp((open) => !open),
+  });
+
   const filtered = filters.state !== DEFAULT_FILTERS.state || filters.reason !== '' || filters.priority !== '' || filters.due !== 'any';
   const online = status?.connection === 'online';
   const me = status?.user;
@@ -198,6 +305,7 @@ export function ReviewList() {
           {list.problem} {list.items.length > 0 ? 'The list shows what was fetched before.' : ''}
         </div>
       )}
+      {result && <BulkResult result={result} onDismiss={() => setResult(null)} />}
       <div className="rv-toolbar">
         <form className="filters" aria-label="Filter review items" onSubmit={(event) => event.preventDefault()}>
           <label>
@@ -271,10 +379,37 @@ export function ReviewList() {
           </p>
         </EmptyState>
       ) : (
+        <>
+        <div className="rv-bulk-bar" data-testid="bulk-bar">
+          <p className="muted small" role="status">
+            {chosen.length > 0 ? `${plural(chosen.length, 'item')} selected` : selectable.length > 0 ? 'Select waiting items to approve them together.' : 'No item here can be approved with others.'}
+          </p>
+          <button type="button" className="button primary" disabled={chosen.length === 0} aria-keyshortcuts="A" onClick={() => setConfirming(true)}>
+            {chosen.length > 0 ? `Approve ${plural(chosen.length, 'item')}…` : 'Approve selected…'} <Kbd>A</Kbd>
+          </button>
+          {chosen.length > 0 && (
+            <button type="button" className="button ghost" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </button>
+          )}
+          <ShortcutHelp rows={LIST_SHORTCUTS} open={help} onToggle={setHelp} />
+        </div>
         <div className="table-wrap">
           <table className="table rv-table">
             <thead>
               <tr>
+                <th scope="col" className="rv-cell-select">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every waiting item in the list"
+                    checked={allOn}
+                    disabled={selectable.length === 0}
+                    ref={(box) => {
+                      if (box) box.indeterminate = chosen.length > 0 && !allOn;
+                    }}
+                    onChange={() => setSelected(new Set(allOn ? [] : selectable.map((item) => item.id)))}
+                  />
+                </th>
                 <th scope="col">Item</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Priority</th>
@@ -286,12 +421,14 @@ export function ReviewList() {
             </thead>
             <tbody>
               {list.items.map((review) => (
-                <ReviewRow key={review.id} review={review} now={now} online={online} me={me} />
+                <ReviewRow key={review.id} review={review} now={now} online={online} me={me} selection={selection} />
               ))}
             </tbody>
           </table>
         </div>
+        </>
       )}
+      {confirming && chosen.length > 0 && <BulkApproveDialog items={chosen} busy={approving} onCancel={() => setConfirming(false)} onConfirm={approve} />}
     </Page>
   );
 }
