@@ -15,6 +15,7 @@ import type { Outbox } from '../outbox/outbox';
 import { escalationSender } from '../outbox/senders/escalation';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../prodigy/cli';
+import { taskText } from '../prodigy/text';
 import { prodigyHome } from '../prodigy/service';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { count, type WipeStep } from '../sync/wipe';
@@ -44,12 +45,6 @@ const MAX_TASK_CHARS = 1024 * 1024;
 
 function ownerOf(row: AssignmentRow): Owner {
   return { server: row.server, tenant: row.tenant, userId: row.user_id };
-}
-
-/** An item's text as people read it in lists: folded whitespace, at most 240 characters. */
-export function taskText(task: Record<string, unknown>): string {
-  const text = typeof task.text === 'string' ? task.text : typeof task.html === 'string' ? task.html.replace(/<[^>]*>/g, ' ') : typeof task.image === 'string' ? 'Image' : JSON.stringify(task);
-  return clipWords(text, 240);
 }
 
 function trimmed(task: Record<string, unknown>): Record<string, unknown> {
