@@ -16,11 +16,12 @@ import { escalationSender } from '../outbox/senders/escalation';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../prodigy/cli';
 import { taskText } from '../prodigy/text';
-import { prodigyHome } from '../prodigy/service';
+import { listAnswers } from '../prodigy/answers';
+import { ownSessionDataset, prodigyHome } from '../prodigy/service';
 import type { AssignmentRow, SyncStore } from '../sync/store';
 import { count, type WipeStep } from '../sync/wipe';
 import { prepared } from '../kernel/db/statements';
-import { findAnswers, searchAnswers } from './prodigy-db';
+import { findAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
 import { disputeNote } from './words';
 import type { Owner } from '../kernel/identity';
@@ -196,10 +197,11 @@ export class EscalationService {
     return (JSON.parse(row.project) as { dataset: string }).dataset;
   }
 
-  /** Annotated items of an assignment an annotator can ask about, from Prodigy's database. */
+  /** Items this annotator answered (their own answers, not a colleague's imported ones), newest first, to ask about. */
   candidates(assignmentId: string, query: string): AskCandidate[] {
     const row = this.assignmentOrThrow(assignmentId);
-    return searchAnswers(prodigyHome(this.deps.dataDir, row.id), this.datasetOf(row), query, 50);
+    const page = listAnswers(prodigyHome(this.deps.dataDir, row.id), ownSessionDataset(row), { query, answer: 'all', offset: 0, limit: 50 });
+    return page.rows.map(({ key, text, answer, summary }) => ({ key, text, answer, summary }));
   }
 
   /** An annotator's own question about one item, for the assignment's reviewers. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnswerFilter, AnswerPage, AnswerRow } from '../../../shared/api/schemas/answers';
-import { annotationWords } from '../../../shared/decisions';
+import { ANSWER_WORDS, annotationWords } from '../../../shared/decisions';
 import { MANUAL_VIEWS } from '../disputes/detect';
 import { databaseStamp } from './progress';
 import { taskText } from './text';
@@ -12,7 +12,7 @@ import { taskText } from './text';
  * Prodigy has no endpoint that lists answers without handing out tasks, and a
  * db-out of the whole dataset per page would be far too slow.
  */
-function withProdigyDb<T>(home: string, fallback: T, read: (db: Database.Database) => T): T {
+export function withProdigyDb<T>(home: string, fallback: T, read: (db: Database.Database) => T): T {
   const file = path.join(home, 'prodigy.db');
   if (!fs.existsSync(file)) return fallback;
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -79,6 +79,13 @@ function questionKey(example: Record<string, unknown>): string {
   return MANUAL_VIEWS.has(view) ? `input:${String(example._input_hash)}` : `task:${String(example._task_hash)}`;
 }
 
+/** The labels, spans or yes/no in words, without repeating the answer itself, which is shown beside them. */
+function labelWords(example: Record<string, unknown>, text: string | null): string {
+  const words = annotationWords(example, text);
+  if (words === ANSWER_WORDS.ignore || words === ANSWER_WORDS.reject) return '';
+  return words.startsWith(`${ANSWER_WORDS.reject} (`) ? words.slice(ANSWER_WORDS.reject.length + 2, -1) : words;
+}
+
 function rowOf(content: string): AnswerRow | null {
   let example: Record<string, unknown>;
   try {
@@ -94,7 +101,7 @@ function rowOf(content: string): AnswerRow | null {
     key: questionKey(example),
     text: shown,
     answer,
-    summary: annotationWords(example, text),
+    summary: labelWords(example, text),
     flagged: example.flagged === true,
     answeredAt: typeof example._timestamp === 'number' && Number.isFinite(example._timestamp) ? new Date(example._timestamp * 1000).toISOString() : null,
   };

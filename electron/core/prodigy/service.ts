@@ -108,6 +108,11 @@ export function sessionNameFor(userId: string): string {
   return userId.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'annotator';
 }
 
+/** The dataset Prodigy links this person's own answers to in an assignment: `<dataset>-<session name>` (CONTRACTS §C). */
+export function ownSessionDataset(row: AssignmentRow): string {
+  return `${(JSON.parse(row.project) as { dataset: string }).dataset}-${sessionNameFor(row.user_id)}`;
+}
+
 /** One supervised Prodigy per assignment, started from the assignment's synced files. */
 export class ProdigyService {
   private readonly live = new Map<string, Live>();
@@ -195,8 +200,7 @@ export class ProdigyService {
   answers(input: { assignmentId: string; query: string; answer: AnswerFilter; offset: number; limit: number }): AnswerPage {
     const row = this.rowOrThrow(input.assignmentId);
     if (row.wiped_at) throw new AppError('ASSIGNMENT_UNAVAILABLE', 'This assignment’s files and answers were removed from this computer.');
-    const project = JSON.parse(row.project) as { dataset: string };
-    return listAnswers(this.home(row.id), `${project.dataset}-${sessionNameFor(row.user_id)}`, input);
+    return listAnswers(this.home(row.id), ownSessionDataset(row), input);
   }
 
   list(): SessionView[] {

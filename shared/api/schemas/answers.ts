@@ -37,7 +37,7 @@ export const AnswerRow = z.strictObject({
   key: z.string().max(64),
   text: z.string(),
   answer: z.enum(['accept', 'reject', 'ignore']),
-  /** The answer in words: the labels chosen, the spans marked, or the yes/no on a label. */
+  /** The labels chosen, the spans marked, or the yes/no on a label, in words; empty when the answer (a skip, a bare reject) says it all. */
   summary: z.string(),
   flagged: z.boolean(),
   /** When it was given (ISO), from Prodigy's own timestamp; null when Prodigy stored none. */

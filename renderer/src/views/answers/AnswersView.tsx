@@ -23,13 +23,15 @@ const FILTERS: Array<{ value: AnswerFilter; label: string }> = [
 ];
 
 function AnswerItem({ row, now, onAsk }: { row: AnswerRow; now: number; onAsk: (() => void) | null }) {
-  const words = row.answer === 'ignore' ? null : row.summary;
+  const textId = useId();
   return (
     <li className="answer-item" data-testid="answer-row">
-      <p className="answer-text">{row.text}</p>
+      <p id={textId} className="answer-text">
+        {row.text}
+      </p>
       <div className="answer-meta small">
         <span className={`answer-${row.answer}`}>{ANSWER_WORDS[row.answer]}</span>
-        {words && words !== ANSWER_WORDS[row.answer] && <span data-testid="answer-labels">{words}</span>}
+        {row.summary && <span data-testid="answer-labels">{row.summary}</span>}
         {row.flagged && <span className="badge badge-paused">Flagged</span>}
         {row.answeredAt && (
           <time className="muted" dateTime={row.answeredAt} title={formatDateTime(row.answeredAt)}>
@@ -37,7 +39,7 @@ function AnswerItem({ row, now, onAsk }: { row: AnswerRow; now: number; onAsk: (
           </time>
         )}
         {onAsk && (
-          <button type="button" className="button small-button" onClick={onAsk}>
+          <button type="button" className="button small-button" aria-describedby={textId} onClick={onAsk}>
             Ask a reviewer…
           </button>
         )}
