@@ -8,7 +8,7 @@ import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
-import { idle, signedInApp } from '../support/file360-app';
+import { FAST, idle, signedInApp } from '../support/file360-app';
 import { PRODIGY_ENV } from '../support/prodigy';
 import { datasetExamples } from '../support/prodigy-standin';
 import { recordingLogger } from '../support/ports';
@@ -22,6 +22,8 @@ const DATASET = 'support_intents_batch7';
 async function bothThemes(page: Page, name: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
+    // Colour transitions (buttons, the sidebar) would otherwise be caught half-way.
+    await page.waitForTimeout(250);
     await screenshot(page, `${name}-${colorScheme}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -142,6 +144,36 @@ describe('an annotator’s own progress, answers and guidelines', () => {
       await context.close();
       await server.close();
       viewer.closeAll();
+    }
+  });
+
+  it('says in words that the guidelines are not on this computer while they cannot be fetched', { timeout: 60_000 }, async (ctx) => {
+    const browser = chromium(ctx);
+    const sb = await sandbox();
+    sb.faults.set({ errorRate: { rate: 1, status: 503, pathPrefix: '/file360/v1/files/fil-triage-guidelines/' } });
+    const logger = recordingLogger();
+    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { tuning: { ...FAST, syncRetry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 } } });
+    await idle(app);
+    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    try {
+      await page.goto(server.url);
+      await page.getByRole('link', { name: TRIAGE }).click();
+      const missing = page.getByTestId('guidelines-missing');
+      await expect.poll(() => missing.textContent()).toBe('The guidelines (guidelines.md) are not on this computer. It could not be fetched last time; choose Sync to try again.');
+      await page.getByTestId('guidelines').scrollIntoViewIfNeeded();
+      await bothThemes(page, 'assignment-guidelines-missing');
+
+      // Once File 360 sends it, a sync brings the guidelines in without leaving the page.
+      sb.faults.reset();
+      await page.getByRole('button', { name: 'Sync', exact: true }).click();
+      await page.getByTestId('guidelines').getByRole('heading', { name: 'Support ticket triage: annotation guidelines' }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
     }
   });
 });
