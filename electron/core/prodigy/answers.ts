@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import type { AnswerFilter, AnswerPage, AnswerRow } from '../../../shared/api/schemas/answers';
 import { ANSWER_WORDS, annotationWords } from '../../../shared/decisions';
 import { MANUAL_VIEWS } from '../disputes/detect';
+import { readAppState, writeAppState } from '../kernel/db/app-state';
+import { prepared } from '../kernel/db/statements';
 import { databaseStamp } from './progress';
 import { taskText } from './text';
 
@@ -48,21 +50,35 @@ function readAllAnswers(home: string, dataset: string): { all: number; annotator
 }
 
 /**
- * readAllAnswers, read again only when Prodigy's database has changed: the
- * Assignments list asks for every assignment at every look, and the count of
- * annotators reads each answer's JSON.
+ * readAllAnswers, read again only when Prodigy's database has changed, and
+ * remembered in app_state with the stamp it was read at: the Assignments list
+ * asks for every assignment at every look, and the count of annotators reads
+ * each answer's JSON (a year of answers took ~0.1 s), so it is read once, not
+ * at every look nor at every start.
  */
 export class AllAnswersCache {
-  private readonly known = new Map<string, { stamp: string; counts: { all: number; annotators: number } }>();
+  constructor(private readonly db: () => Database.Database) {}
 
-  read(home: string, dataset: string): { all: number; annotators: number } {
+  private static key(assignmentId: string): string {
+    return `prodigy.allAnswers.${assignmentId}`;
+  }
+
+  read(assignmentId: string, home: string, dataset: string): { all: number; annotators: number } {
     const stamp = databaseStamp(home);
-    const key = `${home}\u0000${dataset}`;
-    const seen = this.known.get(key);
-    if (seen?.stamp === stamp) return seen.counts;
+    const key = AllAnswersCache.key(assignmentId);
+    const seen = readAppState(this.db(), key);
+    if (seen) {
+      const parsed = JSON.parse(seen) as { stamp: string; dataset: string; all: number; annotators: number };
+      if (parsed.stamp === stamp && parsed.dataset === dataset) return { all: parsed.all, annotators: parsed.annotators };
+    }
     const counts = readAllAnswers(home, dataset);
-    this.known.set(key, { stamp, counts });
+    writeAppState(this.db(), key, JSON.stringify({ stamp, dataset, ...counts }));
     return counts;
+  }
+
+  /** A wipe takes the counts with the answers. */
+  forget(db: Database.Database, assignmentId: string): void {
+    prepared<[string]>(db, 'DELETE FROM app_state WHERE key = ?').run(AllAnswersCache.key(assignmentId));
   }
 }
 

@@ -123,10 +123,11 @@ export class ProdigyService {
   private closing = false;
   /** What `prodigy stats` said, per command: asked once per run of the app, or again on request. */
   private readonly versions = new Map<string, Promise<{ version: string | null; problem: string | null; checkedAt: string }>>();
-  private readonly allAnswers = new AllAnswersCache();
+  private readonly allAnswers: AllAnswersCache;
 
   constructor(private readonly deps: ProdigyDeps) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+    this.allAnswers = new AllAnswersCache(() => this.db());
   }
 
   private home(assignmentId: string): string {
@@ -191,7 +192,7 @@ export class ProdigyService {
     const project = JSON.parse(row.project) as { recipe: string; dataset: string };
     if (row.wiped_at || row.role !== 'annotator' || project.recipe === 'review') return null;
     const mine = this.counts(row);
-    const all = this.allAnswers.read(this.home(row.id), project.dataset);
+    const all = this.allAnswers.read(row.id, this.home(row.id), project.dataset);
     // My answers are in the main dataset too; one read may land between Prodigy's two writes of an answer.
     return { total: mine?.total ?? null, mine: mine?.answered ?? 0, all: Math.max(all.all, mine?.answered ?? 0), annotators: all.annotators };
   }
@@ -573,6 +574,7 @@ export class ProdigyService {
       erase: (row, db, tally) => {
         this.logs.delete(row.id);
         count(tally.removed, 'sessions', prepared<[string]>(db, 'DELETE FROM prodigy_sessions WHERE assignment_id = ?').run(row.id).changes);
+        this.allAnswers.forget(db, row.id);
       },
     };
   }
