@@ -30,7 +30,7 @@ export const SECTION_LABELS: Record<Section, string> = {
 };
 
 /** Pages inside one assignment, the hash's third part: `#/assignments/asg-1/lineage`. */
-export const ASSIGNMENT_PAGES = ['lineage'] as const;
+export const ASSIGNMENT_PAGES = ['lineage', 'answers'] as const;
 export type AssignmentPage = (typeof ASSIGNMENT_PAGES)[number];
 
 export interface Route {

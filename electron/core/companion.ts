@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AnswerProgress } from '../../shared/api/schemas/answers';
 import type { AppInfo, Status } from '../../shared/api/schemas/app';
 import type { Settings } from '../../shared/api/schemas/settings';
 import type { Route } from '../../shared/routes';
@@ -284,6 +285,8 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     fileDeadline: tuning.fileDeadline,
     tell: (owner, notice) => center.record(owner, [localNotification({ source: 'app', ...notice }, clock.now())]),
     refreshed: () => void exchange(),
+    // Read when the list is, after the Prodigy feature below exists.
+    answers: (row): AnswerProgress | null => prodigy.answerProgress(row),
     // The downloads just recorded go to File 360 now, not one sync later.
     synced: () => {
       const current = connection();
@@ -292,7 +295,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
       outbox.kick();
     },
   });
-  const prodigy = new ProdigyService({
+  const prodigy: ProdigyService = new ProdigyService({
     dataDir: config.dataDir,
     data,
     store: engine.store,

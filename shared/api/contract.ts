@@ -20,6 +20,7 @@ import { OpenedSession, SessionInput, SessionLog, SessionView } from './schemas/
 import { NoInput } from './schemas/common';
 import { AskCandidate, AskCandidatesInput, AskInput, EscalationIdInput, EscalationListInput, EscalationView } from './schemas/escalations';
 import { AgreementView } from './schemas/agreement';
+import { AnswerListInput, AnswerPage, Guidelines, GuidelinesInput } from './schemas/answers';
 import { ExportResult, ExportView } from './schemas/exports';
 import { LineageExport, LineageInput, LineageView } from './schemas/lineage';
 import { NotificationIdInput, NotificationIdsInput, NotificationListInput, NotificationPage, UnreadCount } from './schemas/notifications';
@@ -58,6 +59,7 @@ export const methods = {
   'assignments.list': method(NoInput, z.array(AssignmentSummary), 'Assignments on this computer, with their sync state'),
   'assignments.get': method(AssignmentIdInput, AssignmentDetail, 'One assignment in full'),
   'assignments.files': method(FilePageInput, FilePage, 'A page of an assignment’s files, by path'),
+  'assignments.guidelines': method(GuidelinesInput, Guidelines, 'The assignment’s guidelines file as synced here, to read beside the work, or why it is not here'),
   'sync.start': method(SyncInput, z.null(), 'Sync one assignment, or check for changes and sync all'),
   'sync.pause': method(AssignmentIdInput, z.null(), 'Pause a running sync; finished files and partial downloads are kept'),
   'sync.cancel': method(AssignmentIdInput, z.null(), 'Stop a sync and discard its partial downloads; finished files are kept'),
@@ -65,6 +67,7 @@ export const methods = {
   'sessions.start': method(SessionInput, SessionView, 'Build the source and start Prodigy for an assignment; returns once it answers'),
   'sessions.stop': method(SessionInput, SessionView, 'Stop an assignment’s Prodigy session (SIGINT, then SIGTERM, then SIGKILL)'),
   'sessions.open': method(SessionInput, OpenedSession, 'Open a running session in its own window, or give the address for a tab'),
+  'answers.list': method(AnswerListInput, AnswerPage, 'A page of your own answers in an assignment, newest first, from Prodigy’s database, filtered by words and answer'),
   'sessions.log': method(SessionInput, SessionLog, 'The last lines Prodigy printed in the running or most recent session'),
   'prodigy.info': method(NoInput, ProdigyInfo, 'Which Prodigy the command in Settings runs (prodigy stats), whether it is supported, and which of your own Prodigy settings sessions use'),
   'prodigy.check': method(NoInput, ProdigyInfo, 'Ask Prodigy for its version again (after installing or upgrading it)'),

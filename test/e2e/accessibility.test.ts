@@ -87,6 +87,15 @@ const SIGNED_IN_VIEWS: View[] = [
       await page.getByTestId('lineage-package').first().waitFor();
     },
   },
+  {
+    name: 'my-answers',
+    open: async (page) => {
+      await section('assignments', 'Assignments').open(page);
+      await page.getByTestId('assignment-row').filter({ hasText: TRIAGE_NAME }).getByRole('link', { name: /^You: / }).click();
+      await page.getByRole('heading', { level: 1, name: 'My answers' }).waitFor();
+      await page.getByTestId('answer-row').first().waitFor();
+    },
+  },
   section('sessions', 'Sessions'),
   {
     name: 'reviews',

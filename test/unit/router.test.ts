@@ -28,6 +28,8 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   'assignments.list': {},
   'assignments.get': { id: 'asg-1' },
   'assignments.files': { id: 'asg-1', offset: 0, limit: 100, problemsOnly: true },
+  'assignments.guidelines': { id: 'asg-1' },
+  'answers.list': { assignmentId: 'asg-1', query: 'refund', answer: 'accept', offset: 0, limit: 50 },
   'sync.start': { id: 'asg-1' },
   'sync.pause': { id: 'asg-1' },
   'sync.cancel': { id: 'asg-1' },

@@ -1,22 +1,6 @@
+import { MANUAL_VIEWS } from '../../../shared/prodigy-views';
 import type { DetectOptions, Dispute, DisputeVersion, Example, QuestionSummary, Reason } from './types';
 
-/**
- * Interfaces where the annotator makes the annotation rather than accepting or
- * rejecting a proposed one. Same set as the Prodigy stand-in's MANUAL_VIEWS
- * (sandbox/prodigy/recipes.py), so the app and the review recipe agree on what
- * counts as the same question.
- */
-export const MANUAL_VIEWS: ReadonlySet<string> = new Set([
-  'choice',
-  'ner_manual',
-  'spans_manual',
-  'image_manual',
-  'relations',
-  'pos_manual',
-  'text_input',
-  'audio_manual',
-  'video_manual',
-]);
 
 /** Who gave an answer; it belongs to the reviewer, not the question. */
 const PER_ANNOTATOR = new Set(['_session_id', '_annotator_id', '_timestamp', 'answer', 'flagged']);

@@ -16,11 +16,13 @@ import type { Outbox } from '../services/outbox/outbox';
 import { escalationSender } from './escalation-sender';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../prodigy/cli';
-import { prodigyHome } from '../prodigy/service';
+import { taskText } from '../prodigy/text';
+import { listAnswers } from '../prodigy/answers';
+import { ownSessionDataset, prodigyHome } from '../prodigy/service';
 import type { AssignmentRow, SyncStore } from '../services/assignments/store';
 import { count, type WipeStep } from '../services/assignments/wipe';
 import { prepared } from '../kernel/db/statements';
-import { findAnswers, searchAnswers } from './prodigy-db';
+import { findAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
 import { REASON_TITLES, disputeNote } from './words';
 import type { Owner } from '../kernel/identity';
@@ -45,12 +47,6 @@ const MAX_TASK_CHARS = 1024 * 1024;
 
 function ownerOf(row: AssignmentRow): Owner {
   return { server: row.server, tenant: row.tenant, userId: row.user_id };
-}
-
-/** An item's text as people read it in lists: folded whitespace, at most 240 characters. */
-export function taskText(task: Record<string, unknown>): string {
-  const text = typeof task.text === 'string' ? task.text : typeof task.html === 'string' ? task.html.replace(/<[^>]*>/g, ' ') : typeof task.image === 'string' ? 'Image' : JSON.stringify(task);
-  return clipWords(text, 240);
 }
 
 function trimmed(task: Record<string, unknown>): Record<string, unknown> {
@@ -202,10 +198,11 @@ export class EscalationService {
     return (JSON.parse(row.project) as { dataset: string }).dataset;
   }
 
-  /** Annotated items of an assignment an annotator can ask about, from Prodigy's database. */
+  /** Items this annotator answered (their own answers, not a colleague's imported ones), newest first, to ask about. */
   candidates(assignmentId: string, query: string): AskCandidate[] {
     const row = this.assignmentOrThrow(assignmentId);
-    return searchAnswers(prodigyHome(this.deps.dataDir, row.id), this.datasetOf(row), query, 50);
+    const page = listAnswers(prodigyHome(this.deps.dataDir, row.id), ownSessionDataset(row), { query, answer: 'all', offset: 0, limit: 50 });
+    return page.rows.map(({ key, text, answer, summary }) => ({ key, text, answer, summary }));
   }
 
   /** An annotator's own question about one item, for the assignment's reviewers. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AnswerFilter, AnswerPage, AnswerProgress } from '../../../shared/api/schemas/answers';
 import type { ProdigyInfo } from '../../../shared/api/schemas/prodigy';
-import type { LogLine, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
+import type { AnswerCounts, LogLine, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
 import type { LocalData } from '../kernel/db/local-data';
 import { prepared } from '../kernel/db/statements';
 import { AppError } from '../kernel/errors';
@@ -14,6 +15,7 @@ import { count, type WipeStep } from '../services/assignments/wipe';
 import { checkRemotePath, resolveInside } from '../kernel/platform/safe-path';
 import { prodigyVersion } from './cli';
 import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
+import { AllAnswersCache, listAnswers } from './answers';
 import type { BoundedLog } from './log';
 import { AnswerCountWatch, countExamples, rememberedAnswerCounts } from './progress';
 import { recipeArgs, recipeProblem, taskKind, type ProjectSpec } from './recipes';
@@ -106,6 +108,11 @@ export function sessionNameFor(userId: string): string {
   return userId.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'annotator';
 }
 
+/** The dataset Prodigy links this person's own answers to in an assignment: `<dataset>-<session name>` (CONTRACTS §C). */
+export function ownSessionDataset(row: AssignmentRow): string {
+  return `${(JSON.parse(row.project) as { dataset: string }).dataset}-${sessionNameFor(row.user_id)}`;
+}
+
 /** One supervised Prodigy per assignment, started from the assignment's synced files. */
 export class ProdigyService {
   private readonly live = new Map<string, Live>();
@@ -116,9 +123,11 @@ export class ProdigyService {
   private closing = false;
   /** What `prodigy stats` said, per command: asked once per run of the app, or again on request. */
   private readonly versions = new Map<string, Promise<{ version: string | null; problem: string | null; checkedAt: string }>>();
+  private readonly allAnswers: AllAnswersCache;
 
   constructor(private readonly deps: ProdigyDeps) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+    this.allAnswers = new AllAnswersCache(() => this.db());
   }
 
   private home(assignmentId: string): string {
@@ -150,6 +159,13 @@ export class ProdigyService {
     return null;
   }
 
+  /** The running session's counts, or those of the last one (remembered on its row); null before the first. */
+  private counts(row: AssignmentRow, last = this.lastRow(row.id)): AnswerCounts | null {
+    const live = this.live.get(row.id);
+    if (live) return live.counts.current;
+    return last ? rememberedAnswerCounts(this.db(), last, this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null;
+  }
+
   view(row: AssignmentRow): SessionView {
     const live = this.live.get(row.id);
     const last = live ? undefined : this.lastRow(row.id);
@@ -164,12 +180,33 @@ export class ProdigyService {
       message: live ? null : (last?.message ?? null),
       startedAt: live?.startedAt ?? last?.started_at ?? null,
       endedAt: live ? null : (last?.ended_at ?? null),
-      progress: live?.counts.current ?? (last ? rememberedAnswerCounts(this.db(), last, this.home(row.id), `${last.dataset}-${last.session_name}`, last.total ?? 0) : null),
+      progress: this.counts(row, last),
       skipped: live?.skipped ?? [],
       startable: whyNot === null,
       whyNot,
       inReviews: this.inReviews(row),
     };
+  }
+
+  /**
+   * How far an annotator assignment is, for the Assignments list: this
+   * person's answers as Sessions counts them, and every answer in this
+   * computer's Prodigy database for the assignment, whoever gave it.
+   */
+  answerProgress(row: AssignmentRow): AnswerProgress | null {
+    const project = JSON.parse(row.project) as { recipe: string; dataset: string };
+    if (row.wiped_at || row.role !== 'annotator' || project.recipe === 'review') return null;
+    const mine = this.counts(row);
+    const all = this.allAnswers.read(row.id, this.home(row.id), project.dataset);
+    // My answers are in the main dataset too; one read may land between Prodigy's two writes of an answer.
+    return { total: mine?.total ?? null, mine: mine?.answered ?? 0, all: Math.max(all.all, mine?.answered ?? 0), annotators: all.annotators };
+  }
+
+  /** A page of the signed-in person's own answers in an assignment, newest first. */
+  answers(input: { assignmentId: string; query: string; answer: AnswerFilter; offset: number; limit: number }): AnswerPage {
+    const row = this.rowOrThrow(input.assignmentId);
+    if (row.wiped_at) throw new AppError('ASSIGNMENT_UNAVAILABLE', 'This assignment’s files and answers were removed from this computer.');
+    return listAnswers(this.home(row.id), ownSessionDataset(row), input);
   }
 
   list(): SessionView[] {
@@ -542,6 +579,7 @@ export class ProdigyService {
       erase: (row, db, tally) => {
         this.logs.delete(row.id);
         count(tally.removed, 'sessions', prepared<[string]>(db, 'DELETE FROM prodigy_sessions WHERE assignment_id = ?').run(row.id).changes);
+        this.allAnswers.forget(db, row.id);
       },
     };
   }

@@ -10,5 +10,6 @@ export function sessionHandlers(prodigy: ProdigyService) {
     'sessions.log': ({ assignmentId }) => prodigy.log(assignmentId),
     'prodigy.info': () => prodigy.info(),
     'prodigy.check': () => prodigy.info(true),
-  } satisfies Pick<Handlers, 'sessions.list' | 'sessions.start' | 'sessions.stop' | 'sessions.open' | 'sessions.log' | 'prodigy.info' | 'prodigy.check'>;
+    'answers.list': (input) => prodigy.answers(input),
+  } satisfies Pick<Handlers, 'answers.list' | 'sessions.list' | 'sessions.start' | 'sessions.stop' | 'sessions.open' | 'sessions.log' | 'prodigy.info' | 'prodigy.check'>;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { AnswerProgress, Guidelines } from '../../../shared/api/schemas/answers';
 import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncState } from '../../../shared/api/schemas/assignments';
 import type { WipeReason } from '../../../shared/words';
 import type { LocalData } from '../kernel/db/local-data';
@@ -9,6 +10,7 @@ import type { Connection, File360Client, Unreadable } from '../remote/file360/cl
 import { File360Error } from '../kernel/http/errors';
 import type { Clock, Logger, Notifier } from '../kernel/ports';
 import type { FileDeadline } from './downloader';
+import { readGuidelines } from './guidelines';
 import { assignmentLayout } from '../services/assignments/layout';
 import { throttle, type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
@@ -44,6 +46,8 @@ export interface SyncEngineDeps {
   refreshed?(): void;
   /** An assignment's sync ended and its audit entries (downloads, removals) are written. */
   synced?(assignmentId: string): void;
+  /** How far an assignment's answers are (the Prodigy feature counts them); null where nobody annotates. */
+  answers?(row: AssignmentRow): AnswerProgress | null;
   retry?: RetryOptions;
   fileDeadline?: FileDeadline;
 }
@@ -118,6 +122,10 @@ export class SyncEngine {
     };
   }
 
+  guidelines(id: string): Guidelines {
+    return readGuidelines(this.deps.dataDir, this.store, this.rowOrThrow(id));
+  }
+
   files(id: string, offset: number, limit: number, problemsOnly: boolean): FilePage {
     this.rowOrThrow(id);
     const page = this.store.filePage(id, offset, limit, problemsOnly);
@@ -172,6 +180,7 @@ export class SyncEngine {
       },
       wiped: row.wiped_at ? { at: row.wiped_at, reason: row.wipe_reason as WipeReason, detail: row.wipe_detail } : null,
       closing: this.closing(row),
+      answers: this.deps.answers?.(row) ?? null,
     };
   }
 

@@ -7,6 +7,7 @@ export function syncHandlers(engine: SyncEngine, logger: Logger) {
   return {
     'assignments.list': () => engine.list(),
     'assignments.get': ({ id }) => engine.detail(id),
+    'assignments.guidelines': ({ id }) => engine.guidelines(id),
     'assignments.files': ({ id, offset, limit, problemsOnly }) => engine.files(id, offset, limit, problemsOnly),
     // Refreshing the list is awaited, so being offline or signed out is reported; the download
     // itself runs on and reports through `sync.progress`.
@@ -28,5 +29,5 @@ export function syncHandlers(engine: SyncEngine, logger: Logger) {
       await engine.cancel(id);
       return null;
     },
-  } satisfies Pick<Handlers, 'assignments.list' | 'assignments.get' | 'assignments.files' | 'sync.start' | 'sync.pause' | 'sync.cancel'>;
+  } satisfies Pick<Handlers, 'assignments.list' | 'assignments.get' | 'assignments.guidelines' | 'assignments.files' | 'sync.start' | 'sync.pause' | 'sync.cancel'>;
 }

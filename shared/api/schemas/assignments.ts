@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnswerProgress } from './answers';
 import { RemoteId } from './common';
 
 /** Dates as File 360 sent them (ISO 8601); shown, compared, never trusted to be one format. */
@@ -36,6 +37,8 @@ export const AssignmentSummary = z.strictObject({
    * user cannot upload to the assignment.
    */
   closing: z.strictObject({ sendAt: z.string(), endsAt: z.string() }).nullable(),
+  /** Annotator assignments: how far the answers are; null for reviewers and removed assignments. */
+  answers: AnswerProgress.nullable(),
 });
 export type AssignmentSummary = z.infer<typeof AssignmentSummary>;
 

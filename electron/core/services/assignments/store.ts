@@ -120,6 +120,10 @@ export function createSyncStore(db: () => Database.Database) {
       ).run(row);
     },
 
+    file(assignmentId: string, id: string): FileRow | undefined {
+      return q<[string, string], FileRow>('SELECT * FROM files WHERE assignment_id = ? AND id = ?').get(assignmentId, id);
+    },
+
     files(assignmentId: string): FileRow[] {
       return q<[string], FileRow>('SELECT * FROM files WHERE assignment_id = ?').all(assignmentId);
     },

@@ -8,7 +8,9 @@ import { SessionActions, useSessions } from '../../components/SessionActions';
 import { ProgressBar, SyncBadge, isSyncing } from '../../components/SyncBits';
 import { expiryCountdown, formatBytes, formatDay, formatRelative, plural } from '../../format';
 import { useApp, useClient } from '../../store';
+import { IN_ALL_NOTE, answerProgressWords } from './answer-progress';
 import { FileList } from './FileList';
+import { GuidelinesSection } from './GuidelinesSection';
 import { useMinuteClock } from './useAssignments';
 import { WorkSection } from './WorkSection';
 
@@ -65,6 +67,7 @@ export function AssignmentView({ id }: { id: string }) {
     bytes: assignment.sync.bytesOnDisk + (running?.bytesDone ?? 0),
   };
   const expiry = expiryCountdown(assignment.expiration, now);
+  const answered = assignment.answers ? answerProgressWords(assignment.answers) : null;
   // Annotating (or, for a reviewer, Reviews) is the main action where there is one; syncing then steps back.
   const syncActions = syncing ? (
     <>
@@ -139,6 +142,21 @@ export function AssignmentView({ id }: { id: string }) {
           <dt>Last synced</dt>
           <dd>{assignment.sync.lastSyncedAt ? formatRelative(assignment.sync.lastSyncedAt, now) : 'Never'}</dd>
         </div>
+        {assignment.answers && (
+          <div>
+            <dt>Answered</dt>
+            <dd data-testid="assignment-answered">
+              {answered ? (
+                <>
+                  {answered.mine} · <span title={IN_ALL_NOTE}>{answered.all}</span> ·{' '}
+                </>
+              ) : (
+                'Not started · '
+              )}
+              <a href={routeToHash({ section: 'assignments', id, view: 'answers' })}>My answers</a>
+            </dd>
+          </div>
+        )}
         {assignment.project.labels.length > 0 && (
           <div>
             <dt>Labels</dt>
@@ -146,6 +164,7 @@ export function AssignmentView({ id }: { id: string }) {
           </div>
         )}
       </dl>
+      <GuidelinesSection assignmentId={id} refreshKey={refreshKey} />
       {assignment.role === 'annotator' && <WorkSection assignment={assignment} />}
       {!assignment.wiped && (
         <section aria-labelledby="files-heading" className="files-section">

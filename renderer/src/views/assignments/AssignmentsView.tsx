@@ -1,3 +1,4 @@
+import type { AssignmentSummary } from '../../../../shared/api/schemas/assignments';
 import { routeToHash } from '../../../../shared/routes';
 import { WIPE_REASON_WORDS } from '../../../../shared/words';
 import { errorMessage } from '../../client';
@@ -6,26 +7,42 @@ import { SignInCard } from '../../components/SignInCard';
 import { SyncBadge } from '../../components/SyncBits';
 import { expiryCountdown, formatBytes, formatDay, formatRelative } from '../../format';
 import { useApp, useClient } from '../../store';
+import { AnswersView } from '../answers/AnswersView';
 import { LineageView } from '../lineage/LineageView';
+import { IN_ALL_NOTE, answerProgressWords } from './answer-progress';
 import { AssignmentView } from './AssignmentView';
 import { useAssignments, useMinuteClock } from './useAssignments';
+import './answers.css';
 
 /** Assignments: the list, one assignment when the route names it, or a page of it. */
 export function AssignmentsSection() {
   const id = useApp((state) => state.route.id);
   const page = useApp((state) => state.route.view);
   if (id && page === 'lineage') return <LineageView id={id} />;
+  if (id && page === 'answers') return <AnswersView id={id} />;
   return id ? <AssignmentView id={id} /> : <AssignmentsView />;
 }
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
+
+function ProgressCell({ assignment }: { assignment: AssignmentSummary }) {
+  if (!assignment.answers) return <span className="muted">—</span>;
+  const words = answerProgressWords(assignment.answers);
+  if (!words) return <span className="muted">Not started</span>;
+  return (
+    <a className="progress-cell" href={routeToHash({ section: 'assignments', id: assignment.id, view: 'answers' })} title="See your answers">
+      <span>{words.mine}</span>
+      <span className="muted small">{words.all}</span>
+    </a>
+  );
+}
 
 function AssignmentsView() {
   const client = useClient();
   const status = useApp((state) => state.status);
   const progress = useApp((state) => state.progress);
   const toast = useApp((state) => state.toast);
-  const { assignments, error } = useAssignments();
+  const { assignments, error } = useAssignments({ followSessions: true });
   const now = useMinuteClock();
   const signedIn = Boolean(status?.user);
   const syncAll = () => client.call('sync.start', {}).catch((e: unknown) => toast('error', errorMessage(e)));
@@ -80,6 +97,7 @@ function AssignmentsView() {
                 <th scope="col">Expires</th>
                 <th scope="col" className="num">Files</th>
                 <th scope="col" className="num">Size</th>
+                <th scope="col">Answered</th>
                 <th scope="col">State</th>
                 <th scope="col">Last synced</th>
               </tr>
@@ -106,6 +124,9 @@ function AssignmentsView() {
                     </td>
                     <td className="num">{a.fileCount.toLocaleString()}</td>
                     <td className="num nowrap">{formatBytes(a.totalSize)}</td>
+                    <td data-testid="assignment-progress">
+                      <ProgressCell assignment={a} />
+                    </td>
                     <td>
                       <SyncBadge assignment={a} progress={progress[a.id]} />
                     </td>
@@ -115,6 +136,11 @@ function AssignmentsView() {
               })}
             </tbody>
           </table>
+          {assignments.some((a) => a.answers && answerProgressWords(a.answers)) && (
+            <p className="muted small table-note" data-testid="in-all-note">
+              {IN_ALL_NOTE}
+            </p>
+          )}
         </div>
       )}
     </Page>

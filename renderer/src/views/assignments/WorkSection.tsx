@@ -221,18 +221,19 @@ interface AskErrors {
   form?: string;
 }
 
-function AskDialog({ assignment, onClose }: { assignment: AssignmentDetail; onClose(): void }) {
+/** Asking about an item: picked here, or already chosen where the dialog was opened from (`about`, from My answers). */
+export function AskDialog({ assignment, about = null, onClose }: { assignment: AssignmentDetail; about?: AskCandidate | null; onClose(): void }) {
   const client = useClient();
   const toast = useApp((state) => state.toast);
   const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState('');
   const [candidates, setCandidates] = useState<AskCandidate[] | null>(null);
-  const [key, setKey] = useState<string | null>(null);
+  const [key, setKey] = useState<string | null>(about?.key ?? null);
   const [question, setQuestion] = useState('');
   const [priority, setPriority] = useState<'normal' | 'high'>('normal');
   const [errors, setErrors] = useState<AskErrors>({});
   const [sending, setSending] = useState(false);
-  const [chosen, setChosen] = useState<AskCandidate | null>(null);
+  const [chosen, setChosen] = useState<AskCandidate | null>(about);
   const ids = useId();
 
   useModal(dialog);
