@@ -55,9 +55,10 @@ describe('sync status says one thing at a time (issue 16, item 6)', () => {
     await page.getByRole('button', { name: 'Resume sync' }).click();
     await page.getByText('Sync finished').waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('.facts .badge').textContent()).toBe('Up to date');
-    // Once on opening and once per change of state or of the assignment (about ten here), not once per progress event.
-    expect(progressed).toBeGreaterThan(20);
+    // Once on opening and once per change of state or of the assignment (about ten here), not once per
+    // progress event (20 to 28 of them, by the machine's speed); it used to poll about twenty times a sync.
     expect(asked).toBeLessThanOrEqual(12);
+    expect(progressed).toBeGreaterThan(asked);
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
 
     // File 360 goes away; a Sync click says it did not sync instead of leaving "Sync finished · Up to date".
