@@ -8,7 +8,7 @@ import { createRouter, type Handlers, type Router } from './kernel/api/router';
 import { appHandlers } from './app/app-handlers';
 import { auditHandlers } from './audit/audit-handlers';
 import { pullAuditHistory } from './audit/history';
-import { AuditIntegrity } from './kernel/audit/integrity';
+import { AuditIntegrity } from './kernel/db/integrity';
 import type { CompanionConfig } from './kernel/config/config';
 import { openLocalData } from './kernel/db/local-data';
 import { authHandlers } from './auth/auth-handlers';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../../electron/core/kernel/audit/audit-log';
-import { FULL_CHECK_EVERY_MS } from '../../electron/core/kernel/audit/integrity';
+import { FULL_CHECK_EVERY_MS } from '../../electron/core/kernel/db/integrity';
 import { ChainCheck, readCheckpoint, verifyAudit, writeCheckpoint } from '../../electron/core/kernel/audit/verify';
 import { DATABASE_NAME } from '../../electron/core/companion';
 import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';

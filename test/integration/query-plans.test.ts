@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { acknowledgedHashes } from '../../electron/core/kernel/audit/acks';
 import { createAuditLog } from '../../electron/core/kernel/audit/audit-log';
-import { pruneExpired } from '../../electron/core/kernel/audit/retention';
+import { pruneExpired } from '../../electron/core/kernel/db/retention';
 import { auditFacets, auditTimeline } from '../../electron/core/audit/timeline';
 import { ChainCheck } from '../../electron/core/kernel/audit/verify';
 import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';

@@ -96,4 +96,30 @@ describe('the core’s tiers', () => {
     expect(found).toContain('nothing-imports-the-root: electron/core/exports/service.ts → electron/core/companion.ts');
     expect(found.filter((line) => line.startsWith('no-circular:'))).toHaveLength(1);
   });
+
+  it('has no cycle between the core’s folders either (the kernel’s, the clients’, the services’ and the features’), only inside one', () => {
+    // dependency-cruiser finds cycles of files; a cycle of folders (db opens the audit log, the audit reads the db) makes tiers meaningless too.
+    const root = path.resolve('electron/core');
+    const unit = (file: string) => {
+      const parts = path.relative(root, file).split(path.sep);
+      if (parts.length === 1) return '(root)';
+      if (['kernel', 'remote', 'services'].includes(parts[0] ?? '')) return parts.length > 2 ? `${parts[0]}/${parts[1]}` : `${parts[0]}/(files)`;
+      return parts[0] ?? '';
+    };
+    const edges = new Map<string, Set<string>>();
+    for (const file of fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts')).map((name) => path.join(root, name))) {
+      for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = path.resolve(path.dirname(file), spec ?? '');
+        if (!target.startsWith(root + path.sep)) continue;
+        const [from, to] = [unit(file), unit(target)];
+        if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const cycles: string[] = [];
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
+      [...(edges.get(from) ?? [])].some((next) => next === to || (!seen.has(next) && (seen.add(next), reaches(next, to, seen))));
+    for (const [from, targets] of edges) for (const to of targets) if (reaches(to, from)) cycles.push(`${from} → ${to}`);
+    expect(edges.size).toBeGreaterThan(10);
+    expect(cycles).toEqual([]);
+  });
 });

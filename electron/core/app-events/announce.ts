@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { Outbox } from '../services/outbox/outbox';
 import { queuePublish } from '../services/outbox/publish';
 import type { OutboxRow } from '../services/outbox/store';

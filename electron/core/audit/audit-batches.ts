@@ -1,5 +1,5 @@
 import type { LocalData } from '../kernel/db/local-data';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { Outbox } from '../services/outbox/outbox';
 import type { Owner } from '../kernel/identity';
 

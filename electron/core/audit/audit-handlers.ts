@@ -1,6 +1,6 @@
 import type { Handlers } from '../kernel/api/router';
 import type { LocalData } from '../kernel/db/local-data';
-import type { AuditIntegrity } from '../kernel/audit/integrity';
+import type { AuditIntegrity } from '../kernel/db/integrity';
 import { auditFacets, auditTimeline } from './timeline';
 
 export function auditHandlers(data: LocalData, integrity: AuditIntegrity) {

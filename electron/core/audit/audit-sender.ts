@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAck, type SentHash } from '../kernel/audit/acks';
 import type { AuditRow } from '../kernel/audit/chain';
 import { actorUserId } from '../kernel/db/names';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { readPayload, type OutboxKindHandler } from '../services/outbox/kind';
 
 export const AuditPayload = z.object({ installation_id: z.string(), ids: z.array(z.int()).min(1).max(1000) });

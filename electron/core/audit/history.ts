@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LocalData } from '../kernel/db/local-data';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { File360Client } from '../remote/file360/client';
 import { File360Error } from '../kernel/http/errors';
 import type { AuditRecord } from '../remote/file360/wire';

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditFacets, AuditType, TimelineEntry, TimelineInput, TimelinePage } from '../../../shared/api/schemas/audit';
 import { actorUserId, localNames, type LocalNames } from '../kernel/db/names';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 
 type Query = Required<Pick<TimelineInput, 'limit'>> & Omit<TimelineInput, 'limit'>;
 

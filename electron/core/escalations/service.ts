@@ -21,7 +21,7 @@ import { listAnswers } from '../prodigy/answers';
 import { ownSessionDataset, prodigyHome } from '../prodigy/service';
 import type { AssignmentRow, SyncStore } from '../services/assignments/store';
 import { count, type WipeStep } from '../services/assignments/wipe';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { findAnswers } from './prodigy-db';
 import { createEscalationStore, type EscalationRow } from './store';
 import { REASON_TITLES, disputeNote } from './words';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Agreement, AgreementView } from '../../../shared/api/schemas/agreement';
 import type { ExportResult, ExportView } from '../../../shared/api/schemas/exports';
 import type { LocalData } from '../kernel/db/local-data';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { measureAgreement } from '../disputes/agreement';
 import { readExamples } from '../disputes/read';
 import { detectDisputes } from '../disputes/detect';

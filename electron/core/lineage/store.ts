@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { OutboxState } from '../services/outbox/store';
 import type { SessionRun } from './record';
 

@@ -1,4 +1,4 @@
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { Clock } from '../kernel/ports';
 import { count, type WipeStep } from '../services/assignments/wipe';
 import { REMOVED_SUMMARY, strippedTitle } from './stripped';

@@ -5,7 +5,7 @@ import type { AnswerFilter, AnswerPage, AnswerProgress } from '../../../shared/a
 import type { ProdigyInfo } from '../../../shared/api/schemas/prodigy';
 import type { AnswerCounts, LogLine, SessionState, SessionView } from '../../../shared/api/schemas/sessions';
 import type { LocalData } from '../kernel/db/local-data';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { AppError } from '../kernel/errors';
 import { writeFileAtomic } from '../kernel/platform/atomic-file';
 import type { Clock, Logger, Notifier, SessionViewer } from '../kernel/ports';

@@ -13,7 +13,7 @@ import { decisionSender } from './decision-sender';
 import type { Clock, Logger } from '../kernel/ports';
 import type { SyncStore } from '../services/assignments/store';
 import { count, type WipeStep } from '../services/assignments/wipe';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { createReviewStore, type ReviewRow } from './store';
 import type { Owner } from '../kernel/identity';
 

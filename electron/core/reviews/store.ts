@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import type { Escalation } from '../remote/file360/wire';
 import type { Owner } from '../kernel/identity';
 

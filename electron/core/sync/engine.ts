@@ -4,7 +4,7 @@ import type { AssignmentDetail, AssignmentSummary, FilePage, SyncProgress, SyncS
 import type { WipeReason } from '../../../shared/words';
 import type { LocalData } from '../kernel/db/local-data';
 import { scrubDeleted } from '../kernel/db/scrub';
-import { prepared } from '../kernel/db/statements';
+import { prepared } from '../kernel/platform/statements';
 import { AppError } from '../kernel/errors';
 import type { Connection, File360Client, Unreadable } from '../remote/file360/client';
 import { File360Error } from '../kernel/http/errors';

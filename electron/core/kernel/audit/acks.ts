@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
+import { prepared } from '../platform/statements';
 
 /** A row as it was sent: its id and the hash File 360 was given for it. */
 export type SentHash = readonly [id: number, hash: string];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../db/statements';
+import { prepared } from '../platform/statements';
 
 /** The last row removed under the retention setting: the chain after it links to this hash. */
 export interface AuditAnchor {

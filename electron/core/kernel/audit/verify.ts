@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditBreak, AuditProblem, AuditVerification } from '../../../../shared/api/schemas/audit';
-import { prepared } from '../db/statements';
+import { prepared } from '../platform/statements';
 import { acknowledgedHashes } from './acks';
 import { readAnchor } from './anchor';
 import { GENESIS_HASH, holds, type AuditRow } from './chain';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from './statements';
+import { prepared } from '../platform/statements';
 
 /** One small fact about this installation from `app_state` (never a secret), or null. */
 export function readAppState(db: Database.Database, key: string): string | null {

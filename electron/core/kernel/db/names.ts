@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from './statements';
+import { prepared } from '../platform/statements';
 
 /**
  * The names this computer knows for File 360's ids, so lists can show people,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { prepared } from '../../kernel/db/statements';
+import { prepared } from '../../kernel/platform/statements';
 import type { DeviceRegistration, PushApi } from './api';
 import type { Owner } from '../../kernel/identity';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { prepared } from '../../kernel/db/statements';
+import { prepared } from '../../kernel/platform/statements';
 import type { Owner } from '../../kernel/identity';
 
 export const OUTBOX_KINDS = ['package', 'escalation', 'decision', 'audit', 'push'] as const;

@@ -1,11 +1,11 @@
 import type { AuditChain, AuditVerification } from '../../../../shared/api/schemas/audit';
-import type { LocalData } from '../db/local-data';
-import { prepared } from '../db/statements';
+import type { LocalData } from './local-data';
+import { prepared } from '../platform/statements';
 import type { Clock, Logger, Notifier } from '../ports';
-import { acknowledgedCount } from './acks';
-import { readAnchor } from './anchor';
+import { acknowledgedCount } from '../audit/acks';
+import { readAnchor } from '../audit/anchor';
 import { pruneExpired } from './retention';
-import { ChainCheck, readCheckpoint, writeCheckpoint } from './verify';
+import { ChainCheck, readCheckpoint, writeCheckpoint } from '../audit/verify';
 
 export interface AuditIntegrityDeps {
   data: LocalData;

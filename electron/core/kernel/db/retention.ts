@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { OpenData } from '../db/local-data';
-import { prepared } from '../db/statements';
-import { acknowledgedHashes } from './acks';
-import { readAnchor, writeAnchor } from './anchor';
-import { GENESIS_HASH, holds, type AuditRow } from './chain';
+import type { OpenData } from './local-data';
+import { prepared } from '../platform/statements';
+import { acknowledgedHashes } from '../audit/acks';
+import { readAnchor, writeAnchor } from '../audit/anchor';
+import { GENESIS_HASH, holds, type AuditRow } from '../audit/chain';
 
 const DAY_MS = 86_400_000;
 const PAGE = 2000;
