@@ -29,8 +29,8 @@ import { accountKey } from '../electron/core/kernel/credentials/open-secret-stor
 import { KEYCHAIN_SERVICE, KeyringSecretStore } from '../electron/core/kernel/credentials/keyring-store';
 import { MIGRATIONS } from '../electron/core/kernel/db/migrations';
 import { openDatabase } from '../electron/core/kernel/db/open';
-import { freePort } from '../electron/core/prodigy/process';
-import { prodigyHome, sessionNameFor } from '../electron/core/prodigy/service';
+import { freePort } from '../electron/core/sessions/process';
+import { prodigyHome, sessionNameFor } from '../electron/core/sessions/service';
 import { assignmentLayout } from '../electron/core/services/assignments/layout';
 import { startFile360Sandbox, type File360Sandbox } from '../sandbox/file360';
 import { PRODIGY_ENV } from '../test/support/prodigy';

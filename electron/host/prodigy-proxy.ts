@@ -6,7 +6,7 @@ import { parseUrl } from '../../shared/url';
 import type { Logger, SessionViewer } from '../core/kernel/ports';
 import { escapeHtml } from '../core/kernel/platform/html';
 import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/kernel/platform/prodigy-page';
-import { basicAuthorization } from '../core/prodigy/run';
+import { basicAuthorization } from '../core/sessions/run';
 
 const ENTRY = '/__companion/enter';
 /** Methods a page from another local origin may not send: Prodigy's answers come in on POST. */

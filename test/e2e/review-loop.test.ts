@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readExamples } from '../../electron/core/disputes/read';
-import { dbOut } from '../../electron/core/prodigy/cli';
-import { prodigyHome } from '../../electron/core/prodigy/service';
+import { dbOut } from '../../electron/core/sessions/cli';
+import { prodigyHome } from '../../electron/core/sessions/service';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbIn } from '../../electron/core/prodigy/cli';
-import { prodigyHome } from '../../electron/core/prodigy/service';
+import { dbIn } from '../../electron/core/sessions/cli';
+import { prodigyHome } from '../../electron/core/sessions/service';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';

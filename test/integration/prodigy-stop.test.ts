@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbOut } from '../../electron/core/prodigy/cli';
-import { prodigyHome } from '../../electron/core/prodigy/service';
+import { dbOut } from '../../electron/core/sessions/cli';
+import { prodigyHome } from '../../electron/core/sessions/service';
 import { readExamples } from '../../electron/core/disputes/read';
 import { launchChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';

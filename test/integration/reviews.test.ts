@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbOut } from '../../electron/core/prodigy/cli';
-import { prodigyHome } from '../../electron/core/prodigy/service';
+import { dbOut } from '../../electron/core/sessions/cli';
+import { prodigyHome } from '../../electron/core/sessions/service';
 import { readExamples } from '../../electron/core/disputes/read';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';

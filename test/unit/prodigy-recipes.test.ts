@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/kernel/errors';
-import { SUPPORTED_RECIPES, recipeArgs, recipeProblem, taskKind, type ProjectSpec } from '../../electron/core/prodigy/recipes';
+import { SUPPORTED_RECIPES, recipeArgs, recipeProblem, taskKind, type ProjectSpec } from '../../electron/core/sessions/recipes';
 
 const SOURCE = '/data/prodigy/asg-1/source.jsonl';
 const project = (fields: Partial<ProjectSpec> & { recipe: string }): ProjectSpec => ({ dataset: 'news', labels: ['PERSON', 'ORG'], ...fields });

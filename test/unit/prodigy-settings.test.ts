@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readUserConfig } from '../../electron/core/prodigy/user-config';
-import { isSupported, versionParts, versionWords } from '../../electron/core/prodigy/version';
+import { readUserConfig } from '../../electron/core/sessions/user-config';
+import { isSupported, versionParts, versionWords } from '../../electron/core/sessions/version';
 import { tempDir } from '../support/tmp';
 
 describe('the user’s own Prodigy settings', () => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/kernel/errors';
-import { parseCommand } from '../../electron/core/prodigy/process';
-import { buildSource, instructionsHtml, type SourceFile } from '../../electron/core/prodigy/source';
+import { parseCommand } from '../../electron/core/sessions/process';
+import { buildSource, instructionsHtml, type SourceFile } from '../../electron/core/sessions/source';
 import { tempDir } from '../support/tmp';
 
 function files(dir: string, contents: Record<string, string | Buffer>): SourceFile[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteBatch } from '../../electron/core/sync/batch';
+import { WriteBatch } from '../../electron/core/assignments/batch';
 
 describe('batched database writes', () => {
   it('write when full, after a delay, or on flush, in order', async () => {

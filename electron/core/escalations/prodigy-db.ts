@@ -1,6 +1,6 @@
 import { summarizeQuestions } from '../disputes/detect';
 import type { Example, QuestionSummary } from '../disputes/types';
-import { withProdigyDb } from '../prodigy/answers';
+import { withProdigyDb } from '../sessions/answers';
 
 const EXAMPLES_OF_DATASET = `SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ?`;
 

@@ -1,7 +1,7 @@
 import type { ExportView } from '../../../shared/api/schemas/exports';
 import type { Example } from '../disputes/types';
 import type { Account } from '../remote/file360/accounts';
-import { sessionNameFor } from '../prodigy/service';
+import { sessionNameFor } from '../sessions/service';
 import type { AssignmentRow, FileRow } from '../services/assignments/store';
 
 /** Bumped when the record's shape changes; records already written keep theirs. */

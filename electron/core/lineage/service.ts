@@ -2,7 +2,7 @@ import type { LineageEscalation, LineageExport, LineagePackage, LineageView } fr
 import type { LocalData } from '../kernel/db/local-data';
 import type { Example } from '../disputes/types';
 import { AppError } from '../kernel/errors';
-import { taskText } from '../prodigy/text';
+import { taskText } from '../sessions/text';
 import { createEscalationStore, type EscalationRow } from '../escalations/store';
 import { createAccountStore } from '../remote/file360/accounts';
 import type { Escalation } from '../remote/file360/wire';
