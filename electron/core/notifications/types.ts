@@ -1,6 +1,6 @@
 import type { Outcome } from '../../../shared/decisions';
 import type { Route } from '../../../shared/routes';
-import type { NotificationSource } from '../kernel/incoming';
+import type { IncomingNotification } from '../kernel/incoming';
 
 /**
  * What became of a notification natively. Every one is stored; the center lists
@@ -9,15 +9,8 @@ import type { NotificationSource } from '../kernel/incoming';
 export type Delivery = 'shown' | 'held' | 'muted' | 'expired' | 'collapsed' | 'silent';
 
 /** One row of the notification center, as the UI gets it. */
-export interface NotificationItem {
+export interface NotificationItem extends Pick<IncomingNotification, 'source' | 'type' | 'title' | 'summary' | 'topic' | 'collapseKey' | 'created'> {
   id: number;
-  source: NotificationSource;
-  type: string;
-  title: string;
-  summary: string;
-  topic: string | null;
-  collapseKey: string | null;
-  created: string;
   /** ISO time this computer stored it. */
   receivedAt: string;
   delivery: Delivery;
