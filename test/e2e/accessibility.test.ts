@@ -1,27 +1,22 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { sampleFixture } from '../../sandbox/file360';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
-import { FAST, idle, signedInApp, until } from '../support/file360-app';
-import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
+import { until } from '../support/file360-app';
+import { annotatedAndExported } from '../support/lineage-flow';
 import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
-import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const TRIAGE = 'asg-support-triage';
 const TRIAGE_NAME = 'Support tickets: intent triage (batch 7)';
 const NOTES = 'asg-release-notes';
 const THEMES = ['light', 'dark'] as const;
-const tuning = { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } };
 
 /** The sample workspace, with Ana also in the reviewer group: one signed-in app then has something in every view. */
 function anaReviewsToo() {
@@ -35,13 +30,7 @@ function anaReviewsToo() {
 /** Ana's app with an upload, two escalations, a running session and notifications. */
 async function appWithData() {
   const sb = await sandbox({ fixture: anaReviewsToo() });
-  const ana = await signedInApp(sb, path.join(tempDir(), 'ana'), { env: PRODIGY_ENV, tuning, ports: { clock: systemClock } });
-  await idle(ana);
-  await ana.call('sessions.start', { assignmentId: TRIAGE });
-  await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['billing'] }, { answer: 'reject', flagged: true }, { answer: 'ignore' }]);
-  await ana.call('sessions.stop', { assignmentId: TRIAGE });
-  await until(() => ana.call('exports.list', { id: TRIAGE }), (list) => list[0]?.upload.state === 'sent', 15_000);
-  await until(() => ana.call('escalations.list', {}), (list) => list.length === 2 && list.every((e) => e.state === 'open'), 15_000);
+  const ana = await annotatedAndExported(sb);
   sb.push.publish({ users: ['ana'], type: 'deadline.approaching', title: 'Release notes are due tomorrow', summary: '3 files are not annotated yet.', data: { assignment_id: NOTES } });
   await until(() => ana.call('notifications.list', {}), (list) => list.items.length >= 2, 15_000);
   // A live session, so Sessions shows its controls and not only history.
