@@ -68,6 +68,9 @@ describe('sync status says one thing at a time (issue 16, item 6)', () => {
     expect(await bar.textContent()).toContain('File 360 cannot be reached');
     expect(await page.getByText('Sync finished').count()).toBe(0);
     await screenshot(page, 'sync-offline');
+
+    // Item 10: the Files table is as tall as its one row, not a box of empty space.
+    expect(await page.getByTestId('file-scroller').evaluate((element) => element.clientHeight)).toBeLessThan(2 * 34);
     expect(errors.filter((line) => !line.includes('Failed to load resource'))).toEqual([]);
   });
 });
