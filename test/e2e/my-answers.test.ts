@@ -4,8 +4,6 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dbIn } from '../../electron/core/sessions/cli';
 import { prodigyHome } from '../../electron/core/sessions/service';
-import { systemClock } from '../../electron/core/kernel/ports';
-import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp } from '../support/file360-app';
@@ -13,6 +11,7 @@ import { PRODIGY_ENV } from '../support/prodigy';
 import { datasetExamples } from '../support/prodigy-standin';
 import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
+import { servedApp } from '../support/served-app';
 import { tempDir } from '../support/tmp';
 
 const chromium = useChromium();
@@ -33,15 +32,7 @@ describe('an annotator’s own progress, answers and guidelines', () => {
   it('reads the guidelines beside the work, annotates in Prodigy, sees the progress move in the list, and browses and searches their answers', { timeout: 90_000 }, async (ctx) => {
     const browser = chromium(ctx);
     const sb = await sandbox();
-    const logger = recordingLogger();
-    const viewer = createProdigyProxy(logger);
-    const dataDir = path.join(tempDir(), 'data');
-    const app = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, ports: { clock: systemClock, viewer } });
-    await idle(app);
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const errors = watchForErrors(page);
+    const { app, dataDir, server, context, page, errors, close } = await servedApp(sb, browser, { width: 1280, height: 900 });
     try {
       await page.goto(server.url);
       const row = page.getByTestId('assignment-row').filter({ hasText: TRIAGE });
@@ -141,9 +132,7 @@ describe('an annotator’s own progress, answers and guidelines', () => {
       expect(questions.map((e) => [e.text, e.note])).toEqual([[firstText.trim(), 'Is a double charge “billing” even when the card was declined?']]);
       expect(errors).toEqual([]);
     } finally {
-      await context.close();
-      await server.close();
-      viewer.closeAll();
+      await close();
     }
   });
 

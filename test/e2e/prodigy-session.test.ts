@@ -1,14 +1,7 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../electron/core/kernel/ports';
-import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
-import { startHostServer } from '../../electron/host/server';
-import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
-import { idle, signedInApp } from '../support/file360-app';
-import { PRODIGY_ENV } from '../support/prodigy';
-import { recordingLogger } from '../support/ports';
+import { screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { sandbox } from '../support/sandbox-file360';
-import { tempDir } from '../support/tmp';
+import { servedApp } from '../support/served-app';
 
 const chromium = useChromium();
 
@@ -16,15 +9,7 @@ describe('annotating in Prodigy, from the Sessions view', () => {
   it('starts a session, annotates three items in the Prodigy page, and sees the progress bar move', async (ctx) => {
     const browser = chromium(ctx);
     const sb = await sandbox();
-    const logger = recordingLogger();
-    // The browser shell's own way of opening sessions: a tab through a proxy that holds the credentials.
-    const viewer = createProdigyProxy(logger);
-    const app = await signedInApp(sb, path.join(tempDir(), 'data'), { env: PRODIGY_ENV, ports: { clock: systemClock, viewer } });
-    await idle(app);
-    const server = await startHostServer({ router: app.companion.router, events: app.companion.events, rendererDir: RENDERER_DIR, logger });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await context.newPage();
-    const errors = watchForErrors(page);
+    const { server, context, page, errors, close } = await servedApp(sb, browser);
     try {
       await page.goto(server.url);
       await page.getByRole('heading', { name: 'Assignments', exact: true }).waitFor();
@@ -91,9 +76,7 @@ describe('annotating in Prodigy, from the Sessions view', () => {
       await screenshot(page, 'assignment-continue');
       await resumed.close();
     } finally {
-      await context.close();
-      await server.close();
-      viewer.closeAll();
+      await close();
     }
   });
 });
