@@ -20,9 +20,9 @@ const ROOT = '^electron/core/companion\\.ts$';
  */
 const KNOWN_CROSSINGS = {
   escalations: ['disputes', 'sessions'],
-  exports: ['disputes', 'escalations', 'lineage', 'notifications', 'sessions'],
+  exports: ['disputes', 'escalations', 'lineage', 'sessions'],
   lineage: ['disputes', 'escalations', 'sessions'],
-  reminders: ['escalations', 'notifications'],
+  reminders: ['escalations'],
 };
 
 const featureRules = [

@@ -50,6 +50,7 @@ export const methods = {
   'settings.update': method(SettingsUpdate, SettingsView, 'Change settings; the change is audited'),
   'audit.list': method(AuditListInput, AuditPage, 'Audit entries, newest first, filtered'),
   'audit.timeline': method(TimelineInput, TimelinePage, 'This computer’s audit entries and File 360’s access history, merged newest first, filtered'),
+  'audit.fetchHistory': method(NoInput, z.strictObject({ added: z.number().int().nonnegative() }), 'Bring File 360’s access history of your assignments up to date (the Audit view asks as it opens); says how many entries were new'),
   'audit.facets': method(NoInput, AuditFacets, 'Event types and assignments present in either audit record'),
   'audit.verify': method(NoInput, AuditVerification, 'Check the audit chain end to end, and every uploaded batch against File 360’s acknowledgement; audited'),
   'audit.chain': method(NoInput, AuditChain, 'The audit log as it stands: entries, how far checks found it intact, what File 360 acknowledged, and the latest check (run at start), without checking again'),

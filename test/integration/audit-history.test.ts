@@ -40,7 +40,7 @@ async function everyPage(app: Started, limit: number): Promise<TimelineEntry[]> 
 }
 
 describe('File 360’s audit history beside the local chain', () => {
-  it('is fetched a page at a time after each sync, resumes after the last entry per assignment, and leaves out this computer’s own uploads', async () => {
+  it('is fetched a page at a time when the Audit view asks, resumes after the last entry per assignment, and leaves out this computer’s own uploads', async () => {
     const sb = await sandbox();
     const dataDir = path.join(tempDir(), 'ana');
     const ana = await signedInApp(sb, dataDir);
@@ -49,7 +49,7 @@ describe('File 360’s audit history beside the local chain', () => {
     await otherComputerReports(sb, sam.access_token, 0, 2500);
 
     // File 360 gives at most 1 000 a page: three pages, each stored with the cursor after it.
-    await ana.call('sync.start', {});
+    expect(await ana.call('audit.fetchHistory')).toEqual({ added: expect.any(Number) });
     const db = new Database(path.join(dataDir, DATABASE_NAME), { readonly: true });
     const stored = () => Promise.resolve(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM audit_remote WHERE event_type = 'review.claimed'").get()?.n);
     await until(stored, (n) => n === 2500, 15_000);
@@ -63,9 +63,9 @@ describe('File 360’s audit history beside the local chain', () => {
     const { installationId } = (await ana.call('audit.list', { type: 'app.started' })).entries[0]?.details as { installationId: string };
     expect(db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM audit_remote WHERE remote_id LIKE ?').get(`${installationId}:%`)?.n).toBe(0);
 
-    // The next sync fetches only what is new.
+    // The next time the view opens, only what is new is fetched.
     await otherComputerReports(sb, sam.access_token, 2500, 10);
-    await ana.call('sync.start', {});
+    expect(await ana.call('audit.fetchHistory')).toEqual({ added: 10 });
     await until(stored, (n) => n === 2510, 15_000);
     db.close();
 
@@ -86,7 +86,7 @@ describe('File 360’s audit history beside the local chain', () => {
     await idle(ana);
     const sam = await signIn(sb, 'sam');
     await otherComputerReports(sb, sam.access_token, 0, 5);
-    await ana.call('sync.start', {});
+    await ana.call('audit.fetchHistory');
     const db = new Database(path.join(dataDir, DATABASE_NAME));
     const stored = () => Promise.resolve(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM audit_remote WHERE event_type = 'review.claimed'").get()?.n);
     await until(stored, (n) => n === 5, 15_000);
@@ -94,7 +94,7 @@ describe('File 360’s audit history beside the local chain', () => {
     // The cursor now names an entry File 360 never had (as after a restore of its history): it answers 400.
     db.prepare("UPDATE audit_remote_cursor SET after_id = 'evt-gone' WHERE assignment_id = ?").run(TRIAGE);
     await otherComputerReports(sb, sam.access_token, 5, 3);
-    await ana.call('sync.start', {});
+    await ana.call('audit.fetchHistory');
     await until(stored, (n) => n === 8, 15_000);
     const cursor = db.prepare<[string], { after_id: string }>('SELECT after_id FROM audit_remote_cursor WHERE assignment_id = ?').get(TRIAGE)?.after_id;
     expect(cursor).not.toBe('evt-gone');

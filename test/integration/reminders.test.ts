@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
 import { openDatabase } from '../../electron/core/kernel/db/open';
 import { Assignment, Escalation } from '../../electron/core/remote/file360/wire';
-import { MAX_WAIT_MS } from '../../electron/core/notifications/alarm';
+import { MAX_WAIT_MS } from '../../electron/core/kernel/platform/alarm';
 import { NotificationCenter } from '../../electron/core/notifications/center';
 import { DEFAULT_NOTIFICATION_RULES } from '../../electron/core/notifications/rules';
 import type { Clock } from '../../electron/core/kernel/ports';

@@ -30,8 +30,8 @@ export async function acknowledgedLog(): Promise<{ sb: File360Sandbox; app: Star
 
 /**
  * The review loop on the triage assignment: Ana flags an item and stops, the
- * package and the escalation reach File 360, Sam corrects the item, and Ana's
- * next sync puts the decision into Prodigy and fetches File 360's history of it.
+ * package and the escalation reach File 360, Sam corrects the item, Push brings
+ * Ana the decision, which goes into Prodigy, and her Audit view fetches File 360's history of it.
  */
 export async function reviewLoop(sb: File360Sandbox, ana: Started, samOptions: StartOptions): Promise<Started> {
   await ana.call('sessions.start', { assignmentId: TRIAGE });
@@ -47,9 +47,9 @@ export async function reviewLoop(sb: File360Sandbox, ana: Started, samOptions: S
   await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'corrected', correctedTask: { accept: ['billing'] }, comment: 'A renewal after cancelling is billing.' });
   await until(() => Promise.resolve(sb.admin.escalations()[0]?.state), (state) => state === 'completed', 10_000);
 
-  await ana.call('sync.start', {});
   await until(() => ana.call('escalations.list', {}), (list) => list[0]?.appliedAt !== null, 15_000);
-  // File 360's history is fetched beside the decisions, so it may land a moment later.
-  await until(() => ana.call('audit.timeline', { source: 'file360', limit: 500 }), (page) => page.entries.some((e) => e.type === 'escalation_decided'), 15_000);
+  await ana.call('audit.fetchHistory');
+  const history = await ana.call('audit.timeline', { source: 'file360', limit: 500 });
+  if (!history.entries.some((e) => e.type === 'escalation_decided')) throw new Error('File 360’s history of the decision did not arrive');
   return sam;
 }

@@ -19,6 +19,7 @@ const VALID: { [M in MethodName]: MethodInput<M> } = {
   },
   'audit.list': { type: 'app.started', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', beforeId: 10, limit: 50 },
   'audit.timeline': { source: 'file360', type: 'download', assignmentId: 'asg-1', from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', before: { ts: '2026-11-20T00:00:00.000Z', source: 'local', key: '12' }, limit: 50 },
+  'audit.fetchHistory': {},
   'audit.facets': {},
   'audit.verify': {},
   'audit.chain': {},

@@ -12,12 +12,13 @@ import type { Clock, Logger, Notifier } from '../kernel/ports';
 import type { FileDeadline } from './downloader';
 import { readGuidelines } from './guidelines';
 import { assignmentLayout } from '../services/assignments/layout';
-import { throttle, type ProgressTracker } from './progress';
+import { type ProgressTracker } from './progress';
 import { runSync, type RetryOptions, type RunResult, type StopReason } from './run';
-import { assignmentRow, createSyncStore, parseTime, type AssignmentColumns, type AssignmentRow, type SyncStore } from '../services/assignments/store';
-import { count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from '../services/assignments/wipe';
+import { assignmentRow, parseTime, type AssignmentColumns, type AssignmentRow, type SyncStore } from '../services/assignments/store';
+import { byStage, count, emptyTally, filesIn, outcomeWords, removeFolder, wipedBody, type WipeStep } from '../services/assignments/wipe';
 import type { Owner } from '../kernel/identity';
 import type { EventHub } from '../kernel/ports';
+import { throttle } from '../kernel/platform/throttle';
 
 export type { WipeReason };
 
@@ -48,6 +49,12 @@ export interface SyncEngineDeps {
   synced?(assignmentId: string): void;
   /** How far an assignment's answers are (the Prodigy feature counts them); null where nobody annotates. */
   answers?(row: AssignmentRow): AnswerProgress | null;
+  /** The assignments repository (shared with the features that keep rows per assignment). */
+  store: SyncStore;
+  /** Every feature's part in a wipe. */
+  wipeSteps(): readonly WipeStep[];
+  /** A scheduled sync starts (File 360's other catch-ups are due with it). */
+  scheduled?(): void;
   retry?: RetryOptions;
   fileDeadline?: FileDeadline;
 }
@@ -83,7 +90,6 @@ export class SyncEngine {
   private readonly running = new Map<string, Running>();
   private readonly paused = new Set<string>();
   private readonly wiping = new Map<string, Promise<void>>();
-  private readonly wipeSteps: WipeStep[] = [];
   private cancelExpiryTimer: (() => void) | null = null;
   private cancelScheduleTimer: (() => void) | null = null;
   private closed = false;
@@ -92,7 +98,7 @@ export class SyncEngine {
   private readonly toldUnreadable = new Set<string>();
 
   constructor(private readonly deps: SyncEngineDeps) {
-    this.store = createSyncStore(() => deps.data.require().db);
+    this.store = deps.store;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -482,11 +488,6 @@ export class SyncEngine {
     return wiping;
   }
 
-  /** A feature's part in every wipe; steps settle in the order they were added (Prodigy stops before the outbox's last call). */
-  addWipeStep(step: WipeStep): void {
-    this.wipeSteps.push(step);
-  }
-
   private async doWipe(id: string, reason: WipeReason, source: 'File 360' | 'local clock'): Promise<void> {
     const running = this.running.get(id);
     if (running) {
@@ -496,10 +497,11 @@ export class SyncEngine {
     const row = this.store.assignment(id);
     if (!row || row.wiped_at) return;
     const tally = emptyTally();
-    for (const step of this.wipeSteps) {
+    const steps = byStage(this.deps.wipeSteps());
+    for (const step of steps) {
       await step.settle?.(row, tally).catch((error: unknown) => this.deps.logger.warn('a wipe step did not settle; the wipe goes on', { assignmentId: id, step: step.name, error }));
     }
-    const folders = [{ kind: 'files', dir: assignmentLayout(this.deps.dataDir, id).root }, ...this.wipeSteps.flatMap((step) => step.folders?.(row) ?? [])];
+    const folders = [{ kind: 'files', dir: assignmentLayout(this.deps.dataDir, id).root }, ...steps.flatMap((step) => step.folders?.(row) ?? [])];
     try {
       for (const { kind, dir } of folders) {
         count(tally.removed, kind, filesIn(dir));
@@ -511,7 +513,7 @@ export class SyncEngine {
     }
     this.deps.data.transaction(({ db, audit }) => {
       const files = this.store.removeAllFiles(id);
-      for (const step of this.wipeSteps) step.erase?.(row, db, tally);
+      for (const step of steps) step.erase?.(row, db, tally);
       this.store.setWiped(id, this.deps.clock.now().toISOString(), reason, outcomeWords(tally));
       audit.append({ type: 'assignment.wiped', assignmentId: id, details: { name: row.name, reason, decidedBy: source, files, removed: tally.removed, delivered: tally.delivered } });
       if (Object.keys(tally.lost).length > 0) audit.append({ type: 'assignment.work_lost', assignmentId: id, details: { lost: tally.lost, answers: tally.lostAnswers, why: tally.why } });
@@ -568,7 +570,9 @@ export class SyncEngine {
     const minutes = this.deps.settings().syncIntervalMinutes;
     if (this.closed || minutes === 0) return;
     this.cancelScheduleTimer = this.deps.clock.setTimeout(() => {
-      const run = this.deps.connection() ? this.sync() : Promise.resolve();
+      const signedIn = this.deps.connection() !== null;
+      if (signedIn) this.deps.scheduled?.();
+      const run = signedIn ? this.sync() : Promise.resolve();
       run.catch((error: unknown) => this.deps.logger.info('scheduled sync did not finish', { error })).finally(() => this.schedule());
     }, minutes * 60_000);
   }

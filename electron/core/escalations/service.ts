@@ -133,6 +133,7 @@ export class EscalationService {
   wipeStep(): WipeStep {
     return {
       name: 'escalations',
+      stage: 'remove',
       erase: (row, db, tally) => count(tally.removed, 'escalations', prepared<[string]>(db, 'DELETE FROM escalations WHERE assignment_id = ?').run(row.id).changes),
     };
   }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ExportResult } from '../../../shared/api/schemas/exports';
 import { afterSendingWords, atTime } from '../../../shared/words';
 import { prepared } from '../kernel/platform/statements';
-import { Recurring } from '../notifications/alarm';
+import { Recurring } from '../kernel/platform/alarm';
 import type { Clock, Logger } from '../kernel/ports';
 import { parseTime, type AssignmentRow } from '../services/assignments/store';
 import type { ExportTrigger } from './service';

@@ -140,6 +140,7 @@ export class ExportService {
   wipeStep(): WipeStep {
     return {
       name: 'exports',
+      stage: 'count',
       settle: async (row, tally) => {
         await this.running.get(row.id)?.catch(() => undefined);
         const dataset = (JSON.parse(row.project) as { dataset: string }).dataset;

@@ -4,7 +4,7 @@ import { Outcome } from '../../../shared/api/schemas/escalations';
 import { PUSH_EVENT_LABELS } from '../../../shared/push-events';
 import type { Route } from '../../../shared/routes';
 import type { Clock, Logger, Notifier } from '../kernel/ports';
-import { Alarm } from './alarm';
+import { Alarm } from '../kernel/platform/alarm';
 import { quietUntil } from './quiet-hours';
 import { routeOf } from './route';
 import { MAX_NATIVE_AT_ONCE, deliveryOf, type NotificationRules } from './rules';

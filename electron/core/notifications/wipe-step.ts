@@ -16,6 +16,7 @@ import { REMOVED_SUMMARY, strippedTitle } from './stripped';
 export function notificationsWipeStep(clock: Clock): WipeStep {
   return {
     name: 'notifications',
+    stage: 'strip',
     erase(row, db, tally) {
       const about = prepared<Record<string, string>, { id: number; type: string; source: string }>(
         db,

@@ -31,6 +31,7 @@ const POLL_MS = 50;
 export function outboxWipeStep(outbox: Outbox, options: OutboxWipeOptions): WipeStep {
   return {
     name: 'outbox',
+    stage: 'last-call',
     async settle(row) {
       if (!options.canSend()) return;
       const now = () => options.clock.now().toISOString();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Recurring } from '../notifications/alarm';
+import { Recurring } from '../kernel/platform/alarm';
 import type { Clock, Logger } from '../kernel/ports';
 import { createReminderStore, type Deadline } from './store';
 import { reminderText, timeLeft, type ReminderMoment } from './words';

@@ -123,6 +123,7 @@ export class ReviewService {
   wipeStep(): WipeStep {
     return {
       name: 'reviews',
+      stage: 'remove',
       erase: (row, db, tally) => count(tally.removed, 'reviews', prepared<[string]>(db, 'DELETE FROM reviews WHERE assignment_id = ?').run(row.id).changes),
     };
   }

@@ -570,6 +570,7 @@ export class ProdigyService {
   wipeStep(): WipeStep {
     return {
       name: 'prodigy',
+      stage: 'stop-work',
       settle: async (row, tally) => {
         await this.starting.get(row.id)?.catch(() => undefined);
         await this.stop(row.id).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { CONFIRMED_SETTINGS, type TopicChoice } from '../../../shared/api/schemas/settings';
+import { CONFIRMED_SETTINGS, type SettingKey, type TopicChoice } from '../../../shared/api/schemas/settings';
 import type { Handlers } from '../kernel/api/router';
 import { AppError } from '../kernel/errors';
 import type { LocalData } from '../kernel/db/local-data';
@@ -10,7 +10,7 @@ export interface SettingsHandlerDeps {
   data: LocalData;
   clock: Clock;
   /** Called after a change is saved, so dependants (status, sync) can follow it. */
-  changed(keys: string[]): void;
+  changed(keys: SettingKey[]): void;
   /** The Push topics the signed-in user can mute. */
   topicChoices(): TopicChoice[];
 }

@@ -59,6 +59,11 @@ export function AuditView() {
       generation.current += 1;
     };
   }, [loadFirst]);
+  // File 360's side is brought up to date as the view opens; what it adds arrives as audit.changed. When File 360
+  // cannot be reached the history as last fetched is what there is, and the view says nothing more about it.
+  useEffect(() => {
+    client.call('audit.fetchHistory').catch(() => undefined);
+  }, [client]);
   useEffect(() => {
     if (paged) return;
     // Entries come in bursts (a sync writes one per file): one re-read per burst.

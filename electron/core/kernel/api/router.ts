@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   isMethodName,
+  METHOD_NAMES,
   methods,
   type MethodArgs,
   type MethodName,
@@ -68,4 +69,22 @@ export function createRouter(handlers: Handlers, logger: Logger): Router {
       return { ok: true, value: checked.data };
     },
   };
+}
+
+/**
+ * The features' handlers as one table. Each method is answered by exactly one
+ * feature: a method nobody answers, or two answer, is a wiring mistake, said
+ * at start with its name rather than found by the first call.
+ */
+export function collectHandlers(parts: ReadonlyArray<Partial<Handlers>>): Handlers {
+  const all: Partial<Record<MethodName, unknown>> = {};
+  for (const part of parts) {
+    for (const name of Object.keys(part) as MethodName[]) {
+      if (name in all) throw new Error(`Two features answer ${name}.`);
+      all[name] = part[name];
+    }
+  }
+  const missing = METHOD_NAMES.filter((name) => !(name in all));
+  if (missing.length > 0) throw new Error(`No feature answers ${missing.join(', ')}.`);
+  return all as Handlers;
 }

@@ -25,6 +25,8 @@ export interface File360ServiceDeps {
   signedIn(): void;
   /** Whenever who is signed in, or whether File 360 answers, changes. */
   changed(): void;
+  /** File 360 answers again after it did not, or for the first time since sign-in: what waited for the network goes now. */
+  back(): void;
 }
 
 const IDLE: SignInState = { state: 'idle', authorizeUrl: null, message: null };
@@ -100,9 +102,11 @@ export class File360Service {
 
   reachable(ok: boolean): void {
     if (this.reachableNow === ok) return;
+    const wasOffline = this.connectionState() === 'offline';
     this.reachableNow = ok;
     if (ok) void this.revocations.drain();
     this.deps.changed();
+    if (ok && wasOffline) this.deps.back();
   }
 
   private setSignIn(state: SignInState): void {

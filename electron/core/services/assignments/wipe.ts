@@ -29,14 +29,25 @@ export function count(into: Record<string, number>, kind: string, n: number): vo
 }
 
 /**
- * One feature's part in a wipe. Features add their steps to the sync engine
- * (like outbox kinds): each knows what it keeps of an assignment. The engine
- * runs every `settle`, in the order the steps were added, then removes every
- * folder, then runs every `erase` in one transaction with the audit entry.
+ * When a step settles and erases, in the order parts of a wipe depend on each
+ * other: work on the assignment stops (every answer is in Prodigy's database),
+ * what waits to leave gets its last call, exports count what arrived and what
+ * did not, notifications are stripped of what they name, and then the rows
+ * they named are removed.
+ */
+export const WIPE_STAGES = ['stop-work', 'last-call', 'count', 'strip', 'remove'] as const;
+export type WipeStage = (typeof WIPE_STAGES)[number];
+
+/**
+ * One feature's part in a wipe. Features register their steps (like outbox
+ * kinds): each knows what it keeps of an assignment. The engine runs every
+ * `settle`, by stage, then removes every folder, then runs every `erase`, by
+ * stage, in one transaction with the audit entry.
  */
 export interface WipeStep {
   /** Names the step in the log when its settle fails. */
   readonly name: string;
+  readonly stage: WipeStage;
   /**
    * Before anything is removed: stop work on the assignment (Prodigy), give
    * what can still leave one last chance, count what cannot. A failure is
@@ -102,4 +113,9 @@ export function outcomeWords(tally: WipeTally): string | null {
 export function wipedBody(name: string, reason: WipeReason, tally: WipeTally): string {
   const outcome = outcomeWords(tally);
   return `“${name}” ${WIPE_REASON_WORDS[reason]}, so its files were deleted from this computer.${outcome ? ` ${outcome}` : ''}`.slice(0, 1000);
+}
+
+/** The steps in the order they run: by stage, and within a stage as registered. */
+export function byStage(steps: readonly WipeStep[]): WipeStep[] {
+  return [...steps].sort((a, b) => WIPE_STAGES.indexOf(a.stage) - WIPE_STAGES.indexOf(b.stage));
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../kernel/ports';
+import type { Clock } from '../ports';
 
 /**
  * The longest single wait. Node's setTimeout overflows above 2^31 ms, and the
