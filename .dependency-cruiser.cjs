@@ -3,49 +3,28 @@
  * eslint-rules/layers.js keeps the outer layers (shells, core, shared, renderer).
  *
  *   electron/core/kernel/    ports, errors, platform, the database and its migrations, the audit chain,
- *                            identity (Owner), the HTTP base, the API router and event hub: imports only itself
+ *                            identity (Owner), the HTTP base, the API router, the event hub and the bus: imports only itself
  *   electron/core/remote/    the File 360 and Push clients: the kernel and their own folder, never each other
- *   electron/core/services/  what several features share: the assignments repository (rows, folders, the
- *                            wipe-step contract) and the outbox (the durable queue, its Push publish kind)
- *   electron/core/<feature>/ the features: anything below, not another feature (but the crossings
- *                            still listed in KNOWN_CROSSINGS); never the composition root
+ *   electron/core/services/  what several features share: the Feature contract and its events, the assignments
+ *                            repository (rows, folders, synced files, wipe stages), the outbox (the durable queue,
+ *                            its Push publish kind), Prodigy's command line and database as the app reads them,
+ *                            disputes, the escalation rows and the lineage record
+ *   electron/core/<feature>/ the features: anything below, never another feature nor the composition root
  *   electron/core/companion.ts  builds the kernel and the clients and lists the features
  */
 const BELOW = '^electron/core/(kernel|remote|services)/';
 const ROOT = '^electron/core/companion\\.ts$';
 
-/**
- * Features still reaching into another feature, to be cut through events or a declared
- * interface (issue 14). Listed, so that none is added unnoticed; remove a line once it is cut.
- */
-const KNOWN_CROSSINGS = {
-  escalations: ['disputes', 'sessions'],
-  exports: ['disputes', 'escalations', 'lineage', 'sessions'],
-  lineage: ['disputes', 'escalations', 'sessions'],
-  reminders: ['escalations'],
-};
-
-const featureRules = [
-  {
-    name: 'features-import-no-feature',
-    severity: 'error',
-    comment: 'A feature reacts to another through the kernel’s typed events or an interface declared below it, not by importing it.',
-    from: { path: '^electron/core/([^/]+)/', pathNot: [BELOW, `^electron/core/(${Object.keys(KNOWN_CROSSINGS).join('|')})/`] },
-    to: { path: '^electron/core/', pathNot: [BELOW, '^electron/core/$1/', ROOT] },
-  },
-  ...Object.entries(KNOWN_CROSSINGS).map(([feature, reaches]) => ({
-    name: 'features-import-no-feature',
-    severity: 'error',
-    comment: `Only the crossings listed in KNOWN_CROSSINGS for ${feature}.`,
-    from: { path: `^electron/core/${feature}/` },
-    to: { path: '^electron/core/', pathNot: [BELOW, `^electron/core/(${[feature, ...reaches].join('|')})/`, ROOT] },
-  })),
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    ...featureRules,
+    {
+      name: 'features-import-no-feature',
+      severity: 'error',
+      comment: 'A feature reacts to another through the bus’s typed events or an interface it declares, not by importing it.',
+      from: { path: '^electron/core/([^/]+)/', pathNot: BELOW },
+      to: { path: '^electron/core/', pathNot: [BELOW, '^electron/core/$1/', ROOT] },
+    },
     {
       name: 'no-circular',
       severity: 'error',

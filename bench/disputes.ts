@@ -10,9 +10,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { detectDisputes } from '../electron/core/disputes/detect';
-import { readExamples, readExamplesSync } from '../electron/core/disputes/read';
-import { REASONS, type Reason } from '../electron/core/disputes/types';
+import { detectDisputes } from '../electron/core/services/disputes/detect';
+import { readExamples, readExamplesSync } from '../electron/core/services/disputes/read';
+import { REASONS, type Reason } from '../electron/core/services/disputes/types';
 import { median, table, writeResult } from './support/report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);

@@ -29,8 +29,7 @@ import { accountKey } from '../electron/core/kernel/credentials/open-secret-stor
 import { KEYCHAIN_SERVICE, KeyringSecretStore } from '../electron/core/kernel/credentials/keyring-store';
 import { MIGRATIONS } from '../electron/core/kernel/db/migrations';
 import { openDatabase } from '../electron/core/kernel/db/open';
-import { freePort } from '../electron/core/sessions/process';
-import { prodigyHome, sessionNameFor } from '../electron/core/sessions/service';
+import { freePort } from '../electron/core/services/prodigy/process';
 import { assignmentLayout } from '../electron/core/services/assignments/layout';
 import { startFile360Sandbox, type File360Sandbox } from '../sandbox/file360';
 import { PRODIGY_ENV } from '../test/support/prodigy';
@@ -38,6 +37,7 @@ import { signIn } from '../test/support/sandbox-oauth';
 import { startShell, type ShellProcess } from '../test/support/shell-process';
 import { median, table, writeResult } from './support/report';
 import { workingCopy, yearFixture, YEAR } from './year/fixture';
+import { prodigyHome, sessionNameFor } from '../electron/core/services/prodigy/home';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CALLS = 15;

@@ -234,7 +234,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     notifications,
     remindersFeature(core, notifications.deliver),
     outboxFeature(core, tuning.wipeLastCallMs ?? 30_000),
-    exportsFeature(core, { escalations: escalations.escalations, prodigy: sessions.prodigy, lineage: lineage.lineage, tell: notifications.tell }),
+    exportsFeature(core, { escalations: escalations.escalations, lineage: lineage.lineage, tell: notifications.tell }),
     escalations,
     reviewsFeature(core),
     lineage,

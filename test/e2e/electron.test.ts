@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../electron/core/sessions/process';
+import { isAlive } from '../../electron/core/services/prodigy/process';
 import { findElectronBinary } from '../../scripts/electron-binary';
 import { SCREENSHOT_DIR, inlineScriptRefusal } from '../support/chromium';
 import { livePids } from '../support/prodigy';

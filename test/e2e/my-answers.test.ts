@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { dbIn } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
+import { dbIn } from '../../electron/core/services/prodigy/cli';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp } from '../support/file360-app';
@@ -13,6 +12,7 @@ import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { servedApp } from '../support/served-app';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 const chromium = useChromium();
 const TRIAGE = 'Support tickets: intent triage (batch 7)';

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbIn } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
+import { dbIn } from '../../electron/core/services/prodigy/cli';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
@@ -12,6 +11,7 @@ import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { datasetExamples } from '../support/prodigy-standin';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 const chromium = useChromium();
 const TRIAGE = 'asg-support-triage';

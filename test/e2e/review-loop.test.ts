@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readExamples } from '../../electron/core/disputes/read';
-import { dbOut } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
+import { readExamples } from '../../electron/core/services/disputes/read';
+import { dbOut } from '../../electron/core/services/prodigy/cli';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { createProdigyProxy } from '../../electron/host/prodigy-proxy';
 import { startHostServer } from '../../electron/host/server';
@@ -13,6 +12,7 @@ import { PRODIGY_ENV } from '../support/prodigy';
 import { recordingLogger } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 const chromium = useChromium();
 const TRIAGE = 'asg-support-triage';

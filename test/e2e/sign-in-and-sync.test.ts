@@ -5,7 +5,7 @@ import { startHostServer } from '../../electron/host/server';
 import { RENDERER_DIR, screenshot, useChromium, watchForErrors } from '../support/chromium';
 import { startCompanion } from '../support/companion';
 import { FAST, addAssignment, onDisk } from '../support/file360-app';
-import { freePort } from '../../electron/core/sessions/process';
+import { freePort } from '../../electron/core/services/prodigy/process';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { recordingOpener } from '../support/ports';
 import { sandbox } from '../support/sandbox-file360';

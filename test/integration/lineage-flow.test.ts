@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { LineageRecord } from '../../electron/core/lineage/record';
+import type { LineageRecord } from '../../electron/core/services/lineage/record';
 import { idle, signedInApp } from '../support/file360-app';
 import { signIn, sandbox } from '../support/sandbox-file360';
 import { TRIAGE, exportedAndReviewed } from '../support/lineage-flow';

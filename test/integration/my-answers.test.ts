@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbIn } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
+import { dbIn } from '../../electron/core/services/prodigy/cli';
 import { systemClock } from '../../electron/core/kernel/ports';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { datasetExamples } from '../support/prodigy-standin';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 const TRIAGE = 'asg-support-triage';
 const NOTES = 'asg-release-notes';

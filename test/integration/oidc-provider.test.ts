@@ -17,7 +17,7 @@ import { useChromium } from '../support/chromium';
 import { startCompanion, type Started } from '../support/companion';
 import { FAST, filesUnder, nextEvent } from '../support/file360-app';
 import { startOidcServer, type OidcServer, type TenantOptions } from '../support/oidc-server';
-import { freePort } from '../../electron/core/sessions/process';
+import { freePort } from '../../electron/core/services/prodigy/process';
 import { ManualClock, recordingLogger } from '../support/ports';
 import { tempDir } from '../support/tmp';
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../electron/core/sessions/process';
+import { isAlive } from '../../electron/core/services/prodigy/process';
 import { startCompanion } from '../support/companion';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, livePids, openSession } from '../support/prodigy';

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbOut } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
-import { readExamples } from '../../electron/core/disputes/read';
+import { dbOut } from '../../electron/core/services/prodigy/cli';
+import { readExamples } from '../../electron/core/services/disputes/read';
 import { launchChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { ManualClock } from '../support/ports';
 import { PRODIGY_ENV, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 /**
  * Prodigy's page keeps answers and sends them in batches of batch_size (10)

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dbOut } from '../../electron/core/sessions/cli';
-import { prodigyHome } from '../../electron/core/sessions/service';
-import { readExamples } from '../../electron/core/disputes/read';
+import { dbOut } from '../../electron/core/services/prodigy/cli';
+import { readExamples } from '../../electron/core/services/disputes/read';
 import type { File360Sandbox } from '../../sandbox/file360';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { PRODIGY_ENV, annotate, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { disagreement, flaggedByAna, reviewerApp, withLee } from '../support/reviews';
 import { tempDir } from '../support/tmp';
+import { prodigyHome } from '../../electron/core/services/prodigy/home';
 
 const TRIAGE = 'asg-support-triage';
 const tuning = { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../electron/core/sessions/process';
+import { isAlive } from '../../electron/core/services/prodigy/process';
 import { signedInShell, waitFor, type RunningShell } from '../support/electron-double/load';
 import type { BrowserWindowDouble } from '../support/electron-double/main-process';
 import { livePids } from '../support/prodigy';

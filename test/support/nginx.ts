@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort } from '../../electron/core/sessions/process';
+import { freePort } from '../../electron/core/services/prodigy/process';
 
 /**
  * Debian's nginx as the object storage behind File 360's redirects: it serves

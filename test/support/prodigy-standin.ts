@@ -8,7 +8,7 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import Database from 'better-sqlite3';
 
-export { freePort } from '../../electron/core/sessions/process';
+export { freePort } from '../../electron/core/services/prodigy/process';
 
 export const SANDBOX_DIR = path.resolve(import.meta.dirname, '../../sandbox');
 export const PYTHON = process.env.PYTHON ?? 'python3';

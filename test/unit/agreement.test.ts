@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { categoricalAgreement, measureAgreement, pairwiseF1 } from '../../electron/core/disputes/agreement';
-import type { Example } from '../../electron/core/disputes/types';
+import { categoricalAgreement, measureAgreement, pairwiseF1 } from '../../electron/core/services/disputes/agreement';
+import type { Example } from '../../electron/core/services/disputes/types';
 
 /** Rows are items, columns raters; `.` is a missing value. */
 function matrix(table: string): Array<Array<string | null>> {

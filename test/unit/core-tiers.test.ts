@@ -71,16 +71,19 @@ describe('the core’s tiers', () => {
     ).toEqual(['services-import-only-below: electron/core/services/outbox/kind.ts → electron/core/exports/package-sender.ts']);
   });
 
-  it('refuses a feature importing another feature, but the crossings still listed as known', async () => {
+  it('refuses a feature importing another feature, type-only too, and lets it import the shared services', async () => {
     expect(
       await violations({
         'electron/core/sync/engine.ts': "import { start } from '../prodigy/service';\nexport const run = start;\n",
         'electron/core/prodigy/service.ts': 'export const start = 1;\n',
-        'electron/core/exports/service.ts': "import { chain } from '../lineage/record';\nimport { decide } from '../reviews/service';\nexport const both = [chain, decide];\n",
-        'electron/core/lineage/record.ts': 'export const chain = 1;\n',
+        'electron/core/exports/service.ts':
+          "import type { Chain } from '../lineage/record';\nimport { decide } from '../reviews/service';\nimport { taskText } from '../services/prodigy/text';\nexport const both: [Chain, number, number] = [1, decide, taskText];\n",
+        'electron/core/lineage/record.ts': 'export type Chain = number;\n',
         'electron/core/reviews/service.ts': 'export const decide = 1;\n',
+        'electron/core/services/prodigy/text.ts': 'export const taskText = 1;\n',
       }),
     ).toEqual([
+      'features-import-no-feature: electron/core/exports/service.ts → electron/core/lineage/record.ts',
       'features-import-no-feature: electron/core/exports/service.ts → electron/core/reviews/service.ts',
       'features-import-no-feature: electron/core/sync/engine.ts → electron/core/prodigy/service.ts',
     ]);

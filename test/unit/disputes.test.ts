@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDisputes } from '../../electron/core/disputes/detect';
-import { parseExamples, readExamples, readExamplesSync } from '../../electron/core/disputes/read';
-import type { Answer, Dispute, Example } from '../../electron/core/disputes/types';
+import { detectDisputes } from '../../electron/core/services/disputes/detect';
+import { parseExamples, readExamples, readExamplesSync } from '../../electron/core/services/disputes/read';
+import type { Answer, Dispute, Example } from '../../electron/core/services/disputes/types';
 import { disputeNote } from '../../electron/core/escalations/words';
 import { tempDir } from '../support/tmp';
 

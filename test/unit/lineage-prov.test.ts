@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LineageEscalation } from '../../shared/api/schemas/lineage';
 import { provDocument, type LineageGraph } from '../../electron/core/lineage/prov';
-import { freezeLineage, organisationOf, type FreezeInput } from '../../electron/core/lineage/record';
-import type { Example } from '../../electron/core/disputes/types';
+import { freezeLineage, organisationOf, type FreezeInput } from '../../electron/core/services/lineage/record';
+import type { Example } from '../../electron/core/services/disputes/types';
 import type { AssignmentRow, FileRow } from '../../electron/core/services/assignments/store';
 import { provErrors, validateProvJson } from '../support/prov-json';
 

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/kernel/errors';
-import { parseCommand } from '../../electron/core/sessions/process';
-import { buildSource, instructionsHtml, type SourceFile } from '../../electron/core/sessions/source';
+import { parseCommand } from '../../electron/core/services/prodigy/process';
+import { buildSource, instructionsHtml } from '../../electron/core/sessions/source';
+import type { SyncedFile } from '../../electron/core/services/assignments/synced-files';
 import { tempDir } from '../support/tmp';
 
-function files(dir: string, contents: Record<string, string | Buffer>): SourceFile[] {
+function files(dir: string, contents: Record<string, string | Buffer>): SyncedFile[] {
   return Object.entries(contents).map(([relative, body], index) => {
     const file = path.join(dir, relative);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -79,7 +80,7 @@ describe('the Prodigy source built from synced files', () => {
     const input = files(dir, { 'guidelines.md': 'Label <intent> carefully & consistently', 'a.txt': 'task' });
     const built = buildSource(input, path.join(dir, 'source.jsonl'), 'fil-0');
     expect(built.tasks).toBe(1);
-    expect(instructionsHtml(input[0] as SourceFile)).toBe('<pre style="white-space: pre-wrap; font: inherit">Label &lt;intent&gt; carefully &amp; consistently</pre>');
+    expect(instructionsHtml(input[0] as SyncedFile)).toBe('<pre style="white-space: pre-wrap; font: inherit">Label &lt;intent&gt; carefully &amp; consistently</pre>');
   });
 
   it('says so when nothing can be annotated', () => {

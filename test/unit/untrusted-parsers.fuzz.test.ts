@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RouteSchema } from '../../shared/api/schemas/app';
 import { DEEP_LINK_SCHEME, parseDeepLink, parseHash, routeToHash, SECTIONS } from '../../shared/routes';
-import { parseExamples } from '../../electron/core/disputes/read';
+import { parseExamples } from '../../electron/core/services/disputes/read';
 import { Assignment, AuditRecord, Escalation, ManifestItem, Me, UploadState } from '../../electron/core/remote/file360/wire';
 import { nestsWithin } from '../../electron/core/kernel/platform/bounded-json';
 import { receiveEventData } from '../../electron/core/remote/push/events';

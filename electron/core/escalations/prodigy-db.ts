@@ -1,6 +1,6 @@
-import { summarizeQuestions } from '../disputes/detect';
-import type { Example, QuestionSummary } from '../disputes/types';
-import { withProdigyDb } from '../sessions/answers';
+import { summarizeQuestions } from '../services/disputes/detect';
+import type { Example, QuestionSummary } from '../services/disputes/types';
+import { withProdigyDb } from '../services/prodigy/answers';
 
 const EXAMPLES_OF_DATASET = `SELECT e.content FROM example e JOIN link l ON l.example_id = e.id JOIN dataset d ON d.id = l.dataset_id WHERE d.name = ?`;
 

@@ -1,4 +1,4 @@
-import type { Dispute, Reason } from '../disputes/types';
+import type { Dispute, Reason } from '../services/disputes/types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -40,10 +40,3 @@ export function disputeNote(dispute: Dispute, threshold: number | null): string 
   return dispute.reasons.map((reason) => SENTENCES[reason](dispute, threshold)).join(' ');
 }
 
-export const REASON_TITLES: Record<Reason | 'question', string> = {
-  flagged: 'Flagged',
-  disagreement: 'Annotators disagree',
-  low_confidence: 'Low confidence',
-  ignored: 'Skipped',
-  question: 'Question',
-};

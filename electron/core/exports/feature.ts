@@ -4,8 +4,8 @@ import { AheadOfExpiry } from './ahead-of-expiry';
 import { exportHandlers } from './export-handlers';
 import { ExportService, type ExportDeps } from './service';
 
-/** The other features' services an export reads (answers, escalations, lineage), as the export service declares them. */
-export interface ExportsParts extends Pick<ExportDeps, 'escalations' | 'prodigy' | 'lineage'> {
+/** What an export asks of the escalations and lineage features, as the export service declares it. */
+export interface ExportsParts extends Pick<ExportDeps, 'escalations' | 'lineage'> {
   /** Stores a reminder for an account (the notifications feature). */
   tell(owner: Owner, notice: { source: 'reminder'; type: 'deadline.approaching'; title: string; summary: string; assignmentId: string; collapseKey?: string; expires?: string }): void;
 }
@@ -20,7 +20,6 @@ export function exportsFeature(core: Core, parts: ExportsParts): Feature {
     store: core.store,
     outbox: core.outbox,
     escalations: parts.escalations,
-    prodigy: parts.prodigy,
     lineage: parts.lineage,
     clock: core.clock,
     logger,

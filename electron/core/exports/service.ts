@@ -5,37 +5,52 @@ import type { Agreement, AgreementView } from '../../../shared/api/schemas/agree
 import type { ExportResult, ExportView } from '../../../shared/api/schemas/exports';
 import type { LocalData } from '../kernel/db/local-data';
 import { prepared } from '../kernel/platform/statements';
-import { measureAgreement } from '../disputes/agreement';
-import { readExamples } from '../disputes/read';
-import { detectDisputes } from '../disputes/detect';
-import type { Example } from '../disputes/types';
+import { measureAgreement } from '../services/disputes/agreement';
+import { readExamples } from '../services/disputes/read';
+import { detectDisputes } from '../services/disputes/detect';
+import type { Example } from '../services/disputes/types';
 import { AppError } from '../kernel/errors';
-import type { EscalationService } from '../escalations/service';
-import type { LineageService } from '../lineage/service';
-import type { LineageRecord } from '../lineage/record';
+import type { AuditLog } from '../kernel/audit/audit-log';
+import type { Dispute } from '../services/disputes/types';
+import type { EscalationStore } from '../services/escalations/store';
+import type { LineageRecord, StoredLineage } from '../services/lineage/record';
 import type { OutboxKindHandler } from '../services/outbox/kind';
 import type { Outbox } from '../services/outbox/outbox';
 import type { OutboxRow } from '../services/outbox/store';
 import { packageSender } from './package-sender';
 import type { Clock, Logger } from '../kernel/ports';
-import { dbOut } from '../sessions/cli';
-import { countExamples } from '../sessions/progress';
-import { prodigyHome, type ProdigyService } from '../sessions/service';
+import { dbOut } from '../services/prodigy/cli';
+import { countExamples } from '../services/prodigy/progress';
 import { assignmentFolder } from '../services/assignments/layout';
 import { parseTime, type AssignmentRow, type SyncStore } from '../services/assignments/store';
+import { syncedFiles } from '../services/assignments/synced-files';
 import { count, type WipeStep } from '../services/assignments/wipe';
 import { writePackage, type MemberInfo, type PackageMember } from './package';
+import { prodigyHome } from '../services/prodigy/home';
 
 export type ExportTrigger = ExportView['trigger'];
+
+/** What an export asks of the escalations feature: its disputes queued for review, and what reviewers decided. */
+export interface DisputeReview {
+  readonly rows: Pick<EscalationStore, 'list'>;
+  /** Runs in the export's transaction; returns how many were queued. */
+  queueDisputes(audit: AuditLog, row: AssignmentRow, exportId: number, disputes: readonly Dispute[], threshold: number | null): number;
+}
+
+/** What an export asks of the lineage feature: the record of where its answers came from, kept with the package. */
+export interface LineageKeeper {
+  freeze(row: AssignmentRow, dataset: string, examples: readonly Example[], trigger: ExportTrigger, createdAt: Date): LineageRecord;
+  /** Runs in the export's transaction. */
+  keep(exportId: number, record: StoredLineage): void;
+}
 
 export interface ExportDeps {
   dataDir: string;
   data: LocalData;
   store: SyncStore;
   outbox: Outbox;
-  escalations: EscalationService;
-  prodigy: ProdigyService;
-  lineage: LineageService;
+  escalations: DisputeReview;
+  lineage: LineageKeeper;
   clock: Clock;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -271,7 +286,7 @@ export class ExportService {
 
   private members(row: AssignmentRow, instructionsFileId: string | null, jsonl: string): PackageMember[] {
     const members: PackageMember[] = [{ name: 'annotations.jsonl', file: jsonl }];
-    const synced = this.deps.prodigy.syncedFiles(row);
+    const synced = syncedFiles(this.deps.dataDir, this.deps.store, row);
     const instructions = synced.find((file) => file.id === instructionsFileId);
     if (instructions && fs.existsSync(instructions.file)) members.push({ name: `instructions/${path.posix.basename(instructions.path)}`, file: instructions.file });
     const notes = this.deps.escalations.rows

@@ -1,7 +1,7 @@
 import type { LineageEscalation, LineagePackage, ProvDocument } from '../../../shared/api/schemas/lineage';
 import type { AssignmentRow } from '../services/assignments/store';
 import { ProvBuilder, qualified } from './prov-builder';
-import type { LineageRecord, PersonRef, StoredLineage } from './record';
+import type { LineageRecord, PersonRef, StoredLineage } from '../services/lineage/record';
 
 export interface LineageGraph {
   assignment: AssignmentRow;

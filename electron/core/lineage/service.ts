@@ -1,14 +1,14 @@
 import type { LineageEscalation, LineageExport, LineagePackage, LineageView } from '../../../shared/api/schemas/lineage';
 import type { LocalData } from '../kernel/db/local-data';
-import type { Example } from '../disputes/types';
+import type { Example } from '../services/disputes/types';
 import { AppError } from '../kernel/errors';
-import { taskText } from '../sessions/text';
-import { createEscalationStore, type EscalationRow } from '../escalations/store';
+import { taskText } from '../services/prodigy/text';
+import { createEscalationStore, type EscalationRow } from '../services/escalations/store';
 import { createAccountStore } from '../remote/file360/accounts';
 import type { Escalation } from '../remote/file360/wire';
 import type { AssignmentRow, SyncStore } from '../services/assignments/store';
 import { provDocument, type LineageGraph } from './prov';
-import { freezeLineage, type LineageRecord, type StoredLineage } from './record';
+import { freezeLineage, type LineageRecord, type StoredLineage } from '../services/lineage/record';
 import { createLineageStore } from './store';
 
 export interface LineageDeps {

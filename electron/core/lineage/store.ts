@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { prepared } from '../kernel/platform/statements';
 import type { OutboxState } from '../services/outbox/store';
-import type { SessionRun } from './record';
+import type { SessionRun } from '../services/lineage/record';
 
 export interface LineageRow {
   export_id: number;

@@ -1,6 +1,6 @@
 import { atTime, deliveryRuleWords } from '../../../shared/words';
-import { REASON_TITLES } from '../escalations/words';
 import type { Deadline } from './store';
+import { REASON_TITLES } from '../services/disputes/reasons';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

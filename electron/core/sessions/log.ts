@@ -1,5 +1,5 @@
 import type { LogLine } from '../../../shared/api/schemas/sessions';
-import { readable } from './text';
+import { readable } from '../services/prodigy/text';
 
 const MAX_LINES = 1000;
 const MAX_LINE_CHARS = 2000;

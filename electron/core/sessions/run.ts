@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { AppError } from '../kernel/errors';
 import { BoundedLog } from './log';
-import { prodigyMissing, signalTree, spawnProdigy } from './process';
+import { prodigyMissing, signalTree, spawnProdigy } from '../services/prodigy/process';
 
 export interface RunPlan {
   argv: string[];

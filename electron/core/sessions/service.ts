@@ -9,18 +9,18 @@ import { prepared } from '../kernel/platform/statements';
 import { AppError } from '../kernel/errors';
 import { writeFileAtomic } from '../kernel/platform/atomic-file';
 import type { Clock, Logger, Notifier, SessionViewer } from '../kernel/ports';
-import { assignmentFolder, assignmentLayout } from '../services/assignments/layout';
+import { ownSessionDataset, prodigyHome, sessionNameFor } from '../services/prodigy/home';
 import type { AssignmentRow, SyncStore } from '../services/assignments/store';
 import { count, type WipeStep } from '../services/assignments/wipe';
-import { checkRemotePath, resolveInside } from '../kernel/platform/safe-path';
-import { prodigyVersion } from './cli';
-import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from './process';
-import { AllAnswersCache, listAnswers } from './answers';
+import { prodigyVersion } from '../services/prodigy/cli';
+import { commandLineOf, freePort, inheritedEnv, isAlive, parseCommand, signalTree } from '../services/prodigy/process';
+import { AllAnswersCache, listAnswers } from '../services/prodigy/answers';
 import type { BoundedLog } from './log';
-import { AnswerCountWatch, countExamples, rememberedAnswerCounts } from './progress';
+import { AnswerCountWatch, countExamples, rememberedAnswerCounts } from '../services/prodigy/progress';
 import { recipeArgs, recipeProblem, taskKind, type ProjectSpec } from './recipes';
 import { ProdigyRun, StoppedBeforeReadyError, isPortTaken, type Exit, type RunTimeouts } from './run';
-import { buildSource, instructionsHtml, type SourceFile } from './source';
+import { buildSource, instructionsHtml } from './source';
+import { syncedFiles, type SyncedFile } from '../services/assignments/synced-files';
 import { readUserConfig, type UserConfig } from './user-config';
 import { MINIMUM_PRODIGY, isSupported, versionWords } from './version';
 import type { EventHub } from '../kernel/ports';
@@ -97,21 +97,6 @@ const VERSION_TIMEOUT_MS = 60_000;
 const VERSION_WAIT_MS = 3000;
 const PORT_ATTEMPTS = 4;
 const PROGRESS_POLL_MS = 1500;
-
-/** An assignment's PRODIGY_HOME: its prodigy.json, its source and Prodigy's database. */
-export function prodigyHome(dataDir: string, assignmentId: string): string {
-  return path.join(dataDir, 'prodigy', assignmentFolder(assignmentId));
-}
-
-/** Prodigy session names end up in dataset names and URLs: keep them plain. */
-export function sessionNameFor(userId: string): string {
-  return userId.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'annotator';
-}
-
-/** The dataset Prodigy links this person's own answers to in an assignment: `<dataset>-<session name>` (CONTRACTS §C). */
-export function ownSessionDataset(row: AssignmentRow): string {
-  return `${(JSON.parse(row.project) as { dataset: string }).dataset}-${sessionNameFor(row.user_id)}`;
-}
 
 /** One supervised Prodigy per assignment, started from the assignment's synced files. */
 export class ProdigyService {
@@ -249,20 +234,8 @@ export class ProdigyService {
     return started;
   }
 
-  /** The assignment's synced files, where they are on disk. */
-  syncedFiles(row: AssignmentRow): SourceFile[] {
-    const root = assignmentLayout(this.deps.dataDir, row.id).files;
-    return this.deps.store
-      .files(row.id)
-      .filter((file) => file.state === 'done')
-      .flatMap((file) => {
-        const checked = checkRemotePath(file.path);
-        return checked.ok ? [{ id: file.id, path: file.path, sha256: file.sha256, file: resolveInside(root, checked.segments) }] : [];
-      });
-  }
-
   /** Every synced file that fed the source (not those skipped), and the instructions, with the version read. */
-  private openedFiles(row: AssignmentRow, files: readonly SourceFile[], skipped: ReadonlyArray<{ path: string }>, instructionsId: string | null): OpenedFile[] {
+  private openedFiles(row: AssignmentRow, files: readonly SyncedFile[], skipped: ReadonlyArray<{ path: string }>, instructionsId: string | null): OpenedFile[] {
     const left = new Set(skipped.map((file) => file.path));
     const versions = new Map(this.deps.store.files(row.id).map((file) => [file.id, file.version]));
     return files
@@ -328,7 +301,7 @@ export class ProdigyService {
     const command = parseCommand(commandSetting);
     const kind = taskKind(project);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    const files = this.syncedFiles(row);
+    const files = syncedFiles(this.deps.dataDir, this.deps.store, row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
     const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null, kind));
     const opened = this.openedFiles(row, files, source.skipped, instructionsFile?.id ?? null);

@@ -3,17 +3,10 @@ import path from 'node:path';
 import { AppError } from '../kernel/errors';
 import { writeFileAtomic } from '../kernel/platform/atomic-file';
 import { escapeHtml } from '../kernel/platform/html';
+import type { SyncedFile } from '../services/assignments/synced-files';
 import type { TaskKind } from './recipes';
 
 /** A synced file as the source builder needs it. */
-export interface SourceFile {
-  id: string;
-  path: string;
-  sha256: string;
-  /** Where it is on disk. */
-  file: string;
-}
-
 export interface BuiltSource {
   /** The JSONL Prodigy reads. */
   file: string;
@@ -37,7 +30,7 @@ const MAX_ERRORS_SHOWN = 5;
 
 const extension = (file: string) => path.extname(file).toLowerCase();
 
-function meta(file: SourceFile): Record<string, unknown> {
+function meta(file: SyncedFile): Record<string, unknown> {
   return { file_id: file.id, path: file.path, sha256: file.sha256 };
 }
 
@@ -57,7 +50,7 @@ function jsonProblem(error: Error): string {
 }
 
 /** Prodigy's own task files: one JSON object per line, each with something the recipe can show. */
-function jsonlTasks(file: SourceFile, kind: TaskKind, errors: string[]): unknown[] {
+function jsonlTasks(file: SyncedFile, kind: TaskKind, errors: string[]): unknown[] {
   const tasks: unknown[] = [];
   const lines = fs.readFileSync(file.file, 'utf8').split(/\r?\n/);
   lines.forEach((line, index) => {
@@ -93,7 +86,7 @@ function jsonlTasks(file: SourceFile, kind: TaskKind, errors: string[]): unknown
  * skipped with the reason. The instructions file is left out (it is shown as
  * instructions instead).
  */
-export function buildSource(files: readonly SourceFile[], target: string, instructionsFileId: string | null, kind: TaskKind = 'any'): BuiltSource {
+export function buildSource(files: readonly SyncedFile[], target: string, instructionsFileId: string | null, kind: TaskKind = 'any'): BuiltSource {
   const tasks: unknown[] = [];
   const skipped: BuiltSource['skipped'] = [];
   const errors: string[] = [];
@@ -132,7 +125,7 @@ export function buildSource(files: readonly SourceFile[], target: string, instru
 }
 
 /** The assignment's instructions as the HTML Prodigy shows behind its help button. */
-export function instructionsHtml(file: SourceFile): string {
+export function instructionsHtml(file: SyncedFile): string {
   const text = fs.readFileSync(file.file, 'utf8');
   if (extension(file.path) === '.html') return text;
   return `<pre style="white-space: pre-wrap; font: inherit">${escapeHtml(text)}</pre>`;

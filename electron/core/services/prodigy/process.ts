@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { parse } from 'shell-quote';
-import { AppError } from '../kernel/errors';
+import { AppError } from '../../kernel/errors';
 
 /**
  * The Prodigy command from Settings, split like a shell would (quotes allowed),

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AnswerCounts } from '../../../shared/api/schemas/sessions';
-import { prepared } from '../kernel/platform/statements';
+import type { AnswerCounts } from '../../../../shared/api/schemas/sessions';
+import { prepared } from '../../kernel/platform/statements';
 
 /**
  * Counts a session's answers from Prodigy's own database, read-only. Asking

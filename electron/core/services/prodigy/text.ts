@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { clipWords } from '../../../shared/words';
+import { clipWords } from '../../../../shared/words';
 
 /**
  * Prodigy's output as a person reads it: without the ANSI colour codes wasabi

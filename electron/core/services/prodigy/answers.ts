@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AnswerFilter, AnswerPage, AnswerRow } from '../../../shared/api/schemas/answers';
-import { ANSWER_WORDS, annotationWords } from '../../../shared/decisions';
-import { readAppState, writeAppState } from '../kernel/db/app-state';
-import { prepared } from '../kernel/platform/statements';
+import type { AnswerFilter, AnswerPage, AnswerRow } from '../../../../shared/api/schemas/answers';
+import { ANSWER_WORDS, annotationWords } from '../../../../shared/decisions';
+import { readAppState, writeAppState } from '../../kernel/db/app-state';
+import { prepared } from '../../kernel/platform/statements';
 import { databaseStamp } from './progress';
 import { taskText } from './text';
-import { MANUAL_VIEWS } from '../../../shared/prodigy-views';
+import { MANUAL_VIEWS } from '../../../../shared/prodigy-views';
 
 /**
  * Answers read straight from an assignment's Prodigy database, read-only:

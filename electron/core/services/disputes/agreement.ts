@@ -1,7 +1,7 @@
-import type { Agreement, AgreementMeasures } from '../../../shared/api/schemas/agreement';
+import type { Agreement, AgreementMeasures } from '../../../../shared/api/schemas/agreement';
 import { latestAnswers, type AnsweredQuestion } from './detect';
 import type { Example } from './types';
-import { MANUAL_VIEWS } from '../../../shared/prodigy-views';
+import { MANUAL_VIEWS } from '../../../../shared/prodigy-views';
 
 /**
  * Inter-annotator agreement, as Prodigy's `metric.iaa.*` recipes define it

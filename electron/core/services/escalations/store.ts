@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prepared } from '../kernel/platform/statements';
+import { prepared } from '../../kernel/platform/statements';
 
 export type EscalationState = 'queued' | 'open' | 'claimed' | 'completed' | 'failed';
 

@@ -1,4 +1,4 @@
-import { MANUAL_VIEWS } from '../../../shared/prodigy-views';
+import { MANUAL_VIEWS } from '../../../../shared/prodigy-views';
 import type { DetectOptions, Dispute, DisputeVersion, Example, QuestionSummary, Reason } from './types';
 
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../kernel/errors';
+import { AppError } from '../../kernel/errors';
 import { inheritedEnv, parseCommand, prodigyMissing } from './process';
 import { oneLine, readable } from './text';
 

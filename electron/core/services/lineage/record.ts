@@ -1,8 +1,8 @@
-import type { ExportView } from '../../../shared/api/schemas/exports';
+import type { ExportView } from '../../../../shared/api/schemas/exports';
 import type { Example } from '../disputes/types';
-import type { Account } from '../remote/file360/accounts';
-import { sessionNameFor } from '../sessions/service';
-import type { AssignmentRow, FileRow } from '../services/assignments/store';
+import type { Account } from '../../remote/file360/accounts';
+import type { AssignmentRow, FileRow } from '../assignments/store';
+import { sessionNameFor } from '../prodigy/home';
 
 /** Bumped when the record's shape changes; records already written keep theirs. */
 export const LINEAGE_FORMAT = 1;
