@@ -17,8 +17,31 @@ export interface AppFeature extends Feature {
   explainTrayOnce(): boolean;
 }
 
+/** The process-level last line caught an error: the user is told in words, and the audit log keeps it. */
+function recordUnexpected({ notifier, data }: Core, error: unknown, origin: string, fatal: boolean): void {
+  const message = redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+  notifier.show({
+    title: fatal ? 'Annotator Companion has to close' : 'Something went wrong in the background',
+    body: fatal
+      ? 'An unexpected error stopped the app. Prodigy sessions are stopped and nothing saved is lost; start it again.'
+      : 'An unexpected error interrupted work in the background. The app keeps running; the details are in its log.',
+    route: null,
+  });
+  if (!data.problem()) data.transaction(({ audit }) => audit.append({ type: 'app.unexpected_error', details: { origin, fatal, message } }));
+}
+
+/** True the first time only (and while the database is damaged, when nothing can be remembered). */
+function explainTrayOnce({ data, clock }: Core): boolean {
+  if (data.problem()) return true;
+  return data.transaction(({ db }) => {
+    if (readAppState(db, TRAY_EXPLAINED_KEY)) return false;
+    writeAppState(db, TRAY_EXPLAINED_KEY, clock.now().toISOString());
+    return true;
+  });
+}
+
 export function appFeature(core: Core, parts: { unread(): number; recovered(): Promise<void> }): AppFeature {
-  const { config, data, file360, outbox, push, bus, events, clock, notifier, logger, ports } = core;
+  const { config, data, file360, outbox, push, bus, events, logger, ports } = core;
   const info = (): AppInfo => ({
     name: config.appName,
     version: config.version,
@@ -78,24 +101,7 @@ export function appFeature(core: Core, parts: { unread(): number; recovered(): P
     uiClosed() {
       uiReady = false;
     },
-    recordUnexpected(error, origin, fatal) {
-      const message = redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
-      notifier.show({
-        title: fatal ? 'Annotator Companion has to close' : 'Something went wrong in the background',
-        body: fatal
-          ? 'An unexpected error stopped the app. Prodigy sessions are stopped and nothing saved is lost; start it again.'
-          : 'An unexpected error interrupted work in the background. The app keeps running; the details are in its log.',
-        route: null,
-      });
-      if (!data.problem()) data.transaction(({ audit }) => audit.append({ type: 'app.unexpected_error', details: { origin, fatal, message } }));
-    },
-    explainTrayOnce() {
-      if (data.problem()) return true;
-      return data.transaction(({ db }) => {
-        if (readAppState(db, TRAY_EXPLAINED_KEY)) return false;
-        writeAppState(db, TRAY_EXPLAINED_KEY, clock.now().toISOString());
-        return true;
-      });
-    },
+    recordUnexpected: (error, origin, fatal) => recordUnexpected(core, error, origin, fatal),
+    explainTrayOnce: () => explainTrayOnce(core),
   };
 }

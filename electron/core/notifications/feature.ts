@@ -23,6 +23,22 @@ export interface NotificationsFeature extends Feature {
   topicChoices(): TopicChoice[];
 }
 
+/** The signed-in account's Push topics: its groups, and its own assignments still on this computer. */
+function topicsOf(core: Core) {
+  const subscriber = () => {
+    const account = core.file360.session()?.account();
+    if (!account || core.data.problem()) return null;
+    return { account, assignments: core.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null) };
+  };
+  return {
+    subscriber,
+    async syncTopics() {
+      const found = subscriber();
+      if (found) await core.push.syncTopics(found.assignments, found.account.groups);
+    },
+  };
+}
+
 /** The notification center, fed by Push and by the app itself, and the Push subscription of the signed-in account. */
 export function notificationsFeature(core: Core): NotificationsFeature {
   const { bus, data, clock, logger, push } = core;
@@ -46,16 +62,7 @@ export function notificationsFeature(core: Core): NotificationsFeature {
     },
   });
 
-  /** The signed-in account and its own assignments still on this computer: what Push topics follow. */
-  const subscriber = () => {
-    const account = core.file360.session()?.account();
-    if (!account || data.problem()) return null;
-    return { account, assignments: core.store.assignments(account).filter((a) => a.user_id === account.userId && a.wiped_at === null) };
-  };
-  const syncTopics = async () => {
-    const found = subscriber();
-    if (found) await push.syncTopics(found.assignments, found.account.groups);
-  };
+  const { subscriber, syncTopics } = topicsOf(core);
   const follow = () => {
     if (!push.follow()) return;
     void syncTopics();
