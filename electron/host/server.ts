@@ -106,6 +106,113 @@ function plain(res: http.ServerResponse, status: number, text: string): void {
 }
 
 /**
+ * Answers the page's calls on every socket the upgrade let through: each frame
+ * decoded and checked, each call through the router, each answer written
+ * safely. Returns the open sockets and how to write to one, for the events.
+ */
+function answerCalls(wss: WebSocketServer, router: Router, logger: Logger) {
+  const clients = new Set<WebSocket>();
+const send = (ws: WebSocket, frame: ServerFrame) => {
+  if (ws.readyState !== ws.OPEN) return;
+  let text: string;
+  try {
+    text = JSON.stringify(frame);
+  } catch (error) {
+    logger.error('a frame for the page could not be written', { error, type: frame.type });
+    return;
+  }
+  ws.send(text);
+};
+
+wss.on('connection', (ws) => {
+  clients.add(ws);
+  ws.on('close', () => clients.delete(ws));
+  // A protocol error (a frame over MAX_FRAME_BYTES, invalid UTF-8, RSV bits, an unmasked frame, a bad
+  // opcode, a long ping) closes this socket with its code (1009, 1007, 1002); ws has sent the close already.
+  ws.on('error', (error) => logger.info('the page’s socket broke the WebSocket protocol and was closed', { error: error.message }));
+  ws.on('message', (data: Buffer, isBinary) => {
+    const decoded = decodeCallFrame(data, isBinary);
+    if ('close' in decoded) return ws.close(...decoded.close);
+    const { frame } = decoded;
+    const refused = refusedFromBrowser(frame.method, frame.input);
+    if (refused) return send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'SETTING_LOCKED', message: refused } } });
+    router.call(frame.method, frame.input).then(
+      (result) => send(ws, { type: 'result', id: frame.id, result }),
+      (error: unknown) => {
+        // The router never throws by contract; this is the last guard of one call, not of the socket.
+        logger.error('a call from the page failed outside the router', { method: frame.method, error });
+        send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'INTERNAL', message: ERROR_TEXT.INTERNAL } } });
+      },
+    );
+  });
+});
+  return { clients, send };
+}
+
+/** Why a WebSocket upgrade is refused (status and words), or null: the API's path, this server as Host, this page as Origin, the token. */
+function upgradeRefusal(req: http.IncomingMessage, hosts: ReadonlySet<string>, origins: ReadonlySet<string>, token: string): [number, string] | null {
+  const pathname = pathOf(req.url);
+  if (pathname === null) return [400, 'Bad request target'];
+  if (pathname !== WS_PATH) return [404, 'Not found'];
+  if (!hosts.has(req.headers.host ?? '')) return [421, 'Wrong Host'];
+  if (!origins.has(req.headers.origin ?? '')) return [403, 'Foreign Origin'];
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const given = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length) ?? '';
+  return tokensMatch(given, token) ? null : [401, 'Missing or wrong token'];
+}
+
+/** One-time links that open the page with the token, for this computer's user only, each for a short while. */
+function launchLinks(token: string, ttlMs: number, logger: Logger) {
+  const launches = new Map<string, number>();
+  return {
+    create(origin: string): string {
+      const code = randomBytes(24).toString('base64url');
+      const now = Date.now();
+      for (const [old, until] of launches) if (until < now) launches.delete(old);
+      launches.set(code, now + ttlMs);
+      return `${origin}${LAUNCH_PATH}/${code}`;
+    },
+    async answer(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+      const code = pathname.slice(LAUNCH_PATH.length + 1);
+      const until = launches.get(code);
+      if (until === undefined || until < Date.now()) {
+        return plain(res, 410, 'This launch link was used already or has expired. Open the address printed where Annotator Companion was started.');
+      }
+      if (!(await isSameUser(req.socket as Socket))) {
+        logger.warn('a launch link was used by another user of this computer; refused');
+        return plain(res, 403, 'This link belongs to another user of this computer.');
+      }
+      launches.delete(code);
+      res.writeHead(303, { ...SECURITY_HEADERS, Location: `/#token=${token}`, 'Cache-Control': 'no-store' }).end();
+    },
+  };
+}
+
+function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, pathname: string, csp: string): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': contentType(file),
+    'Content-Security-Policy': csp,
+    'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
+  });
+  if (req.method === 'HEAD') res.end();
+  // A file removed between the lookup and the read (a rebuild) ends this response, not the process.
+  else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+/** Listens on 127.0.0.1; a failure to listen rejects, an error after it is `afterwards`'s. */
+function listen(server: http.Server, port: number, afterwards: (error: Error) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      server.on('error', afterwards);
+      resolve();
+    });
+  });
+}
+
+/**
  * Serves the renderer and the API on 127.0.0.1 only. Every request must name
  * this server as its Host (a rebound DNS name is refused), and the socket also
  * needs this page's Origin and the per-run token.
@@ -116,24 +223,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
   let csp = rendererCsp();
-
-  // One-time launch codes and when each stops working.
-  const launches = new Map<string, number>();
-  const launchTtl = options.launchTtlMs ?? LAUNCH_TTL_MS;
-
-  async function launch(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
-    const code = pathname.slice(LAUNCH_PATH.length + 1);
-    const until = launches.get(code);
-    if (until === undefined || until < Date.now()) {
-      return plain(res, 410, 'This launch link was used already or has expired. Open the address printed where Annotator Companion was started.');
-    }
-    if (!(await isSameUser(req.socket as Socket))) {
-      logger.warn('a launch link was used by another user of this computer; refused');
-      return plain(res, 403, 'This link belongs to another user of this computer.');
-    }
-    launches.delete(code);
-    res.writeHead(303, { ...SECURITY_HEADERS, Location: `/#token=${token}`, 'Cache-Control': 'no-store' }).end();
-  }
+  const launches = launchLinks(token, options.launchTtlMs ?? LAUNCH_TTL_MS, logger);
 
   const server = http.createServer((req, res) => {
     if (!allowedHosts.has(req.headers.host ?? '')) {
@@ -147,7 +237,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     const pathname = pathOf(req.url);
     if (pathname === null) return plain(res, 400, 'That is not an address this server knows.');
     if (pathname.startsWith(`${LAUNCH_PATH}/`)) {
-      launch(req, res, pathname).catch((error: unknown) => {
+      launches.answer(req, res, pathname).catch((error: unknown) => {
         logger.warn('a launch link could not be answered', { error });
         if (!res.headersSent) plain(res, 500, 'The launch link could not be checked.');
       });
@@ -158,15 +248,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': contentType(file),
-      'Content-Security-Policy': csp,
-      'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
-    });
-    if (req.method === 'HEAD') res.end();
-    // A file removed between the lookup and the read (a rebuild) ends this response, not the process.
-    else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    serveFile(req, res, file, pathname, csp);
   });
   // After listening, an error (EMFILE on accept, say) costs that connection, not the app.
   const serverError = (error: Error) => logger.warn('the browser shell’s server reported an error', { error });
@@ -177,69 +259,21 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
   wss.on('error', serverError);
-  const clients = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
     // Node hands the socket over bare: without this, a reset during a refusal would end the process.
     socket.on('error', () => socket.destroy());
-    const pathname = pathOf(req.url);
-    if (pathname === null) return refuseUpgrade(socket, 400, 'Bad request target');
-    if (pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not found');
-    if (!allowedHosts.has(req.headers.host ?? '')) return refuseUpgrade(socket, 421, 'Wrong Host');
-    if (!allowedOrigins.has(req.headers.origin ?? '')) return refuseUpgrade(socket, 403, 'Foreign Origin');
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const given = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length) ?? '';
-    if (!tokensMatch(given, token)) return refuseUpgrade(socket, 401, 'Missing or wrong token');
+    const refused = upgradeRefusal(req, allowedHosts, allowedOrigins, token);
+    if (refused) return refuseUpgrade(socket, ...refused);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const send = (ws: WebSocket, frame: ServerFrame) => {
-    if (ws.readyState !== ws.OPEN) return;
-    let text: string;
-    try {
-      text = JSON.stringify(frame);
-    } catch (error) {
-      logger.error('a frame for the page could not be written', { error, type: frame.type });
-      return;
-    }
-    ws.send(text);
-  };
-
-  wss.on('connection', (ws) => {
-    clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
-    // A protocol error (a frame over MAX_FRAME_BYTES, invalid UTF-8, RSV bits, an unmasked frame, a bad
-    // opcode, a long ping) closes this socket with its code (1009, 1007, 1002); ws has sent the close already.
-    ws.on('error', (error) => logger.info('the page’s socket broke the WebSocket protocol and was closed', { error: error.message }));
-    ws.on('message', (data: Buffer, isBinary) => {
-      const decoded = decodeCallFrame(data, isBinary);
-      if ('close' in decoded) return ws.close(...decoded.close);
-      const { frame } = decoded;
-      const refused = refusedFromBrowser(frame.method, frame.input);
-      if (refused) return send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'SETTING_LOCKED', message: refused } } });
-      router.call(frame.method, frame.input).then(
-        (result) => send(ws, { type: 'result', id: frame.id, result }),
-        (error: unknown) => {
-          // The router never throws by contract; this is the last guard of one call, not of the socket.
-          logger.error('a call from the page failed outside the router', { method: frame.method, error });
-          send(ws, { type: 'result', id: frame.id, result: { ok: false, error: { code: 'INTERNAL', message: ERROR_TEXT.INTERNAL } } });
-        },
-      );
-    });
-  });
-
+  const { clients, send } = answerCalls(wss, router, logger);
   const unsubscribe = events.subscribe((event, payload) => {
     for (const ws of clients) send(ws, { type: 'event', event, payload });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      server.on('error', serverError);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, serverError);
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
@@ -252,13 +286,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     origin,
     port,
     token,
-    launchUrl() {
-      const code = randomBytes(24).toString('base64url');
-      const now = Date.now();
-      for (const [old, until] of launches) if (until < now) launches.delete(old);
-      launches.set(code, now + launchTtl);
-      return `${origin}${LAUNCH_PATH}/${code}`;
-    },
+    launchUrl: () => launches.create(origin),
     async close() {
       unsubscribe();
       for (const ws of clients) ws.terminate();
