@@ -7,6 +7,7 @@ import type { Logger, SessionViewer } from '../core/kernel/ports';
 import { escapeHtml } from '../core/kernel/platform/html';
 import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/kernel/platform/prodigy-page';
 import { basicAuthorization } from '../core/sessions/run';
+import { listenLocal } from './listen';
 
 const ENTRY = '/__companion/enter';
 /** Methods a page from another local origin may not send: Prodigy's answers come in on POST. */
@@ -88,6 +89,34 @@ function stoppedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name
   res.writeHead(410, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify({ detail: words }));
 }
 
+/** Passes one request to Prodigy with the session's Basic auth (the tab's cookie and Host left behind), and its answer back. */
+function forward(proxy: Proxy, req: http.IncomingMessage, res: http.ServerResponse, path: string, logger: Logger): void {
+  const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
+  const { target } = proxy;
+  const upstream = http.request(
+    { host: target.hostname, port: target.port, method: req.method, path, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
+    (answer) => {
+      const given = Object.entries(answer.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const]));
+      res.writeHead(answer.statusCode ?? 502, withProdigyPageHeaders(Object.fromEntries(given)));
+      // pipeline, not pipe: an answer cut off half way ends this response, with its error handled.
+      pipeline(answer, res, (error) => error && logger.info('a Prodigy answer was cut off through the proxy', { error: error.message }));
+    },
+  );
+  // Every error of this exchange ends here: Prodigy gone, the tab gone, or a body over the limit.
+  pipeline(req, bodyLimit(MAX_PROXY_BODY_BYTES), upstream, (error) => {
+    if (!error) return;
+    upstream.destroy();
+    if (error instanceof TooLarge) {
+      res.setHeader('Connection', 'close');
+      if (!res.headersSent) refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
+      return;
+    }
+    logger.warn('Prodigy did not answer through the proxy', { error: error.message });
+    if (!res.headersSent && res.writable) refuse(res, 502, 'Prodigy is not answering. Check the session in Annotator Companion.');
+    else res.destroy();
+  });
+}
+
 /**
  * How the browser shell opens Prodigy in a tab "with the credentials handled":
  * a reverse proxy per session on 127.0.0.1 that adds Prodigy's Basic auth to
@@ -130,44 +159,14 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         res.setHeader('Connection', 'close');
         return refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
       }
-      const { cookie: _cookie, host: _host, authorization: _authorization, ...headers } = req.headers;
-      const { target } = proxy;
-      const upstream = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: url.pathname + url.search, headers: { ...headers, host: target.host, authorization: proxy.authorization } },
-        (answer) => {
-          const given = Object.entries(answer.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const]));
-          res.writeHead(answer.statusCode ?? 502, withProdigyPageHeaders(Object.fromEntries(given)));
-          // pipeline, not pipe: an answer cut off half way ends this response, with its error handled.
-          pipeline(answer, res, (error) => error && logger.info('a Prodigy answer was cut off through the proxy', { error: error.message }));
-        },
-      );
-      // Every error of this exchange ends here: Prodigy gone, the tab gone, or a body over the limit.
-      pipeline(req, bodyLimit(MAX_PROXY_BODY_BYTES), upstream, (error) => {
-        if (!error) return;
-        upstream.destroy();
-        if (error instanceof TooLarge) {
-          res.setHeader('Connection', 'close');
-          if (!res.headersSent) refuse(res, 413, 'That request is larger than a session sends; it was not passed to Prodigy.');
-          return;
-        }
-        logger.warn('Prodigy did not answer through the proxy', { error: error.message });
-        if (!res.headersSent && res.writable) refuse(res, 502, 'Prodigy is not answering. Check the session in Annotator Companion.');
-        else res.destroy();
-      });
+      forward(proxy, req, res, url.pathname + url.search, logger);
     });
     // Prodigy's page uses no WebSocket: an upgrade is refused, on a socket that cannot end the process.
     proxy.server.on('upgrade', (_req, socket) => {
       socket.on('error', () => socket.destroy());
       socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
-    await new Promise<void>((resolve, reject) => {
-      proxy.server.once('error', reject);
-      proxy.server.listen(0, '127.0.0.1', () => {
-        proxy.server.off('error', reject);
-        proxy.server.on('error', (error) => logger.warn('a Prodigy proxy reported an error', { error }));
-        resolve();
-      });
-    });
+    await listenLocal(proxy.server, 0, (error) => logger.warn('a Prodigy proxy reported an error', { error }));
     proxy.port = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }

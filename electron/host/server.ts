@@ -12,6 +12,7 @@ import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX, type ServerFrame } from '../../s
 import type { Router } from '../core/kernel/api/router';
 import type { Logger } from '../core/kernel/ports';
 import { SECURITY_HEADERS, contentType, rendererCsp, resolveRendererFile } from '../core/kernel/platform/renderer-files';
+import { listenLocal } from './listen';
 import { isSameUser } from './peer';
 import type { EventHub } from '../core/kernel/ports';
 
@@ -200,18 +201,6 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse, file: st
   else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
-/** Listens on 127.0.0.1; a failure to listen rejects, an error after it is `afterwards`'s. */
-function listen(server: http.Server, port: number, afterwards: (error: Error) => void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      server.on('error', afterwards);
-      resolve();
-    });
-  });
-}
-
 /**
  * Serves the renderer and the API on 127.0.0.1 only. Every request must name
  * this server as its Host (a rebound DNS name is refused), and the socket also
@@ -273,7 +262,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     for (const ws of clients) send(ws, { type: 'event', event, payload });
   });
 
-  await listen(server, options.port ?? 0, serverError);
+  await listenLocal(server, options.port ?? 0, serverError);
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
