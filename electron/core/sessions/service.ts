@@ -294,21 +294,26 @@ export class ProdigyService {
     };
   }
 
-  private async launch(row: AssignmentRow): Promise<SessionView> {
+  /** The assignment's PRODIGY_HOME made ready: the source from the synced files, the instructions, prodigy.json. */
+  private prepareHome(row: AssignmentRow) {
     const project = JSON.parse(row.project) as ProjectSpec & { instructions_file_id?: string };
     const home = this.home(row.id);
-    const commandSetting = this.deps.prodigyCommand();
-    const command = parseCommand(commandSetting);
-    const kind = taskKind(project);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const files = syncedFiles(this.deps.dataDir, this.deps.store, row);
     const instructionsFile = files.find((file) => file.id === project.instructions_file_id) ?? null;
-    const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null, kind));
+    const source = this.reportingInvalid(row.id, () => buildSource(files, path.join(home, 'source.jsonl'), instructionsFile?.id ?? null, taskKind(project)));
     const opened = this.openedFiles(row, files, source.skipped, instructionsFile?.id ?? null);
     const instructions = instructionsFile ? path.join(home, 'instructions.html') : null;
     if (instructionsFile && instructions) writeFileAtomic(instructions, instructionsHtml(instructionsFile));
     const user = readUserConfig(this.deps.env, this.deps.homedir);
     this.writeConfig(home, user, instructions);
+    return { project, home, source, opened, user };
+  }
+
+  private async launch(row: AssignmentRow): Promise<SessionView> {
+    const commandSetting = this.deps.prodigyCommand();
+    const command = parseCommand(commandSetting);
+    const { project, home, source, opened, user } = this.prepareHome(row);
     // Asked while Prodigy starts, not before: `stats` imports all of Prodigy too, and the user is waiting.
     const versionCheck = this.checkVersion(commandSetting, false);
 
