@@ -197,7 +197,8 @@ export class ExportService {
     return prepared<[string], ExportRow>(this.db(), 'SELECT * FROM exports WHERE assignment_id = ? ORDER BY id DESC LIMIT 1').get(assignmentId);
   }
 
-  private async export(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
+  /** The assignment, if a package made of its answers could reach File 360; else why not, in words. */
+  private exportable(assignmentId: string): AssignmentRow {
     const row = this.deps.store.assignment(assignmentId);
     if (!row || row.wiped_at) throw new AppError('NOT_FOUND', 'That assignment is not on this computer.');
     // File 360 refuses uploads to an ended assignment (CONTRACTS §A.5): a package made now could never leave.
@@ -205,6 +206,11 @@ export class ExportService {
       throw new AppError('ASSIGNMENT_UNAVAILABLE', `Access to “${row.name}” has ended, so its answers can no longer be sent to File 360.`);
     }
     if (!JSON.parse(row.permissions).includes('upload')) throw new AppError('FILE360_REFUSED', 'This assignment does not allow uploading work, so there is nothing to export to.');
+    return row;
+  }
+
+  private async export(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
+    const row = this.exportable(assignmentId);
     const project = JSON.parse(row.project) as { dataset: string; view_id?: string; labels?: string[]; low_confidence_threshold?: number; instructions_file_id?: string };
     const home = prodigyHome(this.deps.dataDir, row.id);
     if (!fs.existsSync(path.join(home, 'prodigy.db'))) return { exported: null, message: 'Nothing annotated yet: start a session first.' };
