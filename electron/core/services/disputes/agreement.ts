@@ -181,6 +181,54 @@ function categorical(questions: AnsweredQuestion[], sessions: string[], valueOf:
   return categoricalAgreement(matrix);
 }
 
+/** Text spans: pairwise F1 between annotators, overall and per label (Prodigy's metric.iaa.span). */
+function spanAgreement(shared: AnsweredQuestion[], sessions: string[]): Agreement {
+  const items = shared.map((question) => new Map(question.answers.map(({ session, example }) => [session, spansOf(example)])));
+  const labels = [...new Set(items.flatMap((item) => [...item.values()].flatMap((set) => [...set].map(spanLabel))))].sort();
+  const overall = pairwiseF1(items);
+  const scored = shared.map((question, i) => ({ question, score: pairwiseF1([items[i] as Map<string, SpanSet>]) ?? 1, annotators: question.answers.length }));
+  return {
+    kind: 'spans',
+    annotators: sessions,
+    items: shared.length,
+    overall: { ...NONE, pairwiseF1: overall },
+    perLabel: labels.map((label) => ({ ...NONE, label, items: items.filter((item) => [...item.values()].some((set) => [...set].some((span) => spanLabel(span) === label))).length, pairwiseF1: pairwiseF1(items, label) })),
+    lowest: lowestOf(scored),
+    summary: `${shared.length} item${shared.length === 1 ? '' : 's'} marked by ${sessions.length} annotators. ${f1Words(overall)}`,
+  };
+}
+
+/** Choices: one label per item (multiclass) or several (multilabel, a yes/no per label), as metric.iaa.choice does. */
+function choiceAgreement(shared: AnsweredQuestion[], sessions: string[], knownLabels: readonly string[]): Agreement {
+  const accepted = (example: Example): string[] => (Array.isArray(example.accept) ? example.accept.map(String) : []);
+  const multilabel = shared.some((question) => question.answers.some(({ example }) => accepted(example).length > 1));
+  const labels = [...new Set([...knownLabels, ...shared.flatMap((question) => question.answers.flatMap(({ example }) => accepted(example)))])].sort();
+  const perLabel = labels.map((label) => {
+    const result = categorical(shared, sessions, (example) => (accepted(example).includes(label) ? 'yes' : 'no'));
+    return { ...result.measures, label, items: result.items };
+  });
+  const overall = multilabel
+    ? categoricalAgreement(shared.flatMap((question) => labels.map((label) => sessions.map((session) => {
+        const answer = question.answers.find((a) => a.session === session);
+        return answer ? (accepted(answer.example).includes(label) ? 'yes' : 'no') : null;
+      })))).measures
+    : categorical(shared, sessions, (example) => accepted(example)[0] ?? '(none)').measures;
+  const scored = shared.map((question) => {
+    const values = question.answers.map(({ example }) => accepted(example));
+    const score = multilabel ? labels.reduce((sum, label) => sum + pairShare(values.map((v) => String(v.includes(label)))), 0) / Math.max(1, labels.length) : pairShare(values.map((v) => v[0] ?? '(none)'));
+    return { question, score, annotators: values.length };
+  });
+  return {
+    kind: multilabel ? 'multilabel' : 'multiclass',
+    annotators: sessions,
+    items: shared.length,
+    overall,
+    perLabel,
+    lowest: lowestOf(scored),
+    summary: `${shared.length} item${shared.length === 1 ? '' : 's'} labelled by ${sessions.length} annotators; they chose the same ${multilabel ? 'labels' : 'label'} ${percent(overall.percentAgreement)} of the time. ${alphaWords(overall.krippendorffAlpha)}`,
+  };
+}
+
 /** The agreement among the sessions in a db-out export; `kind: 'none'` with the reason when it cannot be measured. */
 export function measureAgreement(examples: readonly Example[], options: { viewId?: string | null; labels?: readonly string[] } = {}): Agreement {
   const all = latestAnswers(examples, options.viewId);
@@ -197,51 +245,8 @@ export function measureAgreement(examples: readonly Example[], options: { viewId
   const shared = answered.filter((question) => question.answers.length >= 2);
   if (shared.length === 0) return none('No item was answered by two annotators or more, so there is no agreement to measure yet.');
 
-  if (SPAN_VIEWS.has(view)) {
-    const items = shared.map((question) => new Map(question.answers.map(({ session, example }) => [session, spansOf(example)])));
-    const labels = [...new Set(items.flatMap((item) => [...item.values()].flatMap((set) => [...set].map(spanLabel))))].sort();
-    const overall = pairwiseF1(items);
-    const scored = shared.map((question, i) => ({ question, score: pairwiseF1([items[i] as Map<string, SpanSet>]) ?? 1, annotators: question.answers.length }));
-    return {
-      kind: 'spans',
-      annotators: sessions,
-      items: shared.length,
-      overall: { ...NONE, pairwiseF1: overall },
-      perLabel: labels.map((label) => ({ ...NONE, label, items: items.filter((item) => [...item.values()].some((set) => [...set].some((span) => spanLabel(span) === label))).length, pairwiseF1: pairwiseF1(items, label) })),
-      lowest: lowestOf(scored),
-      summary: `${shared.length} item${shared.length === 1 ? '' : 's'} marked by ${sessions.length} annotators. ${f1Words(overall)}`,
-    };
-  }
-
-  if (view === 'choice') {
-    const accepted = (example: Example): string[] => (Array.isArray(example.accept) ? example.accept.map(String) : []);
-    const multilabel = shared.some((question) => question.answers.some(({ example }) => accepted(example).length > 1));
-    const labels = [...new Set([...(options.labels ?? []), ...shared.flatMap((question) => question.answers.flatMap(({ example }) => accepted(example)))])].sort();
-    const perLabel = labels.map((label) => {
-      const result = categorical(shared, sessions, (example) => (accepted(example).includes(label) ? 'yes' : 'no'));
-      return { ...result.measures, label, items: result.items };
-    });
-    const overall = multilabel
-      ? categoricalAgreement(shared.flatMap((question) => labels.map((label) => sessions.map((session) => {
-          const answer = question.answers.find((a) => a.session === session);
-          return answer ? (accepted(answer.example).includes(label) ? 'yes' : 'no') : null;
-        })))).measures
-      : categorical(shared, sessions, (example) => accepted(example)[0] ?? '(none)').measures;
-    const scored = shared.map((question) => {
-      const values = question.answers.map(({ example }) => accepted(example));
-      const score = multilabel ? labels.reduce((sum, label) => sum + pairShare(values.map((v) => String(v.includes(label)))), 0) / Math.max(1, labels.length) : pairShare(values.map((v) => v[0] ?? '(none)'));
-      return { question, score, annotators: values.length };
-    });
-    return {
-      kind: multilabel ? 'multilabel' : 'multiclass',
-      annotators: sessions,
-      items: shared.length,
-      overall,
-      perLabel,
-      lowest: lowestOf(scored),
-      summary: `${shared.length} item${shared.length === 1 ? '' : 's'} labelled by ${sessions.length} annotators; they chose the same ${multilabel ? 'labels' : 'label'} ${percent(overall.percentAgreement)} of the time. ${alphaWords(overall.krippendorffAlpha)}`,
-    };
-  }
+  if (SPAN_VIEWS.has(view)) return spanAgreement(shared, sessions);
+  if (view === 'choice') return choiceAgreement(shared, sessions, options.labels ?? []);
 
   if (!manual) {
     const answerOf = (example: Example) => (example.answer === 'accept' || example.answer === 'reject' ? example.answer : null);
