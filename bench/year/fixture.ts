@@ -25,6 +25,8 @@ import { latestVersion } from '../../electron/core/kernel/db/migrate';
 import { MIGRATIONS } from '../../electron/core/kernel/db/migrations';
 import { openDatabase } from '../../electron/core/kernel/db/open';
 import { assignmentFolder, assignmentLayout } from '../../electron/core/services/assignments/layout';
+import { AllAnswersCache } from '../../electron/core/services/prodigy/answers';
+import { rememberedAnswerCounts } from '../../electron/core/services/prodigy/progress';
 import { startFile360Sandbox, type FileItem, type Fixture, type FixtureAssignment } from '../../sandbox/file360';
 import { prng } from '../../sandbox/file360/prng';
 
@@ -43,7 +45,7 @@ export const YEAR = {
 };
 
 /** Bumped whenever what the generator writes changes. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 5;
 const MAX_AGE_MS = 14 * 86_400_000;
 const DAY = 86_400_000;
 const USER = { id: 'u-ana', display_name: 'Ana Ruiz', email: 'ana.ruiz@vendor.example', roles: ['annotator' as const], groups: ['vendor-annotators'] };
@@ -420,6 +422,24 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
   }
   log(`500 000 Prodigy answers in ${sessions} sessions`);
 
+  // What the app remembers after a year of showing these assignments, written by its own code: each assignment's
+  // last session's counts and the count of every answer, at the stamp of the databases as they are left here
+  // (working copies keep the files' times, as a laptop does).
+  const allAnswers = new AllAnswersCache(() => db);
+  const lastSessions = db
+    .prepare<[], { id: number; assignment_id: string; prodigy_home: string; dataset: string; session_name: string; total: number | null; counts: string | null; counts_stamp: string | null }>(
+      'SELECT * FROM prodigy_sessions WHERE id IN (SELECT MAX(id) FROM prodigy_sessions GROUP BY assignment_id)',
+    )
+    .all();
+  for (const last of lastSessions) {
+    // A copy keeps a file's time to the millisecond only: the stamp is taken at a time a copy keeps exactly.
+    const at = new Date(Math.floor(Date.now()));
+    fs.utimesSync(path.join(last.prodigy_home, 'prodigy.db'), at, at);
+    rememberedAnswerCounts(db, last, last.prodigy_home, `${last.dataset}-${last.session_name}`, last.total ?? 0);
+    allAnswers.read(last.assignment_id, last.prodigy_home, last.dataset);
+  }
+  log('the answer counts the app remembers');
+
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   fs.writeFileSync(path.join(app, 'settings.json'), JSON.stringify({ server, tenant: fixture.tenant }, null, 2));
@@ -470,7 +490,8 @@ export async function yearFixture(options: { seed?: number; port?: number } = {}
 }
 
 /**
- * A copy to work on: the databases and settings are copied, the 200 000 synced
+ * A copy to work on: the databases and settings are copied with their times (the app's remembered
+ * answer counts hold while a Prodigy database's time and size do), the 200 000 synced
  * files hard-linked (nothing rewrites a synced file in place; a wipe or a new
  * version only unlinks or replaces the link), so a run never touches the cache.
  */
@@ -482,7 +503,7 @@ export function workingCopy(fixture: YearFixture, into: string): { app: string; 
   if (linked.status !== 0) throw new Error('could not hard-link the synced files (cp -al)');
   for (const entry of fs.readdirSync(fixture.app)) {
     if (entry === 'assignments') continue;
-    fs.cpSync(path.join(fixture.app, entry), path.join(app, entry), { recursive: true });
+    fs.cpSync(path.join(fixture.app, entry), path.join(app, entry), { recursive: true, preserveTimestamps: true });
   }
   fs.cpSync(fixture.sandbox, sandbox, { recursive: true });
   return { app, sandbox };
