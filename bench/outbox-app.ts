@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openLocalData } from '../electron/core/kernel/db/local-data';
 import { Outbox } from '../electron/core/services/outbox/outbox';
+import { uuidv7 } from '../electron/core/services/outbox/store';
 import { packageSender } from '../electron/core/exports/package-sender';
 import { createLogger } from '../electron/core/kernel/platform/logger';
 import { systemClock } from '../electron/core/kernel/ports';
@@ -64,15 +65,18 @@ const upload = (i: number) => ({ assignment_id: args.assignmentId, name: `p-${i}
 if (args.mode === 'baseline') {
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: args.concurrency }, async () => {
       for (let i = next++; i < args.count; i = next++) {
         const { assignment_id, ...body } = upload(i);
-        await client.uploadAtOnce(assignment_id, `${args.dataDir}-${i}`, { kind: 'package', ...body }, bytes);
+        // A fresh key per request, of the kind each outbox row has.
+        await client.uploadAtOnce(assignment_id, uuidv7(), { kind: 'package', ...body }, bytes);
       }
     }),
   );
-  print({ ms: performance.now() - started });
+  const cpu = process.cpuUsage(cpuBefore);
+  print({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 });
   await http.close();
   process.exit(0);
 }
@@ -82,6 +86,12 @@ const data = openLocalData(path.join(args.dataDir, 'companion.db'), systemClock,
 fs.mkdirSync(path.join(args.dataDir, 'exports'), { recursive: true });
 let finish: () => void = () => undefined;
 const finished = new Promise<void>((resolve) => (finish = resolve));
+// Rows that ended, counted where the outbox records them: in the transaction that commits them, so `finished` resolves after it.
+let ended = 0;
+const end = () => {
+  ended += 1;
+  if (ended === args.count) finish();
+};
 const outbox = new Outbox({
   data,
   clock: systemClock,
@@ -89,13 +99,10 @@ const outbox = new Outbox({
   dataDir: args.dataDir,
   connection: () => ({ client, owner }),
   reachable: () => undefined,
-  changed: () => {
-    const pending = outbox.store.pending();
-    if (pending.queued + pending.sending === 0) finish();
-  },
+  changed: () => undefined,
   concurrency: args.concurrency,
 });
-outbox.register('package', packageSender);
+outbox.register('package', { send: packageSender.send, sent: end, ended: end });
 data.transaction(() => {
   for (let i = 0; i < args.count; i += 1) {
     fs.writeFileSync(path.join(args.dataDir, 'exports', `p-${i}.zip`), bytes);
@@ -104,11 +111,13 @@ data.transaction(() => {
 });
 await new Promise((resolve) => setImmediate(resolve));
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 outbox.start();
 await finished;
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 const pending = outbox.store.pending();
-print({ ms, failed: pending.failed, sent: outbox.store.list({ states: ['sent'], limit: args.count }).length });
+print({ ms, cpuMs: (cpu.user + cpu.system) / 1000, failed: pending.failed, sent: outbox.store.list({ states: ['sent'], limit: args.count }).length });
 await outbox.close();
 data.close();
 await http.close();

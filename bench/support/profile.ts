@@ -55,6 +55,8 @@ function groupOf(frame: CallFrame, source: string | null): string {
   const original = source ?? url;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(original)?.[1];
   if (pkg) return pkg === 'better-sqlite3' ? 'SQLite (better-sqlite3)' : `${pkg}`;
+  const stand = /sandbox\/([^/]+\/[^/.]+)/.exec(original)?.[1];
+  if (stand) return `the sandbox: ${stand}`;
   const area = /electron\/core\/([^/]+)/.exec(original)?.[1];
   return area ? `the app: core/${area}` : url ? 'other JavaScript' : `native: ${functionName}`;
 }

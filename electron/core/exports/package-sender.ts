@@ -38,6 +38,14 @@ const USE_THE_STEPS = new Set([413, 415, 422]);
 const chunkSizes = new Map<string, number>();
 const stepsOnly = new Set<string>();
 
+/**
+ * A package up to this size is read in one synchronous call: reading it on the
+ * thread pool is four round trips (open, fstat, read, close) that cost more than
+ * the read, and were a fifth of the time of a flush of small packages. Larger
+ * ones are read without holding up the event loop.
+ */
+const READ_AT_ONCE_BYTES = 256 * 1024;
+
 const changedFile = (size: number, made: number) => new PermanentError(`The package file changed on this computer after it was made (${size} bytes, made with ${made}).`, 'FILE_CHANGED');
 
 /**
@@ -48,7 +56,7 @@ const changedFile = (size: number, made: number) => new PermanentError(`The pack
 async function atOnce(ctx: SendContext, key: string, payload: PackagePayload, file: string): Promise<{ upload_id: string; file_id: string } | null> {
   const server = ctx.me.server;
   if (stepsOnly.has(server) || payload.size > (chunkSizes.get(server) ?? DEFAULT_CHUNK)) return null;
-  const bytes = await fs.promises.readFile(file);
+  const bytes = payload.size <= READ_AT_ONCE_BYTES ? fs.readFileSync(file) : await fs.promises.readFile(file);
   if (bytes.length !== payload.size) throw changedFile(bytes.length, payload.size);
   if (createHash('sha256').update(bytes).digest('hex') !== payload.sha256) throw new PermanentError('The package file changed on this computer after it was made, so it was not sent.', 'FILE_CHANGED');
   const { assignment_id, ...upload } = payload;

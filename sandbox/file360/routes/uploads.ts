@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -175,12 +175,19 @@ async function commit(ctx: Context, ex: Exchange, user: User): Promise<void> {
   return sendJson(ex, 201, { file: ctx.db.transaction(() => store(ctx, user, upload, part, actual, 'chunks'))() });
 }
 
-/** Moves verified bytes into the blob store as a file of the assignment, and records the upload committed. Call in a transaction. */
-function store(ctx: Context, user: User, upload: UploadRecord, part: string | { blob: string }, sha256: string, sentIn: 'chunks' | 'one request'): FileItem {
-  // Bytes already in the blob store keep their name there; a part file moves in under the upload's.
-  const blobPath = typeof part === 'string' ? `${upload.id}.blob` : part.blob;
-  if (typeof part === 'string') fs.renameSync(part, path.join(ctx.blobDir, blobPath));
-  const file = ctx.files.addBlob(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, blobPath, upload.size, sha256, upload.mime_type);
+/**
+ * Makes verified bytes a file of the assignment, and records the upload committed. Call in a transaction.
+ * A part file moves into the blob store under the upload's name; the bytes of a one-request upload (one
+ * chunk at most) are kept in the database row, as SQLite reads and writes small blobs faster than files
+ * (https://sqlite.org/intern-v-extern-blob.html), and a file per upload is most of such a request's cost.
+ */
+function store(ctx: Context, user: User, upload: UploadRecord, part: string | { bytes: Buffer }, sha256: string, sentIn: 'chunks' | 'one request'): FileItem {
+  let content: { blobPath: string } | { bytes: Buffer };
+  if (typeof part === 'string') {
+    content = { blobPath: `${upload.id}.blob` };
+    fs.renameSync(part, path.join(ctx.blobDir, content.blobPath));
+  } else content = part;
+  const file = ctx.files.addUploaded(upload.assignment_id, `uploads/${upload.kind}/${upload.id}/${upload.name}`, content, upload.size, sha256, upload.mime_type);
   ctx.uploads.committed(upload.id, file.id);
   ctx.audit.record({
     event_type: 'upload',
@@ -246,14 +253,12 @@ async function createCommitted(ctx: Context, ex: Exchange, user: User, assignmen
   if (bytes.length !== body.size) throw invalidRequest(`The body holds ${bytes.length} bytes but Upload-Metadata announced ${body.size}.`);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== body.sha256) throw new ApiError(422, 'CHECKSUM_MISMATCH', 'The bytes received do not have the SHA-256 in Upload-Metadata.', `Received bytes hash to ${actual}.`, { received: 0 });
-  // The bytes first, straight into the blob store under a name of their own; then every record in one transaction.
-  const blob = `${randomUUID()}.blob`;
-  fs.writeFileSync(path.join(ctx.blobDir, blob), bytes, { mode: 0o600 });
+  // The bytes and every record in one transaction.
   const done = ctx.db.transaction(() => {
     const upload = earlier ? ctx.uploads.get(earlier) : ctx.uploads.create(assignmentId, user.id, body);
     if (!earlier) ctx.idempotency.remember(user.id, scope, key ?? '', body, upload.id);
     ctx.uploads.setReceived(upload.id, bytes.length);
-    const file = store(ctx, user, upload, { blob }, actual, 'one request');
+    const file = store(ctx, user, upload, { bytes }, actual, 'one request');
     return view(ctx.uploads.get(upload.id), file);
   })();
   return sendJson(ex, earlier ? 200 : 201, done, { Location: `${ex.url.origin}/file360/v1/uploads/${done.id}` });

@@ -111,16 +111,20 @@ export class Files {
     return this.current(id).item;
   }
 
-  /** Registers bytes already on disk under the blob folder (a committed upload). */
-  addBlob(assignmentId: string, filePath: string, blobPath: string, size: number, sha256: string, mimeType: string): FileItem {
+  /**
+   * Registers a committed upload: bytes already on disk under the blob folder,
+   * or (a one-request upload) the bytes themselves, kept in the row.
+   */
+  addUploaded(assignmentId: string, filePath: string, content: { blobPath: string } | { bytes: Buffer }, size: number, sha256: string, mimeType: string): FileItem {
     const id = `fil-${randomUUID()}`;
     const modified = this.clock.now().toISOString();
+    const [source, inline, blobPath] = 'bytes' in content ? ['inline', content.bytes, null] : ['blob', null, content.blobPath];
     this.db.transaction(() => {
       sql(this.db, 'INSERT INTO files (id, assignment_id, path, version_number, listed) VALUES (?, ?, ?, 1, 0)').run(id, assignmentId, filePath);
       sql(
         this.db,
-        "INSERT INTO file_versions (file_id, version_number, size, sha256, mime_type, modify_date, source, blob_path) VALUES (?, 1, ?, ?, ?, ?, 'blob', ?)",
-      ).run(id, size, sha256, mimeType, modified, blobPath);
+        'INSERT INTO file_versions (file_id, version_number, size, sha256, mime_type, modify_date, source, inline, blob_path) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(id, size, sha256, mimeType, modified, source, inline, blobPath);
     })();
     // What current() would read back, without reading it: thousands of small uploads a second come through here.
     return { id, path: filePath, size, sha256, version_number: 1, mime_type: mimeType, modify_date: modified, etag: `"sha256:${sha256}"` };

@@ -76,8 +76,13 @@ export class Outbox {
     return [...this.kinds.keys()];
   }
 
+  /** The last timestamp written, reused within its millisecond: a batch of enqueues would format the same instant thousands of times. */
+  private stamp = { ms: Number.NaN, iso: '' };
+
   private now(): string {
-    return this.deps.clock.now().toISOString();
+    const ms = this.deps.clock.now().getTime();
+    if (ms !== this.stamp.ms) this.stamp = { ms, iso: new Date(ms).toISOString() };
+    return this.stamp.iso;
   }
 
   /**
