@@ -45,7 +45,7 @@ export const YEAR = {
 };
 
 /** Bumped whenever what the generator writes changes. */
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 const MAX_AGE_MS = 14 * 86_400_000;
 const DAY = 86_400_000;
 const USER = { id: 'u-ana', display_name: 'Ana Ruiz', email: 'ana.ruiz@vendor.example', roles: ['annotator' as const], groups: ['vendor-annotators'] };

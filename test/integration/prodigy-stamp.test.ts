@@ -25,6 +25,11 @@ describe('the stamp remembered answer counts are kept at', () => {
     expect(fs.existsSync(`${file}-wal`) && fs.statSync(`${file}-wal`).size).toBe(0);
     expect(databaseStamp(home)).toBe(before);
 
+    // A copy that keeps the files' times (a backup restored, a folder moved) keeps the stamp: times to the millisecond.
+    const copy = tempDir();
+    fs.cpSync(home, copy, { recursive: true, preserveTimestamps: true });
+    expect(databaseStamp(copy)).toBe(before);
+
     const writer = new Database(file);
     writer.prepare('INSERT INTO example (content) VALUES (?)').run('{"answer":"reject"}');
     expect(databaseStamp(home)).not.toBe(before);

@@ -41,12 +41,13 @@ export function readAnswerCounts(home: string, sessionDataset: string, total: nu
 /**
  * The state of Prodigy's database files: counts read at one stamp hold until Prodigy writes again. An empty
  * write-ahead log holds nothing, so it counts as none: reading the database may leave one behind (SQLite makes
- * it on open), and that must not make the counts just read look out of date.
+ * it on open), and that must not make the counts just read look out of date. Times to the millisecond: a
+ * copy or a backup keeps no more, and a float's last digit may differ.
  */
 export function databaseStamp(home: string): string {
   return ['prodigy.db', 'prodigy.db-wal']
     .map((name) => fs.statSync(path.join(home, name), { throwIfNoEntry: false }))
-    .map((stat) => (stat && stat.size > 0 ? `${stat.mtimeMs}:${stat.size}` : '-'))
+    .map((stat) => (stat && stat.size > 0 ? `${Math.round(stat.mtimeMs)}:${stat.size}` : '-'))
     .join('|');
 }
 
