@@ -3,7 +3,7 @@ import type { Owner } from '../kernel/identity';
 import { coalesced } from '../kernel/bus';
 import type { AssignmentRow } from '../services/assignments/store';
 import type { WipeStep } from '../services/assignments/wipe';
-import type { Core, Feature } from '../services/feature';
+import type { Core, DueReason, Feature } from '../services/feature';
 import type { FileDeadline } from './downloader';
 import { SyncEngine } from './engine';
 import type { RetryOptions } from './run';
@@ -31,7 +31,7 @@ export function assignmentsFeature(core: Core, parts: AssignmentsParts): Feature
   const { bus, data, logger } = core;
   // A sync the app starts on its own (sign-in, start, schedule) is also when File 360's other catch-ups are due,
   // once the list has come: a Sync click asks for the assignments only.
-  let dueAfterRefresh = false;
+  let dueAfterRefresh: DueReason | null = null;
   const engine = new SyncEngine({
     dataDir: core.config.dataDir,
     data,
@@ -50,18 +50,19 @@ export function assignmentsFeature(core: Core, parts: AssignmentsParts): Feature
     answers: parts.answers,
     wipeSteps: parts.wipeSteps,
     scheduled: () => {
-      dueAfterRefresh = true;
+      dueAfterRefresh = 'scheduled';
     },
     refreshed: () => {
       bus.emit('assignments.refreshed', {});
       if (!dueAfterRefresh) return;
-      dueAfterRefresh = false;
-      bus.emit('file360.due', {});
+      const why = dueAfterRefresh;
+      dueAfterRefresh = null;
+      bus.emit('file360.due', { why });
     },
     synced: (assignmentId) => bus.emit('assignment.synced', { assignmentId }),
   });
-  const syncOnItsOwn = () => {
-    dueAfterRefresh = true;
+  const syncOnItsOwn = (why: DueReason) => {
+    dueAfterRefresh = why;
     void engine.sync().catch((error: unknown) => logger.info('sync did not finish', { error }));
   };
   const syncForPush = coalesced(
@@ -69,7 +70,7 @@ export function assignmentsFeature(core: Core, parts: AssignmentsParts): Feature
     (error) => logger.info('sync after a push notification did not finish', { error }),
   );
 
-  bus.on('auth.signedIn', syncOnItsOwn);
+  bus.on('auth.signedIn', () => syncOnItsOwn('signed-in'));
   // Signed out: what was shared with the account and has expired goes by this computer's clock.
   bus.on('auth.signedOut', () => engine.checkExpiry());
   bus.on('push.received', ({ types }) => {
@@ -87,7 +88,7 @@ export function assignmentsFeature(core: Core, parts: AssignmentsParts): Feature
     offline: () => engine.checkExpiry(),
     start() {
       engine.schedule();
-      if (core.connection()) syncOnItsOwn();
+      if (core.connection()) syncOnItsOwn('started');
     },
     close: () => engine.close(),
   };

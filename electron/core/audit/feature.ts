@@ -39,9 +39,11 @@ export function auditFeature(core: Core): Feature {
 
   // The downloads just recorded go to File 360 now, not one sync later.
   bus.on('assignment.synced', queueBatches);
-  bus.on('file360.due', () => {
+  bus.on('file360.due', ({ why }) => {
     queueBatches();
-    historyInBackground();
+    // After a sign-in (a new device, perhaps) the history may be all File 360 keeps: it waits for the Audit view
+    // or the schedule rather than share the first sync's time.
+    if (why !== 'signed-in') historyInBackground();
     // Batches File 360 acknowledged since may now be old enough to go.
     integrity.prune();
   });

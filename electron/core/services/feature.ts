@@ -32,9 +32,9 @@ export interface CoreEvents {
   'auth.signedOut': object;
   /**
    * Time to catch up with File 360 beyond the assignments (decisions, review items, the
-   * audit trail): after sign-in and every `syncIntervalMinutes`, never because of a Sync click.
+   * audit trail): after sign-in, at start and every `syncIntervalMinutes`, never because of a Sync click.
    */
-  'file360.due': object;
+  'file360.due': { why: DueReason };
   /** Settings changed, by key. */
   'settings.changed': { keys: readonly SettingKey[] };
   /** Something shown in `app.status` moved. */
@@ -62,6 +62,9 @@ export interface CoreEvents {
   /** The computer woke from sleep: timers may have slept through what was due. */
   'app.resumed': object;
 }
+
+/** What made File 360's catch-ups due: a sign-in here (a new device, perhaps), the app's start, or the schedule. */
+export type DueReason = 'signed-in' | 'started' | 'scheduled';
 
 export type CoreBus = Bus<CoreEvents>;
 
