@@ -181,6 +181,7 @@ function connectRemote(config: CompanionConfig, ports: Ports, tuning: CompanionT
     place,
     file360,
     connection,
+    usableConnection: () => (data.problem() ? null : connection()),
     reachable,
     push,
     outbox,

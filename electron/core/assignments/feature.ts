@@ -74,7 +74,7 @@ export function assignmentsFeature(core: Core, parts: AssignmentsParts): Feature
   // Signed out: what was shared with the account and has expired goes by this computer's clock.
   bus.on('auth.signedOut', () => engine.checkExpiry());
   bus.on('push.received', ({ types }) => {
-    if (NEW_WORK.some((type) => types.has(type)) && core.connection() && !data.problem()) syncForPush();
+    if (NEW_WORK.some((type) => types.has(type)) && core.usableConnection()) syncForPush();
   });
   bus.on('settings.changed', ({ keys }) => {
     if (keys.includes('syncIntervalMinutes')) engine.schedule();

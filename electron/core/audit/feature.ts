@@ -11,15 +11,14 @@ import { pullAuditHistory } from './history';
  */
 export function auditFeature(core: Core): Feature {
   const { bus, data, integrity, outbox, clock, logger, config, ports } = core;
-  const signedIn = () => (data.problem() ? null : core.connection());
   const queueBatches = () => {
-    const current = signedIn();
+    const current = core.usableConnection();
     if (!current) return;
     queueAuditBatches(data, outbox, current.owner);
     outbox.kick();
   };
   const pullHistory = async () => {
-    const current = signedIn();
+    const current = core.usableConnection();
     if (!current) return 0;
     const mine = core.store.assignments(current.owner).filter((a) => a.user_id === current.owner.userId);
     const added = await pullAuditHistory({ data, logger, now: () => clock.now().toISOString() }, current.client, current.owner, mine.map((a) => a.id));

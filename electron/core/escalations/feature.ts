@@ -23,7 +23,7 @@ export function escalationsFeature(core: Core): EscalationsFeature {
     changed: () => core.events.emit('escalations.changed', {}),
   });
   const refresh = coalesced(
-    () => (core.connection() && !core.data.problem() ? escalations.refreshDecisions() : Promise.resolve()),
+    () => (core.usableConnection() ? escalations.refreshDecisions() : Promise.resolve()),
     (error) => core.logger.info('decisions were not brought up to date', { error }),
   );
   core.bus.on('file360.due', refresh);

@@ -20,7 +20,7 @@ export function reviewsFeature(core: Core): Feature {
   });
   const refresh = coalesced(
     async () => {
-      if (!core.connection() || core.data.problem()) return;
+      if (!core.usableConnection()) return;
       await reviews.refresh();
       core.bus.emit('reviews.refreshed', {});
     },

@@ -88,6 +88,8 @@ export interface Core {
   readonly file360: File360Service;
   /** The signed-in File 360 connection, or null. */
   connection(): Connection | null;
+  /** The connection, when the database is sound too: what work that asks File 360 and stores the answer needs. */
+  usableConnection(): Connection | null;
   /** File 360 answered, or did not. */
   reachable(ok: boolean): void;
   readonly push: PushFollower;
