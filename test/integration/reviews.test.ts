@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dbOut } from '../../electron/core/services/prodigy/cli';
@@ -72,6 +73,31 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     });
     const types = (await ana.call('audit.list', {})).entries.map((entry) => entry.type);
     expect(types).toEqual(expect.arrayContaining(['decision.received', 'decision.applied']));
+  });
+
+  it('quitting while a decision goes into Prodigy waits for its db-in, so nothing writes the Prodigy folder once the app has closed', { timeout: 60_000 }, async () => {
+    const sb = await sandbox();
+    const dir = tempDir();
+    // Prodigy as Settings may name it: a wrapper that is slow to import, and says when it has ended.
+    const wrapper = path.join(dir, 'prodigy.sh');
+    fs.writeFileSync(wrapper, `if [ "$1" = db-in ]; then touch "${dir}/started"; sleep 1; fi\npython3 -m prodigy "$@"\ncode=$?\n[ "$1" = db-in ] && touch "${dir}/ended"\nexit $code\n`);
+    const dataDir = path.join(dir, 'ana');
+    const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning, argv: ['--prodigy-command', `sh ${wrapper}`] });
+    await idle(ana);
+    await ana.call('sessions.start', { assignmentId: TRIAGE });
+    await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['account_access'], flagged: true }]);
+    await ana.call('sessions.stop', { assignmentId: TRIAGE });
+    await until(() => ana.call('escalations.list', {}), (list) => list[0]?.state === 'open', 15_000);
+    const sam = await reviewer(sb);
+    const [item] = (await sam.call('reviews.refresh', {})).items;
+    await sam.call('reviews.open', { id: item?.id ?? '' });
+    await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'approved' });
+    await until(() => Promise.resolve(sb.admin.escalations()[0]), (escalation) => escalation?.state === 'completed', 10_000);
+
+    await ana.call('sync.start', {});
+    await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
+    await ana.companion.close();
+    expect(fs.existsSync(path.join(dir, 'ended'))).toBe(true);
   });
 
   it('explains a claim by someone else, and a decision that lost the race, in words; Retry and Discard act on it', async () => {

@@ -35,5 +35,6 @@ export function escalationsFeature(core: Core): EscalationsFeature {
     handlers: escalationHandlers(escalations),
     outboxKinds: { escalation: escalations.outboxKind() },
     wipeSteps: [escalations.wipeStep()],
+    close: () => escalations.close(),
   };
 }

@@ -100,6 +100,7 @@ function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inpu
  */
 export class EscalationService {
   private applying: Promise<void> = Promise.resolve();
+  private closed = false;
   readonly rows;
 
   constructor(private readonly deps: EscalationDeps) {
@@ -263,6 +264,7 @@ export class EscalationService {
     const connection = this.deps.connection();
     if (!connection || this.deps.data.problem()) return 0;
     const completed = await connection.client.escalations({ role: 'annotator', state: 'completed' });
+    if (this.closed) return 0;
     let received = 0;
     this.deps.data.transaction(({ audit }) => {
       for (const escalation of completed) {
@@ -291,6 +293,15 @@ export class EscalationService {
     });
   }
 
+  /**
+   * Quitting waits for a `db-in` under way, which is writing the assignment's
+   * Prodigy database, and starts no more: the decisions left are put in at the next start.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.applying;
+  }
+
   /** Tries one decision again (after fixing what stopped it, such as the Prodigy command). */
   async retryApply(id: string): Promise<EscalationView> {
     await this.serially(async () => {
@@ -307,7 +318,7 @@ export class EscalationService {
    * putting the same answers into Prodigy twice.
    */
   private serially(work: () => Promise<void>): Promise<void> {
-    const run = this.applying.then(work);
+    const run = this.applying.then(() => (this.closed ? undefined : work()));
     this.applying = run.catch(() => undefined);
     return run;
   }

@@ -54,9 +54,10 @@ export function exportsFeature(core: Core, parts: ExportsParts): Feature {
     wipeSteps: [exports.wipeStep()],
     start: () => ahead.start(),
     async close() {
-      // Sessions stopped on the way out may have started exports of their last answers: they finish first.
+      // Sessions stopped on the way out may have started exports of their last answers, and one
+      // asked for by hand may be under way: they finish first.
       ahead.stop();
-      await Promise.race([ahead.settled(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      await Promise.race([Promise.all([ahead.settled(), exports.settled()]), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     },
   };
 }

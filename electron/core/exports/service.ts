@@ -184,6 +184,11 @@ export class ExportService {
     };
   }
 
+  /** Resolves once the exports under way (each runs a `db-out` in a Prodigy home) have finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.running.values()].map((running) => running.catch(() => undefined)));
+  }
+
   /** One export per assignment at a time; a second request joins the first. */
   run(assignmentId: string, trigger: ExportTrigger): Promise<ExportResult> {
     const pending = this.running.get(assignmentId);
