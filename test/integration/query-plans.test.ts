@@ -135,6 +135,7 @@ describe('query plans: each view and list reads a page through an index, not the
     expect(plans(() => createNotificationStore(() => captured.db).unreadCount(owner))).toContain('notifications_unread');
     expect(plans(() => createNotificationStore(() => captured.db).list(owner, { filter: 'unread', limit: 50 }))).toContain('notifications_unread');
     expect(plans(() => createOutboxStore(() => captured.db).requeueInterrupted('2026-11-22T09:00:00.000Z'))).toContain('outbox_pending');
+    expect(plans(() => createOutboxStore(() => captured.db).due(owner, 0, ['package'], 8, []))).toContain('USING INDEX outbox_pending');
     expect(plans(() => createNotificationStore(() => captured.db).list(owner, { filter: 'all', type: 'decision.made', limit: 50 }))).toContain('notifications_by_type');
     expect(plans(() => createSyncStore(() => captured.db).counts('asg-1'))).toContain('file_counts');
     expect(plans(() => acknowledgedHashes(captured.db, 1, 2000))).toContain('audit_acks_by_range');

@@ -69,7 +69,13 @@ export function uuidv7(now: number = Date.now()): string {
   return keyTime.prefix + randomUUID().slice(15);
 }
 
-/** Reads and writes of the outbox table. Callers own the transactions. */
+/**
+ * Reads and writes of the outbox table. Callers own the transactions.
+ * A query of rows still to send repeats the term `state IN ('queued',
+ * 'sending', 'failed')`: SQLite uses a partial index only where the query's
+ * WHERE holds the index's own term (sqlite.org/partialindex.html §2), and
+ * through outbox_pending a year of sent rows is never read.
+ */
 export function createOutboxStore(db: () => Database.Database) {
   const q = <P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(sql: string) => prepared<P, R>(db(), sql);
 
@@ -108,7 +114,7 @@ export function createOutboxStore(db: () => Database.Database) {
     due(owner: Owner, nowMs: number, kinds: readonly OutboxKind[], limit: number, skip: readonly number[]): OutboxRow[] {
       return q<Record<string, unknown>, OutboxRow>(
         `SELECT o.* FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
-          WHERE o.state = 'queued' AND o.server = @server AND o.tenant = @tenant AND o.user_id = @user
+          WHERE o.state IN ('queued', 'sending', 'failed') AND o.state = 'queued' AND o.server = @server AND o.tenant = @tenant AND o.user_id = @user
             AND (o.next_attempt_ms IS NULL OR o.next_attempt_ms <= @now)
             AND (o.after_id IS NULL OR p.state = 'sent')
             AND o.kind IN (SELECT value FROM json_each(@kinds))
@@ -121,7 +127,7 @@ export function createOutboxStore(db: () => Database.Database) {
     nextDueMs(owner: Owner, kinds: readonly OutboxKind[]): number | null {
       const row = q<Record<string, unknown>, { at: number | null }>(
         `SELECT MIN(next_attempt_ms) AS at FROM outbox
-          WHERE state = 'queued' AND server = @server AND tenant = @tenant AND user_id = @user AND next_attempt_ms IS NOT NULL
+          WHERE state IN ('queued', 'sending', 'failed') AND state = 'queued' AND server = @server AND tenant = @tenant AND user_id = @user AND next_attempt_ms IS NOT NULL
             AND kind IN (SELECT value FROM json_each(@kinds))`,
       ).get({ server: owner.server, tenant: owner.tenant, user: owner.userId, kinds: JSON.stringify(kinds) });
       return row?.at ?? null;
@@ -164,14 +170,13 @@ export function createOutboxStore(db: () => Database.Database) {
 
     /** At start: a row left `sending` by a crash goes back to the queue; its key makes the resend safe. */
     requeueInterrupted(now: string): number {
-      // The IN term names the partial index outbox_pending, so a year of sent rows is not read at each start.
       return q<[string]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE state IN ('queued', 'sending', 'failed') AND state = 'sending'").run(now).changes;
     },
 
     /** Back online: rows that were only waiting out a network failure are due now. */
     wakeNetworkWaits(now: string): number {
       return q<[string]>(
-        "UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state = 'queued' AND last_error_code IN ('network', 'timeout') AND next_attempt_ms IS NOT NULL",
+        "UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state IN ('queued', 'sending', 'failed') AND state = 'queued' AND last_error_code IN ('network', 'timeout') AND next_attempt_ms IS NOT NULL",
       ).run(now).changes;
     },
 
@@ -190,7 +195,7 @@ export function createOutboxStore(db: () => Database.Database) {
 
     /** An assignment's waiting rows are due now (its last chance, before a wipe). */
     makeDue(assignmentId: string, now: string): number {
-      return q<[string, string]>("UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE assignment_id = ? AND state = 'queued'").run(now, assignmentId).changes;
+      return q<[string, string]>("UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state IN ('queued', 'sending', 'failed') AND state = 'queued' AND assignment_id = ?").run(now, assignmentId).changes;
     },
 
     /** How many of an assignment's rows are being sent, or due and free to go (their predecessor, if any, sent). */
@@ -198,7 +203,7 @@ export function createOutboxStore(db: () => Database.Database) {
       return (
         q<[string], { n: number }>(
           `SELECT COUNT(*) AS n FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
-            WHERE o.assignment_id = ? AND (o.state = 'sending' OR (o.state = 'queued' AND o.next_attempt_ms IS NULL AND (o.after_id IS NULL OR p.state = 'sent')))`,
+            WHERE o.state IN ('queued', 'sending', 'failed') AND o.assignment_id = ? AND (o.state = 'sending' OR (o.state = 'queued' AND o.next_attempt_ms IS NULL AND (o.after_id IS NULL OR p.state = 'sent')))`,
         ).get(assignmentId)?.n ?? 0
       );
     },

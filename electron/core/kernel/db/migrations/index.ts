@@ -10,6 +10,7 @@ import governance from './0008-governance';
 import prodigyVersionAgreement from './0009-prodigy-version-agreement';
 import wipeDetail from './0010-wipe-detail';
 import yearIndexes from './0011-year-indexes';
+import outboxOnePendingIndex from './0012-outbox-one-pending-index';
 
 /** Forward-only, applied in order at start. Add a file, never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance, prodigyVersionAgreement, wipeDetail, yearIndexes];
+export const MIGRATIONS: readonly Migration[] = [auditLog, appState, file360, prodigySessions, prodigySessionTotal, outbox, pushNotifications, governance, prodigyVersionAgreement, wipeDetail, yearIndexes, outboxOnePendingIndex];
