@@ -72,6 +72,8 @@ export interface CompanionTuning {
   /** Hands out ports for Prodigy; tests give a busy one first. */
   pickPort?: () => Promise<number>;
   outbox?: { concurrency?: number; backoff?: Partial<Backoff>; commitDelayMs?: number };
+  /** How long quitting waits for a Prodigy command under way (a decision's db-in, an export's db-out) before stopping it (default 15 s). */
+  quitWaitMs?: number;
   /** How long a wipe waits for the last call of what the assignment still has in the outbox (default 30 s). */
   wipeLastCallMs?: number;
   push?: Pick<PushClientDeps, 'keepaliveTimeoutMs' | 'reconnect'>;
@@ -215,7 +217,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
 
   const notifications = notificationsFeature(core);
   const sessions = sessionsFeature(core, { timeouts: tuning.prodigy, pickPort: tuning.pickPort });
-  const escalations = escalationsFeature(core);
+  const escalations = escalationsFeature(core, { quitWaitMs: tuning.quitWaitMs });
   const lineage = lineageFeature(core);
   const app = appFeature(core, { unread: notifications.unread, recovered: () => startWithData() });
   const wipeSteps: WipeStep[] = [];
@@ -235,7 +237,7 @@ export async function createCompanion(config: CompanionConfig, ports: Ports, tun
     notifications,
     remindersFeature(core, notifications.deliver),
     outboxFeature(core, tuning.wipeLastCallMs ?? 30_000),
-    exportsFeature(core, { escalations: escalations.escalations, lineage: lineage.lineage, tell: notifications.tell }),
+    exportsFeature(core, { escalations: escalations.escalations, lineage: lineage.lineage, tell: notifications.tell }, { quitWaitMs: tuning.quitWaitMs }),
     escalations,
     reviewsFeature(core),
     lineage,

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { DATABASE_NAME } from '../../electron/core/companion';
 import { dbOut } from '../../electron/core/services/prodigy/cli';
 import { readExamples } from '../../electron/core/services/disputes/read';
 import type { File360Sandbox } from '../../sandbox/file360';
@@ -98,6 +100,37 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
     await ana.companion.close();
     expect(fs.existsSync(path.join(dir, 'ended'))).toBe(true);
+  });
+
+  it('quitting stops a db-in that does not end within the wait, and the decision waits for the next start, saying why', { timeout: 60_000 }, async () => {
+    const sb = await sandbox();
+    const dir = tempDir();
+    // A Prodigy whose db-in hangs (a wedged database, say); the rest of Prodigy works.
+    const wrapper = path.join(dir, 'prodigy.sh');
+    fs.writeFileSync(wrapper, `if [ "$1" = db-in ]; then touch "${dir}/started"; exec python3 -c "import time; time.sleep(30)"; fi\nexec python3 -m prodigy "$@"\n`);
+    const dataDir = path.join(dir, 'ana');
+    const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning: { ...tuning, quitWaitMs: 300 }, argv: ['--prodigy-command', `sh ${wrapper}`] });
+    await idle(ana);
+    await ana.call('sessions.start', { assignmentId: TRIAGE });
+    await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['account_access'], flagged: true }]);
+    await ana.call('sessions.stop', { assignmentId: TRIAGE });
+    await until(() => ana.call('escalations.list', {}), (list) => list[0]?.state === 'open', 15_000);
+    const sam = await reviewer(sb);
+    const [item] = (await sam.call('reviews.refresh', {})).items;
+    await sam.call('reviews.open', { id: item?.id ?? '' });
+    await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'approved' });
+    await until(() => Promise.resolve(sb.admin.escalations()[0]), (escalation) => escalation?.state === 'completed', 10_000);
+
+    await ana.call('sync.start', {});
+    await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
+    const quitting = Date.now();
+    await ana.companion.close();
+    // Well before the 30 s the command would have taken.
+    expect(Date.now() - quitting).toBeLessThan(10_000);
+    const db = new Database(path.join(dataDir, DATABASE_NAME), { readonly: true });
+    const row = db.prepare('SELECT applied_at, apply_error FROM escalations').get() as { applied_at: string | null; apply_error: string | null };
+    db.close();
+    expect(row).toEqual({ applied_at: null, apply_error: 'Prodigy was stopped because the app quit before it had finished; it runs again at the next start.' });
   });
 
   it('explains a claim by someone else, and a decision that lost the race, in words; Retry and Discard act on it', async () => {

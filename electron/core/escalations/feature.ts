@@ -8,7 +8,7 @@ export interface EscalationsFeature extends Feature {
 }
 
 /** Items this computer asks reviewers about, and the decisions that come back into Prodigy. */
-export function escalationsFeature(core: Core): EscalationsFeature {
+export function escalationsFeature(core: Core, options: { quitWaitMs?: number } = {}): EscalationsFeature {
   const escalations = new EscalationService({
     dataDir: core.config.dataDir,
     data: core.data,
@@ -35,6 +35,6 @@ export function escalationsFeature(core: Core): EscalationsFeature {
     handlers: escalationHandlers(escalations),
     outboxKinds: { escalation: escalations.outboxKind() },
     wipeSteps: [escalations.wipeStep()],
-    close: () => escalations.close(),
+    close: () => escalations.close(options.quitWaitMs),
   };
 }

@@ -16,6 +16,7 @@ import type { Outbox } from '../services/outbox/outbox';
 import { escalationSender } from './escalation-sender';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../services/prodigy/cli';
+import { QUIT_WAIT_MS, settleOrStop } from '../kernel/platform/settle';
 import { taskText } from '../services/prodigy/text';
 import { listAnswers } from '../services/prodigy/answers';
 import type { AssignmentRow, SyncStore } from '../services/assignments/store';
@@ -101,6 +102,8 @@ function escalationBody(row: AssignmentRow, dispute: Pick<QuestionSummary, 'inpu
 export class EscalationService {
   private applying: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Stops a `db-in` that quitting has waited for long enough. */
+  private readonly quitting = new AbortController();
   readonly rows;
 
   constructor(private readonly deps: EscalationDeps) {
@@ -295,11 +298,12 @@ export class EscalationService {
 
   /**
    * Quitting waits for a `db-in` under way, which is writing the assignment's
-   * Prodigy database, and starts no more: the decisions left are put in at the next start.
+   * Prodigy database, and starts no more; one still running after `waitMs` is
+   * stopped. The decisions left are put in at the next start.
    */
-  async close(): Promise<void> {
+  async close(waitMs = QUIT_WAIT_MS): Promise<void> {
     this.closed = true;
-    await this.applying;
+    await settleOrStop(this.applying, waitMs, this.quitting);
   }
 
   /** Tries one decision again (after fixing what stopped it, such as the Prodigy command). */
@@ -332,7 +336,7 @@ export class EscalationService {
       if (!assignment || !fs.existsSync(home)) throw new AppError('NOT_FOUND', 'This assignment’s Prodigy data is not on this computer, so the decision cannot be put into Prodigy.');
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       fs.writeFileSync(file, rows.map((row) => `${JSON.stringify(reviewedExample(row))}\n`).join(''), { mode: 0o600 });
-      await dbIn({ command: this.deps.prodigyCommand(), home, env: this.deps.env }, dataset, file);
+      await dbIn({ command: this.deps.prodigyCommand(), home, env: this.deps.env, signal: this.quitting.signal }, dataset, file);
       this.deps.data.transaction(({ audit }) => {
         for (const row of rows) {
           this.rows.applied(row.id, dataset, this.now());

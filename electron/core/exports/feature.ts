@@ -1,4 +1,5 @@
 import type { Owner } from '../kernel/identity';
+import { QUIT_WAIT_MS, settleOrStop } from '../kernel/platform/settle';
 import type { Core, Feature } from '../services/feature';
 import { AheadOfExpiry } from './ahead-of-expiry';
 import { exportHandlers } from './export-handlers';
@@ -11,7 +12,7 @@ export interface ExportsParts extends Pick<ExportDeps, 'escalations' | 'lineage'
 }
 
 /** Answers exported into packages with their disputes, queued for File 360, and sent ahead of an assignment's expiry. */
-export function exportsFeature(core: Core, parts: ExportsParts): Feature {
+export function exportsFeature(core: Core, parts: ExportsParts, options: { quitWaitMs?: number } = {}): Feature {
   const { bus, data, logger } = core;
   const app = { name: core.config.appName, version: core.config.version };
   const exports = new ExportService({
@@ -57,7 +58,7 @@ export function exportsFeature(core: Core, parts: ExportsParts): Feature {
       // Sessions stopped on the way out may have started exports of their last answers, and one
       // asked for by hand may be under way: they finish first.
       ahead.stop();
-      await Promise.race([Promise.all([ahead.settled(), exports.settled()]), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      await settleOrStop(Promise.all([ahead.settled(), exports.settled()]), options.quitWaitMs ?? QUIT_WAIT_MS, exports.quitting);
     },
   };
 }

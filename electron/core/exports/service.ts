@@ -184,6 +184,9 @@ export class ExportService {
     };
   }
 
+  /** Stops the `db-out` of an export that quitting has waited for long enough. */
+  readonly quitting = new AbortController();
+
   /** Resolves once the exports under way (each runs a `db-out` in a Prodigy home) have finished. */
   async settled(): Promise<void> {
     await Promise.all([...this.running.values()].map((running) => running.catch(() => undefined)));
@@ -226,7 +229,7 @@ export class ExportService {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const jsonl = path.join(dir, `${stamp}.annotations.jsonl`);
     try {
-      const found = await dbOut({ command: this.deps.prodigyCommand(), home, env: this.deps.env }, project.dataset, jsonl);
+      const found = await dbOut({ command: this.deps.prodigyCommand(), home, env: this.deps.env, signal: this.quitting.signal }, project.dataset, jsonl);
       if (!found) return { exported: null, message: 'Nothing annotated yet: Prodigy has no answers in this dataset.' };
       let examples: Example[];
       try {

@@ -12,6 +12,8 @@ export interface CliContext {
   home: string;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Stops the command (the app is quitting and has waited long enough). */
+  signal?: AbortSignal;
 }
 
 interface CliResult {
@@ -49,6 +51,7 @@ function run(ctx: CliContext, args: string[]): Promise<CliResult> {
       env: cliEnv(ctx.env, ctx.home),
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
+      signal: ctx.signal,
     });
     let stdout = '';
     let stderr = '';
@@ -57,6 +60,10 @@ function run(ctx: CliContext, args: string[]): Promise<CliResult> {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = keep(stderr, chunk)));
     child.once('error', (error) => {
       clearTimeout(timer);
+      if (ctx.signal?.aborted) {
+        reject(new AppError('PRODIGY_FAILED', 'Prodigy was stopped because the app quit before it had finished; it runs again at the next start.'));
+        return;
+      }
       const missing = prodigyMissing(`${error.message} ${(error as NodeJS.ErrnoException).code ?? ''}`, program ?? '', ctx.command);
       reject(missing ?? error);
     });
