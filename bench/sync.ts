@@ -2,7 +2,10 @@
  * `npm run bench -- sync [nginx|sandbox]` (DESIGN §8, issue 17): a cold sync
  * of 10 000 files / 1 GiB, sha256-verified and fsynced, against `aria2c -j 8`
  * on the same URLs and a floor (`curl --parallel --parallel-max 8`, bytes
- * discarded), alternating, BENCH_RUNS runs each (default 3); then a
+ * discarded), alternating, BENCH_RUNS runs each (default 3), with what the
+ * disk alone costs (the same files written, fdatasync'd and renamed from
+ * memory, 8 at a time, no network): the floor the app's durability adds to the
+ * network's. Then a
  * no-change resync, the syncing process's peak RSS, and a CPU profile of one
  * more app run saying where its time goes.
  *
@@ -102,15 +105,43 @@ const aria2c = (dir: string) =>
   timed('aria2c', ['-j', '8', '-x', '1', '-s', '1', '-i', ariaList, '-d', dir, `--header=Authorization: Bearer ${token}`, '--file-allocation=none', '--auto-file-renaming=false', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide']);
 const floor = () => timed('curl', ['--silent', '--show-error', '--no-progress-meter', '--parallel', '--parallel-max', '8', '--config', curlConfig]);
 
+/** The disk's part alone: each file as the app leaves it (written, fdatasync, renamed), without network, hashing or bookkeeping. */
+async function diskFloor(dir: string): Promise<number> {
+  const partial = path.join(dir, 'partial');
+  await fs.promises.mkdir(partial, { recursive: true });
+  const largest = Math.max(...manifest.map((item) => item.size));
+  const bytes = Buffer.alloc(largest, 0x5a);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < manifest.length; i = next++) {
+        const item = manifest[i] as (typeof manifest)[number];
+        const partialPath = path.join(partial, String(i));
+        const handle = await fs.promises.open(partialPath, 'w', 0o600);
+        try {
+          await handle.write(bytes.subarray(0, item.size));
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        await fs.promises.rename(partialPath, path.join(dir, `${i}`));
+      }
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
 const app: number[] = [];
 const aria: number[] = [];
 const bare: number[] = [];
+const disk: number[] = [];
 const resync: number[] = [];
 const rss: number[] = [];
 let contentRequestsOnResync = 0;
 for (let run = 1; run <= runs; run += 1) {
-  // The order turns each run, so none of the three always goes first after the page cache settles.
-  const order = [0, 1, 2].map((i) => (i + run) % 3);
+  // The order turns each run, so none of the four always goes first after the page cache settles.
+  const order = [0, 1, 2, 3].map((i) => (i + run) % 4);
   for (const which of order) {
     if (which === 0) {
       const dir = path.join(work, `aria-${run}`);
@@ -118,6 +149,10 @@ for (let run = 1; run <= runs; run += 1) {
       fs.rmSync(dir, { recursive: true, force: true });
     } else if (which === 1) {
       bare.push(await floor());
+    } else if (which === 3) {
+      const dir = path.join(work, `disk-${run}`);
+      disk.push(await diskFloor(dir));
+      fs.rmSync(dir, { recursive: true, force: true });
     } else {
       const dataDir = path.join(work, `app-${run}`);
       sb.admin.resetStats();
@@ -132,7 +167,7 @@ for (let run = 1; run <= runs; run += 1) {
     }
   }
   process.stdout.write(
-    `run ${run}: app ${app.at(-1)?.toFixed(2)} s, aria2c ${aria.at(-1)?.toFixed(2)} s, curl floor ${bare.at(-1)?.toFixed(2)} s, resync ${((resync.at(-1) ?? 0) * 1000).toFixed(0)} ms, peak RSS ${((rss.at(-1) ?? 0) / 2 ** 20).toFixed(0)} MB\n`,
+    `run ${run}: app ${app.at(-1)?.toFixed(2)} s, aria2c ${aria.at(-1)?.toFixed(2)} s, curl floor ${bare.at(-1)?.toFixed(2)} s, disk alone ${disk.at(-1)?.toFixed(2)} s, resync ${((resync.at(-1) ?? 0) * 1000).toFixed(0)} ms, peak RSS ${((rss.at(-1) ?? 0) / 2 ** 20).toFixed(0)} MB\n`,
   );
 }
 
@@ -156,10 +191,11 @@ const result = {
   appSeconds: app,
   aria2cSeconds: aria,
   floorSeconds: bare,
+  diskSeconds: disk,
   resyncSeconds: resync,
   peakRssBytes: rss,
-  medians: { app: median(app), aria2c: median(aria), floor: median(bare), resync: median(resync), peakRssMB },
-  ratios: { appToAria2c: ratioAria, appToFloor: ratioFloor },
+  medians: { app: median(app), aria2c: median(aria), floor: median(bare), disk: median(disk), resync: median(resync), peakRssMB },
+  ratios: { appToAria2c: ratioAria, appToFloor: ratioFloor, appToDisk: median(app) / median(disk) },
   contentRequestsOnResync,
   targets: { appToAria2c: 0.9, appToFloor: 1.5, peakRssMB: 250 },
   profile,
@@ -171,8 +207,10 @@ process.stdout.write(
     [`cold sync, app (verified, fsynced; bytes from ${origin})`, `${median(app).toFixed(2)} s`, '', ''],
     ['cold sync, aria2c -j 8 (same URLs, unverified)', `${median(aria).toFixed(2)} s`, '', ''],
     ['floor: curl --parallel-max 8, bytes discarded', `${median(bare).toFixed(2)} s`, '', ''],
+    ['the disk alone: the same files written, fdatasync, renamed', `${median(disk).toFixed(2)} s`, '', ''],
     ['ratio app / aria2c', ratioAria.toFixed(3), '≤ 0.90', yes(ratioAria <= 0.9)],
     ['ratio app / floor', ratioFloor.toFixed(3), '≤ 1.5', yes(ratioFloor <= 1.5)],
+    ['ratio app / the disk alone', (median(app) / median(disk)).toFixed(3), '', ''],
     ['no-change resync', `${(median(resync) * 1000).toFixed(0)} ms`, '', ''],
     ['content requests on resync', String(contentRequestsOnResync), '0', yes(contentRequestsOnResync === 0)],
     ['peak RSS of the syncing process', `${peakRssMB.toFixed(0)} MB`, '≤ 250 MB', yes(peakRssMB <= 250)],
