@@ -44,7 +44,10 @@ async function annotatedInThePage(clock?: ManualClock, expiresInMs?: number) {
   await page.goto(target.url);
   for (const label of ['billing', 'bug_report', 'other']) {
     const text = await page.getByTestId('task-text').textContent();
-    await page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label, exact: true }).click();
+    const option = page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label, exact: true });
+    await option.click();
+    // The page shows the choice before it is accepted (a full run once stored one answer without its label).
+    await expect.poll(() => option.getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Accept', exact: true }).click();
     await expect.poll(() => page.getByTestId('task-text').textContent()).not.toBe(text);
   }
