@@ -17,9 +17,9 @@ const TRIAGE = 'asg-support-triage';
 const tuning = { ...FAST, outbox: { backoff: { initialMs: 20, maxMs: 200, maxOfflineMs: 200 } } };
 
 /** Ana flags one item and stops; the export sends it to File 360 as an escalation. */
-async function annotatorWithEscalation(sb: File360Sandbox) {
-  const dataDir = path.join(tempDir(), 'ana');
-  const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning });
+async function annotatorWithEscalation(sb: File360Sandbox, options: Parameters<typeof signedInApp>[2] & { dataDir?: string } = {}) {
+  const dataDir = options.dataDir ?? path.join(tempDir(), 'ana');
+  const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning, ...options });
   await idle(ana);
   await ana.call('sessions.start', { assignmentId: TRIAGE });
   await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['account_access'], flagged: true }]);
@@ -31,6 +31,23 @@ async function annotatorWithEscalation(sb: File360Sandbox) {
 /** A reviewer's app; reviewers need no files on their computer to decide. */
 function reviewer(sb: File360Sandbox, name = 'sam') {
   return signedInApp(sb, path.join(tempDir(), name), { env: PRODIGY_ENV, tuning, username: name });
+}
+
+/**
+ * Ana (running Prodigy through `wrapper`) has an escalation Sam approves; her
+ * next sync brings the decision in, and the wrapper's db-in has started.
+ */
+async function decisionGoingIntoProdigy(sb: File360Sandbox, dir: string, wrapper: string, quitWaitMs?: number) {
+  const dataDir = path.join(dir, 'ana');
+  const { ana } = await annotatorWithEscalation(sb, { dataDir, tuning: { ...tuning, quitWaitMs }, argv: ['--prodigy-command', `sh ${wrapper}`] });
+  const sam = await reviewer(sb);
+  const [item] = (await sam.call('reviews.refresh', {})).items;
+  await sam.call('reviews.open', { id: item?.id ?? '' });
+  await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'approved' });
+  await until(() => Promise.resolve(sb.admin.escalations()[0]), (escalation) => escalation?.state === 'completed', 10_000);
+  await ana.call('sync.start', {});
+  await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
+  return { ana, dataDir };
 }
 
 describe('SME review: escalations reach reviewers, and decisions come back into Prodigy', () => {
@@ -83,21 +100,7 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     // Prodigy as Settings may name it: a wrapper that is slow to import, and says when it has ended.
     const wrapper = path.join(dir, 'prodigy.sh');
     fs.writeFileSync(wrapper, `if [ "$1" = db-in ]; then touch "${dir}/started"; sleep 1; fi\npython3 -m prodigy "$@"\ncode=$?\n[ "$1" = db-in ] && touch "${dir}/ended"\nexit $code\n`);
-    const dataDir = path.join(dir, 'ana');
-    const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning, argv: ['--prodigy-command', `sh ${wrapper}`] });
-    await idle(ana);
-    await ana.call('sessions.start', { assignmentId: TRIAGE });
-    await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['account_access'], flagged: true }]);
-    await ana.call('sessions.stop', { assignmentId: TRIAGE });
-    await until(() => ana.call('escalations.list', {}), (list) => list[0]?.state === 'open', 15_000);
-    const sam = await reviewer(sb);
-    const [item] = (await sam.call('reviews.refresh', {})).items;
-    await sam.call('reviews.open', { id: item?.id ?? '' });
-    await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'approved' });
-    await until(() => Promise.resolve(sb.admin.escalations()[0]), (escalation) => escalation?.state === 'completed', 10_000);
-
-    await ana.call('sync.start', {});
-    await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
+    const { ana } = await decisionGoingIntoProdigy(sb, dir, wrapper);
     await ana.companion.close();
     expect(fs.existsSync(path.join(dir, 'ended'))).toBe(true);
   });
@@ -108,21 +111,7 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     // A Prodigy whose db-in hangs (a wedged database, say); the rest of Prodigy works.
     const wrapper = path.join(dir, 'prodigy.sh');
     fs.writeFileSync(wrapper, `if [ "$1" = db-in ]; then touch "${dir}/started"; exec python3 -c "import time; time.sleep(30)"; fi\nexec python3 -m prodigy "$@"\n`);
-    const dataDir = path.join(dir, 'ana');
-    const ana = await signedInApp(sb, dataDir, { env: PRODIGY_ENV, tuning: { ...tuning, quitWaitMs: 300 }, argv: ['--prodigy-command', `sh ${wrapper}`] });
-    await idle(ana);
-    await ana.call('sessions.start', { assignmentId: TRIAGE });
-    await annotate(await openSession(ana, TRIAGE), [{ answer: 'accept', accept: ['account_access'], flagged: true }]);
-    await ana.call('sessions.stop', { assignmentId: TRIAGE });
-    await until(() => ana.call('escalations.list', {}), (list) => list[0]?.state === 'open', 15_000);
-    const sam = await reviewer(sb);
-    const [item] = (await sam.call('reviews.refresh', {})).items;
-    await sam.call('reviews.open', { id: item?.id ?? '' });
-    await sam.call('reviews.decide', { id: item?.id ?? '', outcome: 'approved' });
-    await until(() => Promise.resolve(sb.admin.escalations()[0]), (escalation) => escalation?.state === 'completed', 10_000);
-
-    await ana.call('sync.start', {});
-    await until(() => Promise.resolve(fs.existsSync(path.join(dir, 'started'))), Boolean, 15_000);
+    const { ana, dataDir } = await decisionGoingIntoProdigy(sb, dir, wrapper, 300);
     const quitting = Date.now();
     await ana.companion.close();
     // Well before the 30 s the command would have taken.
