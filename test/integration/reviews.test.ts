@@ -119,7 +119,7 @@ describe('SME review: escalations reach reviewers, and decisions come back into 
     const db = new Database(path.join(dataDir, DATABASE_NAME), { readonly: true });
     const row = db.prepare('SELECT applied_at, apply_error FROM escalations').get() as { applied_at: string | null; apply_error: string | null };
     db.close();
-    expect(row).toEqual({ applied_at: null, apply_error: 'Prodigy was stopped because the app quit before it had finished; it runs again at the next start.' });
+    expect(row).toEqual({ applied_at: null, apply_error: 'Prodigy was stopped because the app quit before it had finished.' });
   });
 
   it('explains a claim by someone else, and a decision that lost the race, in words; Retry and Discard act on it', async () => {

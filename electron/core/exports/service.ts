@@ -127,6 +127,8 @@ async function sha256File(file: string): Promise<string> {
  */
 export class ExportService {
   private readonly running = new Map<string, Promise<ExportResult>>();
+  /** Stops the `db-out` of an export that quitting has waited for long enough. */
+  readonly quitting = new AbortController();
 
   constructor(private readonly deps: ExportDeps) {}
 
@@ -183,9 +185,6 @@ export class ExportService {
       },
     };
   }
-
-  /** Stops the `db-out` of an export that quitting has waited for long enough. */
-  readonly quitting = new AbortController();
 
   /** Resolves once the exports under way (each runs a `db-out` in a Prodigy home) have finished. */
   async settled(): Promise<void> {

@@ -61,7 +61,7 @@ function run(ctx: CliContext, args: string[]): Promise<CliResult> {
     child.once('error', (error) => {
       clearTimeout(timer);
       if (ctx.signal?.aborted) {
-        reject(new AppError('PRODIGY_FAILED', 'Prodigy was stopped because the app quit before it had finished; it runs again at the next start.'));
+        reject(new AppError('PRODIGY_FAILED', 'Prodigy was stopped because the app quit before it had finished.'));
         return;
       }
       const missing = prodigyMissing(`${error.message} ${(error as NodeJS.ErrnoException).code ?? ''}`, program ?? '', ctx.command);
