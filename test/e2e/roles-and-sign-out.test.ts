@@ -132,8 +132,9 @@ describe('each person’s sections, and signing out', () => {
       // The sign-in card: the fields the command line set say so, to the eye and to a screen reader.
       await page.getByRole('heading', { name: 'Sign in to File 360' }).waitFor();
       const address = page.getByLabel('Server address');
+      // The card asks the settings what this run set as it opens.
+      await expect.poll(() => description(address)).toBe('The server address is set by --server for this run, so it cannot be changed here.');
       expect(await address.isDisabled()).toBe(true);
-      expect(await description(address)).toBe('The server address is set by --server for this run, so it cannot be changed here.');
       expect(await description(page.getByLabel('Tenant'))).toBe('The tenant is set by --tenant for this run, so it cannot be changed here.');
       await bothThemes(page, 'roles-sign-in-locked');
 

@@ -68,7 +68,7 @@ export function SignInCard() {
 
   const cancel = async () => useApp.setState({ signIn: await client.call('auth.cancelSignIn') });
   const waiting = signIn.state === 'waiting';
-  // Nothing is editable until the settings say what is set for this run.
+  // Nothing is editable until the settings say what is set for this run (what is typed before would be overwritten by them).
   const fixed = settings ? whyFixed(settings.lockedBy, waiting) : [];
   const whyId = useId();
   const describedBy: Partial<Record<FieldKey, string>> = Object.fromEntries(fixed.flatMap((why, index) => why.fields.map((field) => [field, `${whyId}-${index}`])));
@@ -90,7 +90,7 @@ export function SignInCard() {
             type="url"
             value={server}
             placeholder="https://file360.example.com"
-            disabled={Boolean(describedBy.server)}
+            disabled={!settings || Boolean(describedBy.server)}
             aria-describedby={describedBy.server}
             onChange={(event) => setServer(event.target.value)}
             spellCheck={false}
@@ -98,7 +98,7 @@ export function SignInCard() {
         </label>
         <label>
           Tenant
-          <input type="text" value={tenant} disabled={Boolean(describedBy.tenant)} aria-describedby={describedBy.tenant} onChange={(event) => setTenant(event.target.value)} spellCheck={false} />
+          <input type="text" value={tenant} disabled={!settings || Boolean(describedBy.tenant)} aria-describedby={describedBy.tenant} onChange={(event) => setTenant(event.target.value)} spellCheck={false} />
         </label>
         {!waiting && (
           <button type="submit" className="button primary" disabled={busy || !server || !tenant}>
