@@ -555,7 +555,9 @@ describe('File 360 sandbox: fault switches', () => {
       const response = await content(sb, token, file.id);
       expect(response.status).toBe(200);
       const { bytes, error } = await readUntilError(response);
-      expect(causeCode(error)).toBe('ECONNRESET');
+      // The reader sees the RST as ECONNRESET or, depending on when it lands among the reads, as the
+      // stream's end (undici's "other side closed"; seen once in a full run under load): cut short either way.
+      expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain(causeCode(error));
       expect(bytes.length).toBe(70_000);
     }
     const third = await readUntilError(await content(sb, token, file.id));
