@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../kernel/errors';
-import { inheritedEnv, parseCommand, prodigyMissing } from './process';
+import { inheritedEnv, parseCommand, prodigyMissing, signalTree } from './process';
 import { oneLine, readable } from './text';
 
 export interface CliContext {
@@ -42,34 +42,49 @@ export function cliEnv(env: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv 
   return { ...rest, PRODIGY_HOME: home, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', ANSI_COLORS_DISABLED: '1', NO_COLOR: '1' };
 }
 
-/** Runs one Prodigy command (not a server) in the assignment's home. */
+const STOPPED_AT_QUIT = 'Prodigy was stopped because the app quit before it had finished.';
+
+/**
+ * Runs one Prodigy command (not a server) in the assignment's home, in its
+ * own process group as a session's server is (spawnProdigy): the timeout and
+ * a stop at quit reach whatever a wrapper script in Settings started, not
+ * only the script.
+ */
 function run(ctx: CliContext, args: string[]): Promise<CliResult> {
   const [program, ...prefix] = parseCommand(ctx.command);
+  if (ctx.signal?.aborted) return Promise.reject(new AppError('PRODIGY_FAILED', STOPPED_AT_QUIT));
   return new Promise((resolve, reject) => {
     const child = spawn(program ?? '', [...prefix, ...args], {
       cwd: ctx.home,
       env: cliEnv(ctx.env, ctx.home),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
       windowsHide: true,
-      signal: ctx.signal,
     });
+    const stop = (signal: NodeJS.Signals) => {
+      if (child.pid !== undefined) signalTree(child.pid, signal);
+    };
+    const stopAtQuit = () => stop('SIGTERM');
+    ctx.signal?.addEventListener('abort', stopAtQuit, { once: true });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timer = setTimeout(() => stop('SIGKILL'), ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', stopAtQuit);
+    };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = keep(stdout, chunk)));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = keep(stderr, chunk)));
     child.once('error', (error) => {
-      clearTimeout(timer);
-      if (ctx.signal?.aborted) {
-        reject(new AppError('PRODIGY_FAILED', 'Prodigy was stopped because the app quit before it had finished.'));
-        return;
-      }
+      done();
       const missing = prodigyMissing(`${error.message} ${(error as NodeJS.ErrnoException).code ?? ''}`, program ?? '', ctx.command);
       reject(missing ?? error);
     });
     child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      done();
+      // A command that ended well just as the stop came did its work: only a stopped one is reported so.
+      if (ctx.signal?.aborted && code !== 0) reject(new AppError('PRODIGY_FAILED', STOPPED_AT_QUIT));
+      else resolve({ code, stdout, stderr });
     });
   });
 }
