@@ -70,12 +70,14 @@ export function uuidv7(now: number = Date.now()): string {
 }
 
 /**
- * Reads and writes of the outbox table. Callers own the transactions.
- * A query of rows still to send repeats the term `state NOT IN ('sent',
- * 'discarded')`: SQLite uses a partial index only where the query's WHERE
- * holds the index's own term (sqlite.org/partialindex.html §2), and through
- * outbox_pending a year of sent rows is never read.
+ * Rows still to send. Every query of them says so in these words, outbox_pending's
+ * own term (migration 0012): SQLite uses a partial index only where the query's
+ * WHERE holds the index's term (sqlite.org/partialindex.html §2), and through it
+ * a year of sent rows is never read.
  */
+const PENDING = "state NOT IN ('sent', 'discarded')";
+
+/** Reads and writes of the outbox table. Callers own the transactions. */
 export function createOutboxStore(db: () => Database.Database) {
   const q = <P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(sql: string) => prepared<P, R>(db(), sql);
 
@@ -114,7 +116,7 @@ export function createOutboxStore(db: () => Database.Database) {
     due(owner: Owner, nowMs: number, kinds: readonly OutboxKind[], limit: number, skip: readonly number[]): OutboxRow[] {
       return q<Record<string, unknown>, OutboxRow>(
         `SELECT o.* FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
-          WHERE o.state NOT IN ('sent', 'discarded') AND o.state = 'queued' AND o.server = @server AND o.tenant = @tenant AND o.user_id = @user
+          WHERE o.${PENDING} AND o.state = 'queued' AND o.server = @server AND o.tenant = @tenant AND o.user_id = @user
             AND (o.next_attempt_ms IS NULL OR o.next_attempt_ms <= @now)
             AND (o.after_id IS NULL OR p.state = 'sent')
             AND o.kind IN (SELECT value FROM json_each(@kinds))
@@ -127,7 +129,7 @@ export function createOutboxStore(db: () => Database.Database) {
     nextDueMs(owner: Owner, kinds: readonly OutboxKind[]): number | null {
       const row = q<Record<string, unknown>, { at: number | null }>(
         `SELECT MIN(next_attempt_ms) AS at FROM outbox
-          WHERE state NOT IN ('sent', 'discarded') AND state = 'queued' AND server = @server AND tenant = @tenant AND user_id = @user AND next_attempt_ms IS NOT NULL
+          WHERE ${PENDING} AND state = 'queued' AND server = @server AND tenant = @tenant AND user_id = @user AND next_attempt_ms IS NOT NULL
             AND kind IN (SELECT value FROM json_each(@kinds))`,
       ).get({ server: owner.server, tenant: owner.tenant, user: owner.userId, kinds: JSON.stringify(kinds) });
       return row?.at ?? null;
@@ -170,13 +172,13 @@ export function createOutboxStore(db: () => Database.Database) {
 
     /** At start: a row left `sending` by a crash goes back to the queue; its key makes the resend safe. */
     requeueInterrupted(now: string): number {
-      return q<[string]>("UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE state NOT IN ('sent', 'discarded') AND state = 'sending'").run(now).changes;
+      return q<[string]>(`UPDATE outbox SET state = 'queued', next_attempt_ms = NULL, updated_at = ? WHERE ${PENDING} AND state = 'sending'`).run(now).changes;
     },
 
     /** Back online: rows that were only waiting out a network failure are due now. */
     wakeNetworkWaits(now: string): number {
       return q<[string]>(
-        "UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state NOT IN ('sent', 'discarded') AND state = 'queued' AND last_error_code IN ('network', 'timeout') AND next_attempt_ms IS NOT NULL",
+        `UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE ${PENDING} AND state = 'queued' AND last_error_code IN ('network', 'timeout') AND next_attempt_ms IS NOT NULL`,
       ).run(now).changes;
     },
 
@@ -195,7 +197,7 @@ export function createOutboxStore(db: () => Database.Database) {
 
     /** An assignment's waiting rows are due now (its last chance, before a wipe). */
     makeDue(assignmentId: string, now: string): number {
-      return q<[string, string]>("UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE state NOT IN ('sent', 'discarded') AND state = 'queued' AND assignment_id = ?").run(now, assignmentId).changes;
+      return q<[string, string]>(`UPDATE outbox SET next_attempt_ms = NULL, updated_at = ? WHERE ${PENDING} AND state = 'queued' AND assignment_id = ?`).run(now, assignmentId).changes;
     },
 
     /** How many of an assignment's rows are being sent, or due and free to go (their predecessor, if any, sent). */
@@ -203,7 +205,7 @@ export function createOutboxStore(db: () => Database.Database) {
       return (
         q<[string], { n: number }>(
           `SELECT COUNT(*) AS n FROM outbox o LEFT JOIN outbox p ON p.id = o.after_id
-            WHERE o.state NOT IN ('sent', 'discarded') AND o.assignment_id = ? AND (o.state = 'sending' OR (o.state = 'queued' AND o.next_attempt_ms IS NULL AND (o.after_id IS NULL OR p.state = 'sent')))`,
+            WHERE o.${PENDING} AND o.assignment_id = ? AND (o.state = 'sending' OR (o.state = 'queued' AND o.next_attempt_ms IS NULL AND (o.after_id IS NULL OR p.state = 'sent')))`,
         ).get(assignmentId)?.n ?? 0
       );
     },
@@ -211,7 +213,7 @@ export function createOutboxStore(db: () => Database.Database) {
     /** An assignment's rows that have not reached File 360, of these kinds. */
     unsent(assignmentId: string, kinds: readonly OutboxKind[]): OutboxRow[] {
       return q<[string, string], OutboxRow>(
-        "SELECT * FROM outbox WHERE assignment_id = ? AND state NOT IN ('sent', 'discarded') AND kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+        `SELECT * FROM outbox WHERE assignment_id = ? AND ${PENDING} AND kind IN (SELECT value FROM json_each(?)) ORDER BY id`,
       ).all(assignmentId, JSON.stringify(kinds));
     },
 
@@ -232,7 +234,7 @@ export function createOutboxStore(db: () => Database.Database) {
         open.length === 0
           ? []
           : q<[string, number], OutboxRow>(
-              `SELECT * FROM outbox WHERE state NOT IN ('sent', 'discarded') AND state IN (SELECT value FROM json_each(?))
+              `SELECT * FROM outbox WHERE ${PENDING} AND state IN (SELECT value FROM json_each(?))
                 ORDER BY CASE state WHEN 'failed' THEN 0 WHEN 'sending' THEN 1 ELSE 2 END, id DESC LIMIT ?`,
             ).all(JSON.stringify(open), filter.limit);
       const room = filter.limit - pending.length;
@@ -246,7 +248,7 @@ export function createOutboxStore(db: () => Database.Database) {
     /** How many rows are still to go, by state (sent and discarded ones are history). */
     pending(): { queued: number; sending: number; failed: number } {
       const counts = { queued: 0, sending: 0, failed: 0 };
-      const rows = q<[], { state: keyof typeof counts; n: number }>("SELECT state, COUNT(*) AS n FROM outbox WHERE state NOT IN ('sent', 'discarded') GROUP BY state").all();
+      const rows = q<[], { state: keyof typeof counts; n: number }>(`SELECT state, COUNT(*) AS n FROM outbox WHERE ${PENDING} GROUP BY state`).all();
       for (const row of rows) counts[row.state] = row.n;
       return counts;
     },
