@@ -6,7 +6,7 @@ import { readExamples } from '../../electron/core/services/disputes/read';
 import { launchChromium, watchForErrors } from '../support/chromium';
 import { FAST, idle, signedInApp, until } from '../support/file360-app';
 import { ManualClock } from '../support/ports';
-import { PRODIGY_ENV, openSession } from '../support/prodigy';
+import { PRODIGY_ENV, acceptChoices, openSession } from '../support/prodigy';
 import { sandbox } from '../support/sandbox-file360';
 import { tempDir } from '../support/tmp';
 import { prodigyHome } from '../../electron/core/services/prodigy/home';
@@ -42,15 +42,7 @@ async function annotatedInThePage(clock?: ManualClock, expiresInMs?: number) {
   const page = await context.newPage();
   const problems = watchForErrors(page);
   await page.goto(target.url);
-  for (const label of ['billing', 'bug_report', 'other']) {
-    const text = await page.getByTestId('task-text').textContent();
-    const option = page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label, exact: true });
-    await option.click();
-    // The page shows the choice before it is accepted (a full run once stored one answer without its label).
-    await expect.poll(() => option.getAttribute('aria-pressed')).toBe('true');
-    await page.getByRole('button', { name: 'Accept', exact: true }).click();
-    await expect.poll(() => page.getByTestId('task-text').textContent()).not.toBe(text);
-  }
+  await acceptChoices(page, ['billing', 'bug_report', 'other']);
   // Nothing held back in the page: no "not saved yet", no undo to offer.
   expect(await page.getByTestId('unsaved').isVisible()).toBe(false);
   expect(problems).toEqual([]);

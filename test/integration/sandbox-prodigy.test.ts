@@ -20,6 +20,7 @@ import {
   type ProdigyProcess,
 } from '../support/prodigy-standin';
 import { tempDir } from '../support/tmp';
+import { acceptChoices } from '../support/prodigy';
 
 interface Span {
   start: number;
@@ -727,12 +728,7 @@ describe('Prodigy stand-in: the annotation page in Chromium', () => {
       const page = await browser!.newPage();
       try {
         await page.goto(`${proc.url}/?session=ana`);
-        for (const label of ['HAPPY', 'SAD', 'HAPPY']) {
-          const text = await page.getByTestId('task-text').textContent();
-          await page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label }).click();
-          await page.getByRole('button', { name: 'Accept', exact: true }).click();
-          await expect.poll(() => page.getByTestId('task-text').textContent()).not.toBe(text);
-        }
+        await acceptChoices(page, ['HAPPY', 'SAD', 'HAPPY']);
         if (save) {
           await page.keyboard.press('Control+s');
           await expect.poll(() => page.getByTestId('progress').textContent()).toBe('3 of 6 annotated');

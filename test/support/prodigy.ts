@@ -1,5 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Started } from './companion';
 import type { ViewerTarget } from './ports';
 
@@ -56,4 +58,23 @@ export async function threeTriageAnswers(app: Started, assignmentId: string): Pr
     { answer: 'accept', accept: ['bug_report'] },
     { answer: 'accept', accept: ['other'] },
   ]);
+}
+
+/**
+ * Picks one option per task in Prodigy's page and accepts it, as a person does: each task is
+ * answered once it is on screen, and the next one is waited for before going on.
+ */
+export async function acceptChoices(page: Page, labels: string[]): Promise<void> {
+  const text = page.getByTestId('task-text');
+  for (const label of labels) {
+    // Until the first task is drawn the text is hidden and empty; reading it then made "the next
+    // task is shown" true at once, and the following click landed on the task still being sent.
+    await text.waitFor();
+    const shown = await text.textContent();
+    const option = page.getByRole('group', { name: 'Options' }).getByRole('button', { name: label, exact: true });
+    await option.click();
+    await expect.poll(() => option.getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Accept', exact: true }).click();
+    await expect.poll(() => text.textContent()).not.toBe(shown);
+  }
 }
