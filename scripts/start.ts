@@ -29,7 +29,10 @@ if (noServerConfigured(config)) {
   args = [...userArgs.filter((arg, i) => arg !== '--data-dir' && userArgs[i - 1] !== '--data-dir' && !arg.startsWith('--data-dir=')), ...workspace.args];
   closeSandbox = () => workspace.sandbox.close();
   Object.assign(process.env, workspace.env);
-  const users = workspace.sandbox.users.map((user) => `${user.username} / ${user.password} (${user.roles.join(', ')})`).join(' or ');
+  // The people the sign-in page names: Maria, the manager, is there to share the sample assignments.
+  const users = workspace.sandbox.users
+    .filter((user) => user.roles.includes('annotator') || user.roles.includes('reviewer'))
+    .map((user) => `${user.username} / ${user.password} (${user.roles.join(', ')})`).join(' or ');
   process.stdout.write(
     `No File 360 server is set, so this is a sandbox workspace: a File 360 stand-in at ${workspace.sandbox.url} with sample assignments, and a Prodigy stand-in.\n` +
       `Sign in as ${users}. For a real server: npm start -- --server https://… --tenant …\n`,
