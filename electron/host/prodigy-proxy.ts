@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transform, pipeline } from 'node:stream';
 import { parseUrl } from '../../shared/url';
-import type { Logger, SessionViewer } from '../core/kernel/ports';
+import type { Logger, SessionViewer, ViewerClosed } from '../core/kernel/ports';
 import { escapeHtml } from '../core/kernel/platform/html';
 import { PRODIGY_PAGE_HEADERS, withProdigyPageHeaders } from '../core/kernel/platform/prodigy-page';
 import { basicAuthorization } from '../core/sessions/run';
@@ -40,8 +40,8 @@ interface Proxy {
   cookie: string;
   entryToken: string;
   name: string;
-  /** The session has stopped: the tab is told so, in words, until a new run of it opens here again. */
-  stopped: boolean;
+  /** The session has ended: the tab is told how, in words, until a new run of it opens here again. */
+  ended: ViewerClosed | null;
 }
 
 function same(a: string, b: string): boolean {
@@ -78,11 +78,16 @@ function refuse(res: http.ServerResponse, status: number, text: string): void {
  * navigation, and for Prodigy's own calls a 410 whose `detail` (FastAPI's
  * error shape, which Prodigy's server uses) its page shows.
  */
-function stoppedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name: string): void {
-  const words = `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Continue on its page in Annotator Companion (or under Sessions).`;
+function endedAnswer(req: http.IncomingMessage, res: http.ServerResponse, name: string, why: ViewerClosed): void {
+  // A wiped assignment has no Continue to click: its page in the app says what became of its answers.
+  const words =
+    why === 'removed'
+      ? `“${name}” is no longer on this computer: its files and its Prodigy session were removed, so this session cannot go on. Its page in Annotator Companion says what became of the answers.`
+      : `The Prodigy session for “${name}” has stopped, and the answers it saved are kept. To go on, click Continue on its page in Annotator Companion (or under Sessions).`;
+  const title = why === 'removed' ? 'This assignment was removed' : 'This session has stopped';
   const headers = { ...PRODIGY_PAGE_HEADERS, 'Cache-Control': 'no-store' };
   if (req.headers['sec-fetch-mode'] === 'navigate' || (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
-    const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Session stopped · ${escapeHtml(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>This session has stopped</h1><p>${escapeHtml(words)}</p></main></body></html>`;
+    const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title} · ${escapeHtml(name)}</title><body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem"><main><h1>${title}</h1><p>${escapeHtml(words)}</p></main></body></html>`;
     res.writeHead(410, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(page);
     return;
   }
@@ -128,7 +133,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
   const proxies = new Map<string, Proxy>();
 
   async function start(target: URL, authorization: string, name: string): Promise<Proxy> {
-    const proxy: Proxy = { server: http.createServer(), port: 0, target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '', name, stopped: false };
+    const proxy: Proxy = { server: http.createServer(), port: 0, target, authorization, cookie: randomBytes(32).toString('base64url'), entryToken: '', name, ended: null };
     proxy.server.on('request', (req, res) => {
       const { port } = proxy;
       const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
@@ -147,10 +152,10 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
         return res.end();
       }
       if (!same(cookieValue(req.headers.cookie, cookieName(port)), proxy.cookie)) return refuse(res, 401, 'Open this session from Annotator Companion.');
-      if (proxy.stopped) {
+      if (proxy.ended) {
         // The body is not wanted; reading it lets the answer go out on a connection that stays usable.
         req.resume();
-        return stoppedAnswer(req, res, proxy.name);
+        return endedAnswer(req, res, proxy.name, proxy.ended);
       }
       // SameSite does not tell ports apart, so the cookie alone would let another local page post answers.
       if (!SAFE_METHODS.has(req.method ?? 'GET') && req.headers.origin !== origin) return refuse(res, 403, 'Requests from other pages are refused.');
@@ -177,7 +182,7 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
       const authorization = basicAuthorization(user, pass);
       // A new run keeps the address (and the cookie) of the last one, so a tab left open from it works again.
       let proxy = proxies.get(assignmentId);
-      if (proxy) Object.assign(proxy, { target, authorization, name, stopped: false });
+      if (proxy) Object.assign(proxy, { target, authorization, name, ended: null });
       else {
         proxy = await start(target, authorization, name);
         proxies.set(assignmentId, proxy);
@@ -185,10 +190,10 @@ export function createProdigyProxy(logger: Logger): SessionViewer & { closeAll()
       proxy.entryToken = randomBytes(24).toString('base64url');
       return `http://127.0.0.1:${proxy.port}${ENTRY}?token=${proxy.entryToken}&next=${encodeURIComponent(target.pathname + target.search)}`;
     },
-    close(assignmentId) {
+    close(assignmentId, why = 'stopped') {
       const proxy = proxies.get(assignmentId);
       if (!proxy) return;
-      proxy.stopped = true;
+      proxy.ended = why;
       proxy.entryToken = '';
     },
     closeAll() {

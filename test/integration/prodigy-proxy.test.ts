@@ -131,6 +131,20 @@ describe('the browser shell’s way into a Prodigy session', () => {
     expect(second.seen.at(-1)).toBe('GET /project cookie=-');
   });
 
+  it('tells a tab of a removed assignment that it cannot go on, not to click Continue', async () => {
+    const prodigy = await basicAuthServer('u', 'p');
+    const { base, cookie } = await enter('asg-6', prodigy.url);
+    proxy.close('asg-6');
+    proxy.close('asg-6', 'removed');
+    const page = await get(`${base}/`, { cookie, accept: 'text/html', 'sec-fetch-mode': 'navigate' });
+    expect(page.status).toBe(410);
+    expect(page.body).toContain('<h1>This assignment was removed</h1>');
+    expect(page.body).toContain('“Support &lt;triage&gt;” is no longer on this computer: its files and its Prodigy session were removed, so this session cannot go on.');
+    expect(page.body).not.toContain('Continue');
+    const answer = await request(`${base}/give_answers`, { cookie, origin: base }, 'POST');
+    expect(JSON.parse(answer.body).detail).toMatch(/^“Support <triage>” is no longer on this computer/);
+  });
+
   it('stops answering when the app quits', async () => {
     const prodigy = await basicAuthServer('u', 'p');
     const entry = await proxy.open({ assignmentId: 'asg-5', name: 't', url: `${prodigy.url}/`, user: 'u', pass: 'p' });

@@ -90,5 +90,8 @@ describe('no answer is lost when a session stops, though Prodigy’s page sends 
     const wiped = (await app.call('assignments.list')).find((a) => a.id === TRIAGE)?.wiped;
     expect(wiped?.detail).toBe('All 3 answers had reached File 360 before that.');
     expect((await app.call('audit.list', { type: 'assignment.work_lost' })).entries).toEqual([]);
+    // A tab still open on the session is told its assignment is gone, after being told it stopped.
+    const viewer = app.ports.viewer as unknown as { closed: Array<[string, string]> };
+    expect(viewer.closed.filter(([id]) => id === TRIAGE).map(([, why]) => why).at(-1)).toBe('removed');
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock, Logger, LogFields, Notifier, Opener, Ports, SessionViewer } from '../../electron/core/kernel/ports';
+import type { Clock, Logger, LogFields, Notifier, Opener, Ports, SessionViewer, ViewerClosed } from '../../electron/core/kernel/ports';
 import { MemorySecretStore } from '../../electron/core/kernel/credentials/memory-store';
 import type { NotificationPayload } from '../../shared/api/schemas/app';
 
@@ -67,9 +67,9 @@ export function recordingOpener(): Opener & { opened: string[] } {
 export type ViewerTarget = Parameters<SessionViewer['open']>[0];
 
 /** Records what the app asked to show; tests then talk to Prodigy with the credentials it was given. */
-export function recordingViewer(): SessionViewer & { opened: ViewerTarget[]; closed: string[] } {
+export function recordingViewer(): SessionViewer & { opened: ViewerTarget[]; closed: Array<[string, ViewerClosed]> } {
   const opened: ViewerTarget[] = [];
-  const closed: string[] = [];
+  const closed: Array<[string, ViewerClosed]> = [];
   return {
     opened,
     closed,
@@ -77,7 +77,7 @@ export function recordingViewer(): SessionViewer & { opened: ViewerTarget[]; clo
       opened.push(target);
       return target.url;
     },
-    close: (assignmentId) => closed.push(assignmentId),
+    close: (assignmentId, why = 'stopped') => closed.push([assignmentId, why]),
   };
 }
 

@@ -44,8 +44,14 @@ export interface SecretStore {
 export interface SessionViewer {
   /** `name`: the assignment's, as people know it. */
   open(target: { assignmentId: string; name: string; url: string; user: string; pass: string }): Promise<string | null>;
-  close(assignmentId: string): void;
+  /**
+   * The session ended: `stopped` can be continued from the app; `removed`
+   * cannot, since its assignment was wiped from this computer.
+   */
+  close(assignmentId: string, why?: ViewerClosed): void;
 }
+
+export type ViewerClosed = 'stopped' | 'removed';
 
 /** A release the update feed offers this computer (a staged rollout that leaves it out offers nothing). */
 export interface UpdateOffer {

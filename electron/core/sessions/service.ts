@@ -552,6 +552,8 @@ export class ProdigyService {
       settle: async (row, tally) => {
         await this.starting.get(row.id)?.catch(() => undefined);
         await this.stop(row.id).catch(() => undefined);
+        // Its folders go next, whatever else fails: a tab left open is told so, not to continue.
+        this.deps.viewer.close(row.id, 'removed');
         count(tally.removed, 'answers', countExamples(this.home(row.id), (JSON.parse(row.project) as { dataset: string }).dataset));
       },
       folders: (row) => [{ kind: 'prodigyFiles', dir: this.home(row.id) }],
