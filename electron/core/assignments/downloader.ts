@@ -117,6 +117,168 @@ export async function alreadyDownloaded(target: Pick<DownloadTarget, 'finalPath'
   return hash.digest('hex') === target.sha256 ? { size: stat.size, mtimeMs: stat.mtimeMs } : null;
 }
 
+/** A file's partial on disk, and the storage validator a resume of it needs, kept beside it once that is worth it. */
+class PartialFile {
+  /** Bytes of the file on disk so far. */
+  have: number;
+  validator: StorageValidator | null;
+  private validatorOnDisk: boolean;
+
+  constructor(private readonly target: DownloadTarget) {
+    this.have = partialSize(target.partialPath, target.size);
+    this.validator = this.have > 0 ? readValidator(target.partialPath) : null;
+    this.validatorOnDisk = this.validator !== null;
+  }
+
+  keepValidator(): void {
+    if (!this.validator || this.validatorOnDisk) return;
+    try {
+      fs.writeFileSync(validatorPath(this.target.partialPath), JSON.stringify(this.validator), { mode: 0o600 });
+      this.validatorOnDisk = true;
+    } catch {
+      // Without it the resume asks with File 360's ETag, and at worst fetches the whole file again.
+    }
+  }
+
+  /** The whole file comes again: its copy changed, the validator did not match, or the server ignores ranges. */
+  startOver(response: ContentResponse): void {
+    this.have = 0;
+    this.dropValidator();
+    this.validator = storageValidator(response);
+    if (this.target.size >= VALIDATOR_AT_ONCE_BYTES) this.keepValidator();
+  }
+
+  dropValidator(): void {
+    if (this.validatorOnDisk) fs.rmSync(validatorPath(this.target.partialPath), { force: true });
+    this.validatorOnDisk = false;
+  }
+}
+
+/** Who sent the bytes, as an error names them. */
+const senderOf = (response: ContentResponse) => (response.source === 'storage' ? `The storage server ${new URL(response.origin).host}` : 'File 360');
+
+/** The resume the partial asks for, if it has bytes: the rest of the file, if the copy is still the one they came from. */
+function resumeOf(target: DownloadTarget, partial: PartialFile) {
+  return partial.have > 0 ? { from: partial.have, etag: target.etag ?? `"sha256:${target.sha256}"`, storage: partial.validator } : undefined;
+}
+
+/**
+ * Takes the answer only if it continues the partial (206 for exactly the
+ * range asked, whose bytes on disk are then hashed) or starts the file over (200).
+ */
+async function takeAnswer(response: ContentResponse, target: DownloadTarget, partial: PartialFile, hash: Hash): Promise<void> {
+  if (response.status === 206 && partial.have > 0 && isRangeAsked(response.headers['content-range'], partial.have, target.size)) {
+    await hashExisting(target.partialPath, hash);
+  } else if (response.status === 200) {
+    partial.startOver(response);
+  } else {
+    // The body was given an error listener where it was created (file360/http.ts), so dropping it is safe.
+    response.body.destroy();
+    throw new ContentError(
+      response.status === 206
+        ? `${senderOf(response)} sent a part of the file the app did not ask for (${String(response.headers['content-range'] ?? 'no Content-Range')}).`
+        : `${senderOf(response)} answered ${response.status} instead of the file's bytes.`,
+    );
+  }
+}
+
+/**
+ * Appends the body to the partial, hashing as the bytes stream past. The
+ * bytes reach the disk (fdatasync) before the file can get its real name;
+ * returns the mtime read from the same handle, or null if the body ended short.
+ */
+async function receiveInto(
+  response: ContentResponse,
+  target: DownloadTarget,
+  partial: PartialFile,
+  hash: Hash,
+  stopped: AbortSignal,
+  progress: (bytesOfFile: number) => void,
+): Promise<{ received: number; mtimeMs: number | null }> {
+  let received = partial.have;
+  let handle: fs.promises.FileHandle | null = null;
+  const gathered: Buffer[] = [];
+  let gatheredBytes = 0;
+  try {
+    addAbortSignal(stopped, response.body);
+    handle = await fs.promises.open(target.partialPath, partial.have > 0 ? 'a' : 'w', 0o600);
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > target.size) throw new ContentError(`${senderOf(response)} sent more bytes than the file has.`);
+      hash.update(chunk);
+      progress(received);
+      gathered.push(chunk);
+      gatheredBytes += chunk.length;
+      if (gatheredBytes >= WRITE_BYTES) {
+        await writeAll(handle, gathered.splice(0));
+        gatheredBytes = 0;
+      }
+    }
+    await writeAll(handle, gathered.splice(0));
+    if (received !== target.size) return { received, mtimeMs: null };
+    await handle.datasync();
+    return { received, mtimeMs: (await handle.stat()).mtimeMs };
+  } catch (error) {
+    // Left unread (the partial could not be opened, or a write failed), the body would hold its connection.
+    response.body.destroy();
+    // What arrived before the break is good (hashed, within the size): kept, so the next attempt resumes after it.
+    if (handle && gathered.length > 0) await writeAll(handle, gathered).catch(() => undefined);
+    if (received > 0) partial.keepValidator();
+    throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Fetches what the partial lacks within the file's deadline; returns the written file's mtime. */
+async function fetchRest(
+  client: File360Client,
+  target: DownloadTarget,
+  partial: PartialFile,
+  hash: Hash,
+  signal: AbortSignal,
+  progress: (bytesOfFile: number) => void,
+  deadline: FileDeadline,
+): Promise<number> {
+  const limitMs = deadlineMs(deadline, target.size - partial.have);
+  const overdue = AbortSignal.timeout(limitMs);
+  const stopped = AbortSignal.any([signal, overdue]);
+  const tooSlow = () => new ContentError(`The file took longer than its ${minutes(limitMs)} limit to arrive; what arrived is kept and the next sync continues it.`);
+  let response: ContentResponse;
+  try {
+    response = await client.content({ fileId: target.id, version: target.version, resume: resumeOf(target, partial), signal: stopped });
+  } catch (error) {
+    if (overdue.aborted && !signal.aborted) throw tooSlow();
+    throw error;
+  }
+  await takeAnswer(response, target, partial, hash);
+  progress(partial.have);
+  let done: { received: number; mtimeMs: number | null };
+  try {
+    done = await receiveInto(response, target, partial, hash, stopped, progress);
+  } catch (error) {
+    if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOSPC' || signal.aborted) throw error;
+    if (overdue.aborted) throw tooSlow();
+    throw error instanceof File360Error ? error : new File360Error('network', `The download of a file was interrupted (${(error as Error).message}).`, null, (error as NodeJS.ErrnoException).code ?? null);
+  }
+  if (done.mtimeMs === null) {
+    if (done.received > 0) partial.keepValidator();
+    throw new File360Error('network', `${senderOf(response)} sent ${done.received} of ${target.size} bytes.`);
+  }
+  return done.mtimeMs;
+}
+
+/** Gives the checked partial its real name; its folder is made only when missing (trying the rename first spares most files a mkdir). */
+function placeFile(target: DownloadTarget): void {
+  try {
+    fs.renameSync(target.partialPath, target.finalPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(target.partialPath)) throw error;
+    fs.mkdirSync(path.dirname(target.finalPath), { recursive: true, mode: 0o700 });
+    fs.renameSync(target.partialPath, target.finalPath);
+  }
+}
+
 /**
  * Fetches one file into its partial, hashing as the bytes stream past, and
  * only renames it to its real name once length and sha256 match the
@@ -131,119 +293,20 @@ export async function downloadFile(
   progress: (bytesOfFile: number) => void,
   deadline: FileDeadline = DEFAULT_FILE_DEADLINE,
 ): Promise<{ size: number; mtimeMs: number }> {
-  const etag = target.etag ?? `"sha256:${target.sha256}"`;
-  let have = partialSize(target.partialPath, target.size);
+  const partial = new PartialFile(target);
+  const hash = createHash('sha256');
   /** The written file's mtime, once its bytes are flushed. */
   let written: number | null = null;
-  const hash = createHash('sha256');
-  let validator = have > 0 ? readValidator(target.partialPath) : null;
-  let validatorOnDisk = validator !== null;
-  const keepValidator = () => {
-    if (!validator || validatorOnDisk) return;
-    try {
-      fs.writeFileSync(validatorPath(target.partialPath), JSON.stringify(validator), { mode: 0o600 });
-      validatorOnDisk = true;
-    } catch {
-      // Without it the resume asks with File 360's ETag, and at worst fetches the whole file again.
-    }
-  };
-  if (have === target.size && have > 0) {
-    // A finished partial from a run that stopped before its rename: only the check is left to do.
-    await hashExisting(target.partialPath, hash);
-  } else {
-    const limitMs = deadlineMs(deadline, target.size - have);
-    const overdue = AbortSignal.timeout(limitMs);
-    const stopped = AbortSignal.any([signal, overdue]);
-    const tooSlow = () =>
-      new ContentError(`The file took longer than its ${minutes(limitMs)} limit to arrive; what arrived is kept and the next sync continues it.`);
-    let response: ContentResponse;
-    try {
-      response = await client.content({ fileId: target.id, version: target.version, resume: have > 0 ? { from: have, etag, storage: validator } : undefined, signal: stopped });
-    } catch (error) {
-      if (overdue.aborted && !signal.aborted) throw tooSlow();
-      throw error;
-    }
-    const sender = response.source === 'storage' ? `The storage server ${new URL(response.origin).host}` : 'File 360';
-    if (response.status === 206 && have > 0 && isRangeAsked(response.headers['content-range'], have, target.size)) {
-      await hashExisting(target.partialPath, hash);
-    } else if (response.status === 200) {
-      // The whole file: its copy changed, the validator did not match, or the server ignores ranges.
-      have = 0;
-      validator = storageValidator(response);
-      if (validatorOnDisk) fs.rmSync(validatorPath(target.partialPath), { force: true });
-      validatorOnDisk = false;
-      if (target.size >= VALIDATOR_AT_ONCE_BYTES) keepValidator();
-    } else {
-      // The body was given an error listener where it was created (file360/http.ts), so dropping it is safe.
-      response.body.destroy();
-      throw new ContentError(
-        response.status === 206
-          ? `${sender} sent a part of the file the app did not ask for (${String(response.headers['content-range'] ?? 'no Content-Range')}).`
-          : `${sender} answered ${response.status} instead of the file's bytes.`,
-      );
-    }
-    progress(have);
-
-    let received = have;
-    // The bytes reach the disk (fdatasync) before the file can get its real name; its mtime is read from the same handle.
-    let handle: fs.promises.FileHandle | null = null;
-    const gathered: Buffer[] = [];
-    let gatheredBytes = 0;
-    try {
-      addAbortSignal(stopped, response.body);
-      handle = await fs.promises.open(target.partialPath, have > 0 ? 'a' : 'w', 0o600);
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > target.size) throw new ContentError(`${sender} sent more bytes than the file has.`);
-        hash.update(chunk);
-        progress(received);
-        gathered.push(chunk);
-        gatheredBytes += chunk.length;
-        if (gatheredBytes >= WRITE_BYTES) {
-          await writeAll(handle, gathered.splice(0));
-          gatheredBytes = 0;
-        }
-      }
-      await writeAll(handle, gathered.splice(0));
-      if (received === target.size) {
-        await handle.datasync();
-        written = (await handle.stat()).mtimeMs;
-      }
-    } catch (error) {
-      // Left unread (the partial could not be opened, or a write failed), the body would hold its connection.
-      response.body.destroy();
-      // What arrived before the break is good (hashed, within the size): kept, so the next attempt resumes after it.
-      if (handle && gathered.length > 0) await writeAll(handle, gathered).catch(() => undefined);
-      if (received > 0) keepValidator();
-      if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOSPC' || signal.aborted) throw error;
-      if (overdue.aborted) throw tooSlow();
-      throw error instanceof File360Error ? error : new File360Error('network', `The download of a file was interrupted (${(error as Error).message}).`, null, (error as NodeJS.ErrnoException).code ?? null);
-    } finally {
-      await handle?.close();
-    }
-    if (received !== target.size) {
-      if (received > 0) keepValidator();
-      throw new File360Error('network', `${sender} sent ${received} of ${target.size} bytes.`);
-    }
-  }
-
-  const dropValidator = () => {
-    if (validatorOnDisk) fs.rmSync(validatorPath(target.partialPath), { force: true });
-  };
+  // A finished partial from a run that stopped before its rename: only the check is left to do.
+  if (partial.have === target.size && partial.have > 0) await hashExisting(target.partialPath, hash);
+  else written = await fetchRest(client, target, partial, hash, signal, progress, deadline);
   if (hash.digest('hex') !== target.sha256) {
     fs.rmSync(target.partialPath, { force: true });
-    dropValidator();
+    partial.dropValidator();
     throw new ChecksumError('The downloaded file did not match its checksum.');
   }
-  try {
-    fs.renameSync(target.partialPath, target.finalPath);
-  } catch (error) {
-    // Its folder is made only when missing: trying the rename first spares most files a mkdir.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(target.partialPath)) throw error;
-    fs.mkdirSync(path.dirname(target.finalPath), { recursive: true, mode: 0o700 });
-    fs.renameSync(target.partialPath, target.finalPath);
-  }
-  dropValidator();
+  placeFile(target);
+  partial.dropValidator();
   // A rename keeps the file's mtime, so the one read before it stands (a finished partial from an earlier run was not opened).
   return { size: target.size, mtimeMs: written ?? fs.statSync(target.finalPath).mtimeMs };
 }
