@@ -91,6 +91,55 @@ interface Completed {
   mtimeMs: number;
 }
 
+type Layout = ReturnType<typeof assignmentLayout>;
+type PerFile = ReturnType<typeof retry>;
+
+/**
+ * Where the run's outcomes go, a batch at a time: the files done (after their
+ * folders' renames reach the disk) with their audit lines, and the failures.
+ */
+function recorder(deps: RunDeps, assignmentId: string) {
+  const dirsToSync = new Set<string>();
+  const done = new WriteBatch<Completed>((items) => {
+    // The renames reach the disk before the rows say the files are there.
+    for (const dir of dirsToSync) {
+      // A folder wiped or emptied meanwhile has nothing left to make durable.
+      if (fs.existsSync(dir)) syncDirectory(dir);
+    }
+    dirsToSync.clear();
+    deps.data.transaction(({ audit }) => {
+      for (const { row, size, mtimeMs } of items) {
+        deps.store.markDone(assignmentId, row.id, size, mtimeMs);
+        audit.append({ type: 'file.downloaded', assignmentId, fileId: row.id, details: { path: row.path, version: row.version, sha256: row.sha256, size } });
+      }
+    });
+  });
+  const failures = new WriteBatch<{ row: FileRow; message: string }>((items) =>
+    deps.data.transaction(() => items.forEach(({ row, message }) => deps.store.setState(assignmentId, row.id, 'error', message))),
+  );
+  return {
+    done(completed: Completed, finalPath: string) {
+      dirsToSync.add(path.dirname(finalPath));
+      done.add(completed);
+    },
+    failed: (row: FileRow, message: string) => failures.add({ row, message }),
+    flush() {
+      done.flush();
+      failures.flush();
+    },
+  };
+}
+
+/** A file's bytes: on disk already (verified and renamed just before a crash, not yet in the database), or downloaded with retries. */
+async function fetchFile(deps: RunDeps, layout: Layout, { row, finalPath }: Work, tracker: ProgressTracker, perFile: PerFile, stopped: AbortSignal) {
+  const target = { ...row, finalPath, partialPath: path.join(layout.partial, partialName(row.id, row.version, row.sha256)) };
+  const progress = (bytes: number) => {
+    tracker.file(row.id, bytes);
+    deps.onProgress(tracker);
+  };
+  return (await alreadyDownloaded(target)) ?? (await perFile.execute(() => downloadFile(deps.client, target, stopped, progress, deps.fileDeadline), stopped));
+}
+
 /**
  * One sync of one assignment. `manifestKnownCurrent` says File 360's manifest
  * version equals the one last synced, so the manifest is not fetched.
@@ -122,25 +171,7 @@ export async function runSync(
   if (work.length === 0) return result;
 
   const tracker = new ProgressTracker(work.length, work.reduce((sum, { row }) => sum + row.size, 0));
-  const dirsToSync = new Set<string>();
-  const batch = new WriteBatch<Completed>((items) => {
-    // The renames reach the disk before the rows say the files are there.
-    for (const dir of dirsToSync) {
-      // A folder wiped or emptied meanwhile has nothing left to make durable.
-      if (fs.existsSync(dir)) syncDirectory(dir);
-    }
-    dirsToSync.clear();
-    deps.data.transaction(({ audit }) => {
-      for (const { row, size, mtimeMs } of items) {
-        deps.store.markDone(assignmentId, row.id, size, mtimeMs);
-        audit.append({ type: 'file.downloaded', assignmentId, fileId: row.id, details: { path: row.path, version: row.version, sha256: row.sha256, size } });
-      }
-    });
-  });
-  const failures = new WriteBatch<{ row: FileRow; message: string }>((items) =>
-    deps.data.transaction(() => items.forEach(({ row, message }) => deps.store.setState(assignmentId, row.id, 'error', message))),
-  );
-
+  const record = recorder(deps, assignmentId);
   // One signal for everything: the caller's (pause, cancel, wipe) or this run's own stop (disk full, signed out).
   const stopper = new AbortController();
   const stopped = AbortSignal.any([signal, stopper.signal]);
@@ -153,29 +184,11 @@ export async function runSync(
   const queue = [...work];
   const worker = async () => {
     for (let next = queue.shift(); next && !stopped.aborted; next = queue.shift()) {
-      const { row, finalPath } = next;
-      const target = { ...row, finalPath, partialPath: path.join(layout.partial, partialName(row.id, row.version, row.sha256)) };
+      const { row } = next;
       try {
-        // A verified file renamed just before a crash is on disk but not yet in the database.
-        const written =
-          (await alreadyDownloaded(target)) ??
-          (await perFile.execute(
-            () =>
-              downloadFile(
-                deps.client,
-                target,
-                stopped,
-                (bytes) => {
-                  tracker.file(row.id, bytes);
-                  deps.onProgress(tracker);
-                },
-                deps.fileDeadline,
-              ),
-            stopped,
-          ));
+        const written = await fetchFile(deps, layout, next, tracker, perFile, stopped);
         tracker.fileDone(row.id, written.size);
-        dirsToSync.add(path.dirname(finalPath));
-        batch.add({ row, ...written });
+        record.done({ row, ...written }, next.finalPath);
         result.downloaded += 1;
         result.bytes += written.size;
       } catch (error) {
@@ -191,7 +204,7 @@ export async function runSync(
         // Stopped by the caller or by another worker: this file was not at fault.
         if (stopped.aborted) break;
         deps.logger.warn('a file could not be synced', { assignmentId, fileId: row.id, error });
-        failures.add({ row, message: describe(error) });
+        record.failed(row, describe(error));
         result.failed += 1;
       }
       deps.onProgress(tracker);
@@ -202,8 +215,7 @@ export async function runSync(
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, work.length)) }, worker));
   } finally {
     try {
-      batch.flush();
-      failures.flush();
+      record.flush();
     } catch (error) {
       const reason = stopReasonOf(error);
       if (!reason) throw error;
