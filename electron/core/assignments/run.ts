@@ -92,7 +92,14 @@ interface Completed {
 }
 
 type Layout = ReturnType<typeof assignmentLayout>;
-type PerFile = ReturnType<typeof retry>;
+
+/** Each file's own retries, with backoff, for what `retryable` says is worth another try. */
+const retryPolicy = (options: RetryOptions) =>
+  retry(handleWhen(retryable), {
+    maxAttempts: options.maxAttempts,
+    backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
+  });
+type PerFile = ReturnType<typeof retryPolicy>;
 
 /**
  * Where the run's outcomes go, a batch at a time: the files done (after their
@@ -175,10 +182,7 @@ export async function runSync(
   // One signal for everything: the caller's (pause, cancel, wipe) or this run's own stop (disk full, signed out).
   const stopper = new AbortController();
   const stopped = AbortSignal.any([signal, stopper.signal]);
-  const perFile = retry(handleWhen(retryable), {
-    maxAttempts: deps.retry.maxAttempts,
-    backoff: new ExponentialBackoff({ initialDelay: deps.retry.initialDelayMs, maxDelay: deps.retry.maxDelayMs }),
-  });
+  const perFile = retryPolicy(deps.retry);
 
   let stop: StopReason | null = null;
   const queue = [...work];

@@ -129,6 +129,45 @@ async function readAll(response: StreamResponse, limit: number, truncate = false
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Decorrelated jitter (AWS) between attempts, unless the server said how long to wait. */
+function backoffOf(options: HttpOptions) {
+  const jitter = {
+    generator: decorrelatedJitterGenerator,
+    initialDelay: options.initialDelayMs ?? 250,
+    maxDelay: options.maxDelayMs ?? 30_000,
+    exponent: 2,
+  };
+  type JitterState = Parameters<typeof decorrelatedJitterGenerator>[0];
+  return new DelegateBackoff<{ result: unknown; attempt: number }, JitterState>((context, state) => {
+    const result = context.result as { error?: unknown };
+    const asked = result.error instanceof File360Error ? result.error.retryAfterMs : null;
+    const [delay, next] = decorrelatedJitterGenerator(state, jitter);
+    return { delay: asked ?? delay, state: next };
+  });
+}
+
+/** A successful answer's body, read within its limit, parsed and checked against what the caller expects. */
+async function jsonOf<S extends z.ZodType>(response: StreamResponse, limit: number, schema: S): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readAll(response, limit);
+  } catch (error) {
+    throw networkError(error);
+  }
+  if (response.status === 204 || text === '') return schema.parse(undefined);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new File360Error('invalid-response', 'File 360 sent an answer that is not JSON.', response.status);
+  }
+  const checked = schema.safeParse(parsed);
+  if (!checked.success) {
+    throw new File360Error('invalid-response', `File 360 sent an answer this app does not understand (${checked.error.issues[0]?.path.join('.') || 'body'}).`, response.status);
+  }
+  return checked.data;
+}
+
 export function createHttp(options: HttpOptions): Http {
   const agent = new Agent({
     connect: { timeout: options.connectTimeoutMs ?? 10_000 },
@@ -137,21 +176,7 @@ export function createHttp(options: HttpOptions): Http {
     keepAliveTimeout: 10_000,
   });
   const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
-  const jitter = {
-    generator: decorrelatedJitterGenerator,
-    initialDelay: options.initialDelayMs ?? 250,
-    maxDelay: options.maxDelayMs ?? 30_000,
-    exponent: 2,
-  };
-
-  // Decorrelated jitter (AWS) between attempts, unless the server said how long to wait.
-  type JitterState = Parameters<typeof decorrelatedJitterGenerator>[0];
-  const backoff = new DelegateBackoff<{ result: unknown; attempt: number }, JitterState>((context, state) => {
-    const result = context.result as { error?: unknown };
-    const asked = result.error instanceof File360Error ? result.error.retryAfterMs : null;
-    const [delay, next] = decorrelatedJitterGenerator(state, jitter);
-    return { delay: asked ?? delay, state: next };
-  });
+  const backoff = backoffOf(options);
 
   async function raw(req: Omit<HttpRequest, 'retry'>): Promise<StreamResponse> {
     let response;
@@ -187,27 +212,7 @@ export function createHttp(options: HttpOptions): Http {
         handleWhen((error) => isRetryable(req.retry, error) && ((error as File360Error).retryAfterMs ?? 0) <= maxRetryAfter),
         { maxAttempts: req.retry === 'never' ? 0 : (options.maxAttempts ?? 5), backoff },
       );
-      return policy.execute(async () => {
-        const response = await send(req);
-        let text: string;
-        try {
-          text = await readAll(response, options.maxJsonBytes ?? JSON_BODY_LIMIT);
-        } catch (error) {
-          throw networkError(error);
-        }
-        if (response.status === 204 || text === '') return schema.parse(undefined);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          throw new File360Error('invalid-response', 'File 360 sent an answer that is not JSON.', response.status);
-        }
-        const checked = schema.safeParse(parsed);
-        if (!checked.success) {
-          throw new File360Error('invalid-response', `File 360 sent an answer this app does not understand (${checked.error.issues[0]?.path.join('.') || 'body'}).`, response.status);
-        }
-        return checked.data;
-      }, req.signal);
+      return policy.execute(async () => jsonOf(await send(req), options.maxJsonBytes ?? JSON_BODY_LIMIT, schema), req.signal);
     },
     stream: send,
     raw,

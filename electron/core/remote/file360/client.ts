@@ -97,51 +97,14 @@ export interface File360Client {
   auditHistory(assignmentId: string, afterId: string | null): Promise<{ items: AuditRecord[]; more: boolean }>;
 }
 
-export function createFile360Client(session: File360Session, http: Http): File360Client {
-  const api = `${session.server}/file360/v1`;
-  const origin = new URL(session.server).origin;
+type Get = <T extends z.ZodType>(url: string, schema: T, signal?: AbortSignal) => Promise<z.output<T>>;
 
-  const get = <T extends z.ZodType>(url: string, schema: T, signal?: AbortSignal) =>
+/** The session's token on every request: reads are retried as idempotent, writes are sent once. */
+function authorizedRequests(session: File360Session, http: Http) {
+  const get: Get = (url, schema, signal) =>
     session.authorized((token) =>
       http.json({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, retry: 'idempotent', signal }, schema),
     );
-
-  /**
-   * Follows `_links.next` to the end, on this server only (the bearer token must
-   * never go elsewhere), and stops at once, with words, at a link it has
-   * already followed or an empty page that still points on: either would loop.
-   */
-  async function collect<T extends z.ZodType>(first: string, item: T, signal?: AbortSignal): Promise<Listing<z.output<T>>> {
-    const listing: Listing<z.output<T>> = { items: [], unreadable: [] };
-    const seen = new Set<string>();
-    for (let url: string | undefined = first; url; ) {
-      if (seen.size >= MAX_PAGES) throw new File360Error('invalid-response', 'File 360 kept sending more pages than any assignment can have.');
-      seen.add(url);
-      const body: z.output<typeof Page> = await get(url, Page, signal);
-      for (const raw of body._embedded.collection) {
-        const checked = item.safeParse(raw);
-        if (checked.success) listing.items.push(checked.data as z.output<T>);
-        else listing.unreadable.push(unreadable(raw, checked.error));
-      }
-      const href = body._links.next?.href;
-      if (href === undefined) break;
-      const next = parseUrl(href, `${api}/`);
-      if (!next) throw new File360Error('invalid-response', 'File 360 sent a link to the next page that is not an address.');
-      if (next.origin !== origin) throw new File360Error('invalid-response', 'File 360 pointed the next page at another server; the app did not follow it.');
-      if (seen.has(next.href)) throw new File360Error('invalid-response', 'File 360 pointed the next page back at a page it had already sent; the app stopped following it.');
-      if (body._embedded.collection.length === 0) throw new File360Error('invalid-response', 'File 360 sent an empty page that still pointed to another; the app stopped following it.');
-      url = next.href;
-    }
-    return listing;
-  }
-
-  /** A collection where one unreadable item fails the whole answer, naming it. */
-  async function collectAll<T extends z.ZodType>(first: string, item: T, signal?: AbortSignal): Promise<Array<z.output<T>>> {
-    const { items, unreadable: [bad] } = await collect(first, item, signal);
-    if (bad) throw new File360Error('invalid-response', `File 360 sent an answer this app does not understand (${bad.id ? `${bad.id}: ` : ''}${bad.reason}).`);
-    return items;
-  }
-
   const send = <T extends z.ZodType>(method: 'POST' | 'PUT', url: string, schema: T, body: string | Buffer, headers: Record<string, string> = {}) =>
     session.authorized((token) =>
       http.json(
@@ -155,6 +118,49 @@ export function createFile360Client(session: File360Session, http: Http): File36
         schema,
       ),
     );
+  return { get, send };
+}
+
+/**
+ * Follows `_links.next` to the end, on this server only (the bearer token must
+ * never go elsewhere), and stops at once, with words, at a link it has
+ * already followed or an empty page that still points on: either would loop.
+ */
+async function collect<T extends z.ZodType>(get: Get, api: string, first: string, item: T, signal?: AbortSignal): Promise<Listing<z.output<T>>> {
+  const origin = new URL(api).origin;
+  const listing: Listing<z.output<T>> = { items: [], unreadable: [] };
+  const seen = new Set<string>();
+  for (let url: string | undefined = first; url; ) {
+    if (seen.size >= MAX_PAGES) throw new File360Error('invalid-response', 'File 360 kept sending more pages than any assignment can have.');
+    seen.add(url);
+    const body: z.output<typeof Page> = await get(url, Page, signal);
+    for (const raw of body._embedded.collection) {
+      const checked = item.safeParse(raw);
+      if (checked.success) listing.items.push(checked.data as z.output<T>);
+      else listing.unreadable.push(unreadable(raw, checked.error));
+    }
+    const href = body._links.next?.href;
+    if (href === undefined) break;
+    const next = parseUrl(href, `${api}/`);
+    if (!next) throw new File360Error('invalid-response', 'File 360 sent a link to the next page that is not an address.');
+    if (next.origin !== origin) throw new File360Error('invalid-response', 'File 360 pointed the next page at another server; the app did not follow it.');
+    if (seen.has(next.href)) throw new File360Error('invalid-response', 'File 360 pointed the next page back at a page it had already sent; the app stopped following it.');
+    if (body._embedded.collection.length === 0) throw new File360Error('invalid-response', 'File 360 sent an empty page that still pointed to another; the app stopped following it.');
+    url = next.href;
+  }
+  return listing;
+}
+
+/** A collection where one unreadable item fails the whole answer, naming it. */
+async function collectAll<T extends z.ZodType>(get: Get, api: string, first: string, item: T, signal?: AbortSignal): Promise<Array<z.output<T>>> {
+  const { items, unreadable: [bad] } = await collect(get, api, first, item, signal);
+  if (bad) throw new File360Error('invalid-response', `File 360 sent an answer this app does not understand (${bad.id ? `${bad.id}: ` : ''}${bad.reason}).`);
+  return items;
+}
+
+export function createFile360Client(session: File360Session, http: Http): File360Client {
+  const api = `${session.server}/file360/v1`;
+  const { get, send } = authorizedRequests(session, http);
   const id = (value: string) => encodeURIComponent(value);
 
   return {
@@ -173,7 +179,7 @@ export function createFile360Client(session: File360Session, http: Http): File36
     escalations: (query) => {
       const params = new URLSearchParams({ page: '1', 'items-per-page': String(PAGE_SIZE) });
       for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
-      return collectAll(`${api}/escalations?${params}`, Escalation);
+      return collectAll(get, api, `${api}/escalations?${params}`, Escalation);
     },
     escalation: (escalationId) => get(`${api}/escalations/${id(escalationId)}`, Escalation),
     actOnEscalation: (escalationId, action) => send('POST', `${api}/escalations/${id(escalationId)}`, Escalation, JSON.stringify(action)),
@@ -185,8 +191,8 @@ export function createFile360Client(session: File360Session, http: Http): File36
       return { items: body._embedded.collection, more: body._links.next !== undefined };
     },
     me: () => get(`${api}/me`, Me),
-    assignments: () => collect(`${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
-    manifest: (id, signal) => collectAll(`${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),
+    assignments: () => collect(get, api, `${api}/assignments?page=1&items-per-page=${PAGE_SIZE}`, Assignment),
+    manifest: (id, signal) => collectAll(get, api, `${api}/assignments/${encodeURIComponent(id)}/files?page=1&items-per-page=${PAGE_SIZE}`, ManifestItem, signal),
     content: (request) => fetchContent(http, api, (call) => session.authorized(call), request),
   };
 }
