@@ -118,11 +118,8 @@ function prepareDataDir(dataDir: string | undefined): { dir: string; owned: bool
   return { dir, owned: dataDir === undefined };
 }
 
-/** Starts a File 360 stand-in implementing CONTRACTS §A on a loopback address. */
-export async function startFile360Sandbox(options: File360SandboxOptions = {}): Promise<File360Sandbox> {
-  const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK.test(host)) throw new Error(`The File 360 sandbox only listens on loopback; ${host} is not.`);
-  const { dir, owned } = prepareDataDir(options.dataDir);
+/** The sandbox's state and services over its database, seeded with the fixture on its first start. */
+function createContext(dir: string, options: File360SandboxOptions): Context {
   const db = openDb(dir);
   const clock = createClock(() => {
     ctx.push.hub.checkTokens();
@@ -164,40 +161,26 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
   };
   if (fixture) seedFixture(ctx, db, fixture);
   announceDeadlines(ctx);
+  return ctx;
+}
 
-  const admin = createAdmin(ctx);
-  const faults = createFaultSwitches(ctx);
-  const push = createPushHandle(ctx.push, users, tokens);
-  const api = new Router([
-    ...oauthRoutes(ctx),
-    ...assignmentRoutes(ctx),
-    ...contentRoutes(ctx),
-    ...uploadRoutes(ctx),
-    ...escalationRoutes(ctx),
-    ...auditRoutes(ctx),
-    ...deviceRoutes(ctx),
-    ...streamRoutes(ctx),
-    ...notificationRoutes(ctx),
-  ]);
-  const control = new Router([...adminRoutes(ctx, admin, faults, push), ...pushControlRoutes(ctx, push)]);
-  const writer = new BodyWriter(ctx.faults, stats);
-  const send = createSend(writer);
-  let base = '';
-  const inFlight = new Set<Promise<void>>();
-  let closing: Promise<void> | undefined;
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/**
+ * Answers one request from the API routes, or from the controls for loopback
+ * callers only, after any fault a test switched on for its path.
+ */
+function requestHandler(ctx: Context, routers: { api: Router; control: Router }, send: ReturnType<typeof createSend>, base: () => string) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const requestId = randomBytes(8).toString('hex');
     res.setHeader('X-Request-Id', requestId);
-    const url = new URL(req.url?.startsWith('/') ? req.url : '/', base);
+    const url = new URL(req.url?.startsWith('/') ? req.url : '/', base());
     const isControl = url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/');
     const ex = createExchange({ req, res, url, requestId, bodyFaults: isControl ? {} : ctx.faults.bodyFaults(url.pathname) }, send);
     try {
       if (isControl && !LOOPBACK.test(req.socket.remoteAddress ?? '')) throw new ApiError(403, 'FORBIDDEN', 'Sandbox controls answer loopback callers only.');
-      const match = (isControl ? control : api).match(req.method ?? 'GET', url.pathname);
+      const match = (isControl ? routers.control : routers.api).match(req.method ?? 'GET', url.pathname);
       if (!match) throw notFound(`${url.pathname}`);
       if ('allowed' in match) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here.`, '', {}, { Allow: match.allowed.join(', ') });
-      stats.request(`${req.method} ${match.route.pattern}`);
+      ctx.stats.request(`${req.method} ${match.route.pattern}`);
       const fault = isControl ? null : ctx.faults.requestFault(url.pathname);
       if (fault) {
         req.resume();
@@ -214,7 +197,36 @@ export async function startFile360Sandbox(options: File360SandboxOptions = {}): 
       }
       await sendError(ex, error instanceof URIError ? new ApiError(400, 'INVALID_REQUEST', 'The path is not valid percent-encoding.') : error);
     }
-  }
+  };
+}
+
+/** Starts a File 360 stand-in implementing CONTRACTS §A on a loopback address. */
+export async function startFile360Sandbox(options: File360SandboxOptions = {}): Promise<File360Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.test(host)) throw new Error(`The File 360 sandbox only listens on loopback; ${host} is not.`);
+  const { dir, owned } = prepareDataDir(options.dataDir);
+  const ctx = createContext(dir, options);
+  const { db, clock, stats } = ctx;
+  const admin = createAdmin(ctx);
+  const faults = createFaultSwitches(ctx);
+  const push = createPushHandle(ctx.push, ctx.users, ctx.tokens);
+  const api = new Router([
+    ...oauthRoutes(ctx),
+    ...assignmentRoutes(ctx),
+    ...contentRoutes(ctx),
+    ...uploadRoutes(ctx),
+    ...escalationRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...deviceRoutes(ctx),
+    ...streamRoutes(ctx),
+    ...notificationRoutes(ctx),
+  ]);
+  const control = new Router([...adminRoutes(ctx, admin, faults, push), ...pushControlRoutes(ctx, push)]);
+  const writer = new BodyWriter(ctx.faults, stats);
+  let base = '';
+  const handle = requestHandler(ctx, { api, control }, createSend(writer), () => base);
+  const inFlight = new Set<Promise<void>>();
+  let closing: Promise<void> | undefined;
 
   const server = http.createServer((req, res) => {
     const running = handle(req, res).catch(() => {
