@@ -186,16 +186,27 @@ interface Generated {
   counts: Record<string, number>;
 }
 
-async function generate(root: string, seed: number, port: number): Promise<Generated> {
-  const started = performance.now();
-  const now = Date.now();
-  const yearStart = now - 350 * DAY;
-  const log = (what: string) => process.stdout.write(`  ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-  const app = path.join(root, 'app');
-  const sandboxDir = path.join(root, 'sandbox');
-  const server = `http://127.0.0.1:${port}`;
+/** The year as the steps below write it. They share one `random`, so they must run in the order `generate` calls them. */
+interface Year {
+  app: string;
+  server: string;
+  tenant: string;
+  now: number;
+  yearStart: number;
+  db: Database.Database;
+  random: () => number;
+  installationId: string;
+  assignments: AssignmentEntry[];
+  texts: Map<string, string>;
+}
 
-  // 1. File 360: the assignments and files, seeded into the sandbox's own state.
+/** Each audit entry's id and hash, in order. */
+type Chain = Array<[number, string]>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** File 360: the assignments and files, seeded into the sandbox's own state. */
+async function seedSandbox(sandboxDir: string, seed: number, now: number, port: number) {
   const fixture = sandboxFixture(seed, now);
   const texts = new Map(fixture.assignments.flatMap((a) => a.files.map((f) => [f.id ?? '', 'text' in f ? f.text : ''] as const)));
   const sb = await startFile360Sandbox({ dataDir: sandboxDir, fixture, port });
@@ -204,19 +215,15 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
     return { id: record.id, name: record.name, dataset: String(record.project.dataset), manifest_version: Number(view?.manifest_version ?? 1), files: sb.admin.files(record.id), record };
   });
   await sb.close();
-  log('File 360 sandbox seeded with 50 assignments and 200 000 files');
+  return { tenant: fixture.tenant, texts, assignments };
+}
 
-  // 2. The app's database, schema by the app's own migrations.
-  const db = openDatabase(path.join(app, 'companion.db'), { migrations: MIGRATIONS });
-  db.pragma('synchronous = OFF');
-  const random = prng(seed + 1);
-  const installationId = randomUUID();
-  const iso = (ms: number) => new Date(ms).toISOString();
+function writeAssignments({ app, server, tenant, now, db, installationId, assignments, texts }: Year): void {
   db.transaction(() => {
     db.prepare("INSERT INTO app_state (key, value) VALUES ('installation_id', ?)").run(installationId);
     db.prepare('INSERT INTO accounts (server, tenant, user_id, display_name, email, roles, groups, signed_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
       server,
-      fixture.tenant,
+      tenant,
       USER.id,
       USER.display_name,
       USER.email,
@@ -236,7 +243,7 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
       const total = a.files.reduce((sum, f) => sum + f.size, 0);
       const version = String(a.manifest_version);
       insertAssignment.run(
-        a.id, server, fixture.tenant, USER.id, a.name, JSON.stringify(a.record.permissions), JSON.stringify(a.record.sharer), a.record.sharing_date,
+        a.id, server, tenant, USER.id, a.name, JSON.stringify(a.record.permissions), JSON.stringify(a.record.sharer), a.record.sharing_date,
         a.record.due_date, a.record.expiration, version, a.files.length, total, JSON.stringify(a.record.project), JSON.stringify(a.record.reviewer_groups),
         version, iso(now - DAY), iso(now - DAY),
       );
@@ -244,12 +251,13 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
       a.files.forEach((f, i) => insertFile.run(a.id, f.id, f.path, f.size, f.sha256, f.version_number, f.mime_type, f.etag, onDisk[i]?.size ?? f.size, onDisk[i]?.mtimeMs ?? 0));
     }
   })();
-  log('assignments and 200 000 files on disk and in the database');
+}
 
-  // 3. The audit chain: a million entries over the year, each hashed as append() would.
+/** The audit chain: a million entries over the year, each hashed as append() would. */
+function writeAuditChain({ yearStart, db, random, assignments }: Year): Chain {
   const plan = auditPlan(assignments, random);
   const insertAudit = db.prepare('INSERT INTO audit (id, ts, type, actor, assignment_id, file_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const chain: Array<[number, string]> = [];
+  const chain: Chain = [];
   let prev = '0'.repeat(64);
   const step = (350 * DAY) / YEAR.audit;
   const writeAudit = db.transaction((from: number, to: number) => {
@@ -264,9 +272,11 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
     }
   });
   for (let from = 1; from <= YEAR.audit; from += 100_000) writeAudit(from, Math.min(YEAR.audit, from + 99_999));
-  log('1 000 000 audit entries chained');
+  return chain;
+}
 
-  // 4. The outbox: 20 000 rows sent over the year. The audit batches among them carried all but the last day's entries.
+/** The outbox: 20 000 rows sent over the year. The audit batches among them carried all but the last day's entries. */
+function writeOutbox({ server, tenant, yearStart, db, random, installationId, assignments }: Year, chain: Chain): void {
   const uploaded = YEAR.audit - YEAR.auditSinceLastStart;
   const batches = Math.ceil(uploaded / 1000);
   const insertOutbox = db.prepare(
@@ -290,7 +300,7 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
         const first = batch * 1000 + 1;
         const last = Math.min(uploaded, first + 999);
         const sent = chain.slice(first - 1, last);
-        insertOutbox.run(outboxId, 'audit', randomUUID(), server, fixture.tenant, USER.id, null, `Audit trail: ${sent.length} entries`, JSON.stringify({ installation_id: installationId, ids: sent.map(([id]) => id) }), null, 0, JSON.stringify({ accepted: sent.length }), at, at, at);
+        insertOutbox.run(outboxId, 'audit', randomUUID(), server, tenant, USER.id, null, `Audit trail: ${sent.length} entries`, JSON.stringify({ installation_id: installationId, ids: sent.map(([id]) => id) }), null, 0, JSON.stringify({ accepted: sent.length }), at, at, at);
         insertAck.run(outboxId, first, last, sent.length, sent.length, JSON.stringify(sent), at);
         batch += 1;
         continue;
@@ -300,26 +310,28 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
       if (kind === 'package') {
         const sha = createHash('sha256').update(`package-${row}`).digest('hex');
         const payload = { assignment_id: a.id, name: `${a.dataset}-${row}.zip`, size: 180_000, sha256: sha, mime_type: 'application/zip', metadata: { dataset: a.dataset, annotations: 500, format: 1 } };
-        insertOutbox.run(outboxId, 'package', randomUUID(), server, fixture.tenant, USER.id, a.id, `Export of “${a.name}”: 500 answers`, JSON.stringify(payload), `exports/${assignmentFolder(a.id)}/${row}.zip`, 180_000, JSON.stringify({ upload_id: `upl-${row}`, file_id: `fil-up-${row}` }), at, at, at);
+        insertOutbox.run(outboxId, 'package', randomUUID(), server, tenant, USER.id, a.id, `Export of “${a.name}”: 500 answers`, JSON.stringify(payload), `exports/${assignmentFolder(a.id)}/${row}.zip`, 180_000, JSON.stringify({ upload_id: `upl-${row}`, file_id: `fil-up-${row}` }), at, at, at);
         insertExport.run(a.id, a.dataset, 500, JSON.stringify({ accept: 450, reject: 40, ignore: 10, flagged: 3, sessions: ['ana'], annotators: ['ana'] }), sha, `exports/${assignmentFolder(a.id)}/${row}.zip`, sha, 180_000, outboxId, at);
       } else if (kind === 'escalation') {
         const payload = { assignment_id: a.id, reason: 'flagged', note: 'Not sure which label fits', priority: 'normal', item: { input_hash: row, task: { text: sentence(random, 10) }, versions: [], file_ids: [] } };
-        insertOutbox.run(outboxId, 'escalation', randomUUID(), server, fixture.tenant, USER.id, a.id, `Escalation: ${a.name}`, JSON.stringify(payload), null, 0, JSON.stringify({ id: `esc-${row}`, state: 'open' }), at, at, at);
+        insertOutbox.run(outboxId, 'escalation', randomUUID(), server, tenant, USER.id, a.id, `Escalation: ${a.name}`, JSON.stringify(payload), null, 0, JSON.stringify({ id: `esc-${row}`, state: 'open' }), at, at, at);
       } else {
         const payload = { users: ['u-maria'], type: 'annotation.completed', title: 'Package uploaded', summary: a.name, data: { assignment_id: a.id } };
-        insertOutbox.run(outboxId, 'push', randomUUID(), server, fixture.tenant, USER.id, a.id, `Notification: ${a.name}`, JSON.stringify(payload), null, 0, JSON.stringify({ job_id: `job-${row}` }), at, at, at);
+        insertOutbox.run(outboxId, 'push', randomUUID(), server, tenant, USER.id, a.id, `Notification: ${a.name}`, JSON.stringify(payload), null, 0, JSON.stringify({ job_id: `job-${row}` }), at, at, at);
       }
     }
-    db.prepare('INSERT INTO app_state (key, value) VALUES (?, ?)').run(`audit_uploaded_through:${server}|${fixture.tenant}`, String(uploaded));
+    db.prepare('INSERT INTO app_state (key, value) VALUES (?, ?)').run(`audit_uploaded_through:${server}|${tenant}`, String(uploaded));
   })();
-  log('20 000 outbox rows sent, with the acknowledgements of 998 audit batches');
+}
 
-  // 5. The check at the last start reached the entry before the last day's work; the last full check was two days ago.
+/** The check at the last start reached the entry before the last day's work; the last full check was two days ago. */
+function writeLastCheck({ now, db }: Year, chain: Chain): void {
   const [checkedId, checkedHash] = chain[YEAR.audit - YEAR.auditSinceLastStart - 1] ?? [0, ''];
   writeCheckpoint(db, { id: checkedId, hash: checkedHash, at: iso(now - DAY), fullAt: iso(now - 2 * DAY), ok: true });
-  chain.length = 0;
+}
 
-  // 6. File 360's own history of these assignments, as the Audit view shows it beside the local chain.
+/** File 360's own history of these assignments, as the Audit view shows it beside the local chain. */
+function writeRemoteHistory({ server, tenant, yearStart, db, random, assignments }: Year): void {
   const insertRemote = db.prepare(
     `INSERT INTO audit_remote (server, tenant, remote_id, assignment_id, event_type, audit_name, audit_date, user_id, agent_id, file_id, details, fetched_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -331,12 +343,13 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
       const file = a.files[Math.floor(random() * a.files.length)] as FileEntry;
       const upload = i % 10 === 0;
       const at = iso(yearStart + Math.floor(i * remoteStep));
-      insertRemote.run(server, fixture.tenant, `srv-${pad(i + 1, 7)}`, a.id, upload ? 'upload' : 'download', upload ? 'Create' : 'Fetch', at, USER.id, USER.id, file.id, JSON.stringify({ version_number: file.version_number }), at);
+      insertRemote.run(server, tenant, `srv-${pad(i + 1, 7)}`, a.id, upload ? 'upload' : 'download', upload ? 'Create' : 'Fetch', at, USER.id, USER.id, file.id, JSON.stringify({ version_number: file.version_number }), at);
     }
   })();
-  log('200 000 entries of File 360’s history');
+}
 
-  // 7. Notifications: a year of them, nearly all read.
+/** Notifications: a year of them, nearly all read. */
+function writeNotifications({ server, tenant, yearStart, db, random, assignments }: Year): void {
   const types = ['batch.assigned', 'review.requested', 'decision.made', 'deadline.approaching', 'annotation.completed', 'relabel.requested'];
   const insertNotification = db.prepare(
     `INSERT INTO notifications (server, tenant, user_id, source, seq, remote_id, type, title, summary, topic, collapse_key, data, created, received_ms, delivery, delivered_ms, read_ms)
@@ -350,29 +363,56 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
       const received = yearStart + Math.floor(i * noteStep);
       const unread = i >= YEAR.notifications - 150 && i % 3 === 0;
       const source = type === 'deadline.approaching' ? 'reminder' : 'push';
-      insertNotification.run(server, fixture.tenant, USER.id, source, `ntf-${i}`, type, `${type.replace('.', ' ')}: ${a.name}`, sentence(random, 8), `assignment.${a.id}`, JSON.stringify({ assignment_id: a.id }), iso(received), received, 'shown', received, unread ? null : received + 60_000);
+      insertNotification.run(server, tenant, USER.id, source, `ntf-${i}`, type, `${type.replace('.', ' ')}: ${a.name}`, sentence(random, 8), `assignment.${a.id}`, JSON.stringify({ assignment_id: a.id }), iso(received), received, 'shown', received, unread ? null : received + 60_000);
     }
   })();
-  log('100 000 notifications');
+}
 
-  // 8. Prodigy: a home and database per assignment, the answers spread over sessions through the year.
+function prodigyDatabase(home: string): Database.Database {
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  // The schema is the stand-in's own (sandbox/prodigy/db.py), made by it; the rows are written here, in bulk.
+  const made = spawnSync('python3', ['-c', 'import sys; from prodigy.db import Database; Database(sys.argv[1]).close()', path.join(home, 'prodigy.db')], {
+    env: { ...process.env, PYTHONPATH: path.resolve('sandbox') },
+    stdio: 'inherit',
+  });
+  if (made.status !== 0) throw new Error('the Prodigy stand-in could not create its database');
+  const prodigy = new Database(path.join(home, 'prodigy.db'));
+  prodigy.pragma('synchronous = OFF');
+  return prodigy;
+}
+
+function prodigyAnswer({ random, texts }: Year, a: AssignmentEntry, file: FileEntry, timestamp: number) {
+  const inputHash = (createHash('sha256').update(file.id).digest().readInt32BE(0));
+  const label = LABELS[Math.floor(random() * LABELS.length)] as string;
+  // Ignored and flagged items become escalations at export; a year's earlier ones went with earlier exports, so few are left.
+  const answer = random() < 0.9 ? 'accept' : random() < 0.997 ? 'reject' : 'ignore';
+  return {
+    text: (texts.get(file.id) ?? '').trim(),
+    meta: { file: file.path },
+    options: LABELS.map((id) => ({ id, text: id })),
+    _input_hash: inputHash,
+    _task_hash: inputHash ^ (LABELS.indexOf(label) + 1),
+    _view_id: 'choice',
+    accept: [label],
+    answer,
+    ...(random() < 0.0002 ? { flagged: true } : {}),
+    _timestamp: timestamp,
+    _session_id: `${a.dataset}-ana`,
+    _annotator_id: `${a.dataset}-ana`,
+  };
+}
+
+/** Prodigy: a home and database per assignment, the answers spread over sessions through the year. Returns how many sessions. */
+function writeProdigy(year: Year, counts: number[]): number {
+  const { app, yearStart, db, assignments } = year;
   const insertSession = db.prepare(
     `INSERT INTO prodigy_sessions (assignment_id, pid, port, prodigy_home, dataset, session_name, state, message, started_at, ended_at, exit_code, saved, prodigy_session, total)
      VALUES (?, NULL, NULL, ?, ?, 'ana', 'stopped', NULL, ?, ?, 0, ?, ?, ?)`,
   );
   let sessions = 0;
-  const counts = answerCounts();
   for (const [index, a] of assignments.entries()) {
     const home = path.join(app, 'prodigy', assignmentFolder(a.id));
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    // The schema is the stand-in's own (sandbox/prodigy/db.py), made by it; the rows are written here, in bulk.
-    const made = spawnSync('python3', ['-c', 'import sys; from prodigy.db import Database; Database(sys.argv[1]).close()', path.join(home, 'prodigy.db')], {
-      env: { ...process.env, PYTHONPATH: path.resolve('sandbox') },
-      stdio: 'inherit',
-    });
-    if (made.status !== 0) throw new Error('the Prodigy stand-in could not create its database');
-    const prodigy = new Database(path.join(home, 'prodigy.db'));
-    prodigy.pragma('synchronous = OFF');
+    const prodigy = prodigyDatabase(home);
     const answers = counts[index] ?? 0;
     // The largest was relabelled after drift: ten rounds over its 10 000 tasks; the others, one pass in about twenty sessions.
     const perSession = index === 0 ? 2000 : 400;
@@ -390,24 +430,7 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
         const inRun = Math.min(perSession, answers - run * perSession);
         for (let k = 0; k < inRun; k += 1) {
           const file = a.files[(run * perSession + k) % a.files.length] as FileEntry;
-          const inputHash = (createHash('sha256').update(file.id).digest().readInt32BE(0));
-          const label = LABELS[Math.floor(random() * LABELS.length)] as string;
-          // Ignored and flagged items become escalations at export; a year's earlier ones went with earlier exports, so few are left.
-          const answer = random() < 0.9 ? 'accept' : random() < 0.997 ? 'reject' : 'ignore';
-          const example = {
-            text: (texts.get(file.id) ?? '').trim(),
-            meta: { file: file.path },
-            options: LABELS.map((id) => ({ id, text: id })),
-            _input_hash: inputHash,
-            _task_hash: inputHash ^ (LABELS.indexOf(label) + 1),
-            _view_id: 'choice',
-            accept: [label],
-            answer,
-            ...(random() < 0.0002 ? { flagged: true } : {}),
-            _timestamp: Math.floor(startedMs / 1000) + k * 7,
-            _session_id: `${a.dataset}-ana`,
-            _annotator_id: `${a.dataset}-ana`,
-          };
+          const example = prodigyAnswer(year, a, file, Math.floor(startedMs / 1000) + k * 7);
           const exampleId = Number(addExample.run(example._input_hash, example._task_hash, JSON.stringify(example)).lastInsertRowid);
           addLink.run(exampleId, main);
           addLink.run(exampleId, named);
@@ -420,11 +443,15 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
     prodigy.pragma('wal_checkpoint(TRUNCATE)');
     prodigy.close();
   }
-  log(`500 000 Prodigy answers in ${sessions} sessions`);
+  return sessions;
+}
 
-  // What the app remembers after a year of showing these assignments, written by its own code: each assignment's
-  // last session's counts and the count of every answer, at the stamp of the databases as they are left here
-  // (working copies keep the files' times, as a laptop does).
+/**
+ * What the app remembers after a year of showing these assignments, written by its own code: each assignment's
+ * last session's counts and the count of every answer, at the stamp of the databases as they are left here
+ * (working copies keep the files' times, as a laptop does).
+ */
+function rememberAnswerCounts({ db }: Year): void {
   const allAnswers = new AllAnswersCache(() => db);
   const lastSessions = db
     .prepare<[], { id: number; assignment_id: string; prodigy_home: string; dataset: string; session_name: string; total: number | null; counts: string | null; counts_stamp: string | null }>(
@@ -438,11 +465,44 @@ async function generate(root: string, seed: number, port: number): Promise<Gener
     rememberedAnswerCounts(db, last, last.prodigy_home, `${last.dataset}-${last.session_name}`, last.total ?? 0);
     allAnswers.read(last.assignment_id, last.prodigy_home, last.dataset);
   }
+}
+
+async function generate(root: string, seed: number, port: number): Promise<Generated> {
+  const started = performance.now();
+  const now = Date.now();
+  const log = (what: string) => process.stdout.write(`  ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  const app = path.join(root, 'app');
+  const server = `http://127.0.0.1:${port}`;
+
+  const { tenant, texts, assignments } = await seedSandbox(path.join(root, 'sandbox'), seed, now, port);
+  log('File 360 sandbox seeded with 50 assignments and 200 000 files');
+
+  // The app's database, schema by the app's own migrations.
+  const db = openDatabase(path.join(app, 'companion.db'), { migrations: MIGRATIONS });
+  db.pragma('synchronous = OFF');
+  const year: Year = { app, server, tenant, now, yearStart: now - 350 * DAY, db, random: prng(seed + 1), installationId: randomUUID(), assignments, texts };
+  writeAssignments(year);
+  log('assignments and 200 000 files on disk and in the database');
+  const chain = writeAuditChain(year);
+  log('1 000 000 audit entries chained');
+  writeOutbox(year, chain);
+  log('20 000 outbox rows sent, with the acknowledgements of 998 audit batches');
+  writeLastCheck(year, chain);
+  // Nothing after this needs the million hashes: let them go before the Prodigy databases are written.
+  chain.length = 0;
+  writeRemoteHistory(year);
+  log('200 000 entries of File 360’s history');
+  writeNotifications(year);
+  log('100 000 notifications');
+  const counts = answerCounts();
+  const sessions = writeProdigy(year, counts);
+  log(`500 000 Prodigy answers in ${sessions} sessions`);
+  rememberAnswerCounts(year);
   log('the answer counts the app remembers');
 
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  fs.writeFileSync(path.join(app, 'settings.json'), JSON.stringify({ server, tenant: fixture.tenant }, null, 2));
+  fs.writeFileSync(path.join(app, 'settings.json'), JSON.stringify({ server, tenant }, null, 2));
   const largest = assignments[0] as AssignmentEntry;
   return {
     largest: { id: largest.id, dataset: largest.dataset, files: largest.files.length, answers: counts[0] ?? 0 },
