@@ -49,4 +49,21 @@ describe('outbox kinds read their own payloads', () => {
     await escalationSender.send(row(JSON.stringify(body)), ctx).catch(() => undefined);
     expect(sent).toEqual(['createEscalation']);
   });
+  it('sends a decision that waited for its escalation with the id that escalation was given', async () => {
+    sent.length = 0;
+    const predecessor = { remote: JSON.stringify({ id: 'esc-9', state: 'open' }) } as OutboxRow;
+    await decisionSender.send(row(JSON.stringify({ escalation_id: null, outcome: 'approved' })), { ...ctx, predecessor }).catch(() => undefined);
+    expect(sent).toEqual(['actOnEscalation']);
+  });
+
+  it('refuses a decision whose escalation left no id behind (kept answer damaged, or without one), and sends nothing', async () => {
+    for (const remote of ['{"id"', JSON.stringify({ state: 'open' }), JSON.stringify({ id: 7 }), null]) {
+      sent.length = 0;
+      const predecessor = { remote } as OutboxRow;
+      const error = await failure(decisionSender.send(row(JSON.stringify({ escalation_id: null, outcome: 'approved' })), { ...ctx, predecessor }));
+      expect(error.code).toBe('NO_ESCALATION');
+      expect(error.message).toBe('The escalation this decision is about never reached File 360.');
+      expect(sent).toEqual([]);
+    }
+  });
 });

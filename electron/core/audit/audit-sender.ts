@@ -7,6 +7,8 @@ import { prepared } from '../kernel/platform/statements';
 import { readPayload, type OutboxKindHandler } from '../services/outbox/kind';
 
 export const AuditPayload = z.object({ installation_id: z.string(), ids: z.array(z.int()).min(1).max(1000) });
+/** What send returns and the outbox keeps as the row's remote answer. */
+const Accepted = z.object({ accepted: z.int().min(0) });
 
 /** CONTRACTS §A.9: the local chain as it is, rows named by installation so ids stay unique across laptops. */
 function auditEvent(row: AuditRow, installationId: string, userId: string): Record<string, unknown> {
@@ -45,7 +47,7 @@ export function auditSender(db: () => Database.Database): OutboxKindHandler {
       return { accepted: await ctx.client.postAuditEvents(row.idempotency_key, events) };
     },
     sent(row, remote, database) {
-      recordAck(database, row.id, inFlight.get(row.id) ?? [], (remote as { accepted: number }).accepted);
+      recordAck(database, row.id, inFlight.get(row.id) ?? [], Accepted.parse(remote).accepted);
       inFlight.delete(row.id);
     },
     ended(row) {

@@ -12,6 +12,18 @@ export const DecisionPayload = z.object({
 });
 export type DecisionPayload = z.infer<typeof DecisionPayload>;
 
+/** The escalation this decision waited for, as its sender recorded it once File 360 had made it (its id and state). */
+const WaitedFor = z.object({ id: z.string().min(1) });
+
+function waitedForId(remote: string | null | undefined): string | undefined {
+  if (!remote) return undefined;
+  try {
+    return WaitedFor.safeParse(JSON.parse(remote)).data?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 const OUTCOME_WORDS = { approved: 'approved it', corrected: 'corrected it', rejected: 'rejected it' } as const;
 
 /**
@@ -22,7 +34,7 @@ const OUTCOME_WORDS = { approved: 'approved it', corrected: 'corrected it', reje
 export const decisionSender: OutboxKindHandler = {
   async send(row, ctx) {
     const payload = readPayload(row, DecisionPayload, 'decision');
-    const id = payload.escalation_id ?? (JSON.parse(ctx.predecessor?.remote ?? 'null') as { id?: string } | null)?.id;
+    const id = payload.escalation_id ?? waitedForId(ctx.predecessor?.remote);
     if (!id) throw new PermanentError('The escalation this decision is about never reached File 360.', 'NO_ESCALATION');
     const { escalation_id: _id, ...decision } = payload;
     try {
