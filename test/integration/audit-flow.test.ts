@@ -58,6 +58,9 @@ describe('the audit trail of a whole flow', () => {
     }
     expect(local.find((e) => e.fileId === 'fil-triage-guidelines' && e.type === 'file.opened')?.details).toMatchObject({ as: 'instructions', version: 1, session: 'support_intents_batch7-u-ana' });
     expect(local.find((e) => e.type === 'assignment.wiped')?.details).toMatchObject({ reason: 'expired', decidedBy: 'File 360', files: FILES });
+    // Sent says why it was asked, as queued did, so the log line reads as more than an id.
+    expect(local.find((e) => e.type === 'escalation.sent')?.details).toMatchObject({ reason: local.find((e) => e.type === 'escalation.queued')?.details.reason, remote: expect.stringMatching(/^esc-/) });
+    expect(local.find((e) => e.type === 'escalation.sent')?.details.reason).toEqual(expect.any(String));
 
     expect((await sam.call('audit.list', { limit: 500 })).entries.reverse().map((entry) => entry.type)).toEqual([
       ...START,

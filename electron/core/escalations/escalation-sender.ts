@@ -20,10 +20,14 @@ export const EscalationPayload = z.object({
 });
 export type EscalationPayload = z.infer<typeof EscalationPayload>;
 
+/** What the sender keeps of File 360's answer, as the row's remote: the escalation's id and state. */
+export const SentEscalation = z.object({ id: z.string().min(1), state: z.enum(['open', 'claimed', 'completed']) });
+export type SentEscalation = z.infer<typeof SentEscalation>;
+
 /** The key makes a repeat return the same escalation. */
 export const escalationSender: OutboxKindHandler = {
   async send(row, ctx) {
     const created = await ctx.client.createEscalation(row.idempotency_key, readPayload(row, EscalationPayload, 'escalation'));
-    return { id: created.id, state: created.state };
+    return { id: created.id, state: created.state } satisfies SentEscalation;
   },
 };

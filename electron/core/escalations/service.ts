@@ -13,7 +13,7 @@ import type { File360Client } from '../remote/file360/client';
 import type { Escalation } from '../remote/file360/wire';
 import type { OutboxKindHandler } from '../services/outbox/kind';
 import type { Outbox } from '../services/outbox/outbox';
-import { escalationSender } from './escalation-sender';
+import { SentEscalation, escalationSender } from './escalation-sender';
 import type { Clock, Logger } from '../kernel/ports';
 import { dbIn } from '../services/prodigy/cli';
 import { QUIT_WAIT_MS, settleOrStop } from '../kernel/platform/settle';
@@ -120,10 +120,10 @@ export class EscalationService {
       send: escalationSender.send,
       sent: (outboxRow, remote) => {
         const escalation = this.rows.byOutbox(outboxRow.id);
-        const answer = remote as { id: string; state: 'open' | 'claimed' | 'completed' };
         if (!escalation) return;
+        const answer = SentEscalation.parse(remote);
         this.rows.sent(escalation.id, answer.id, answer.state, this.now());
-        this.deps.data.require().audit.append({ type: 'escalation.sent', assignmentId: escalation.assignment_id, details: { escalation: escalation.id, remote: answer.id } });
+        this.deps.data.require().audit.append({ type: 'escalation.sent', assignmentId: escalation.assignment_id, details: { escalation: escalation.id, remote: answer.id, reason: escalation.reason } });
         this.changedSoon();
       },
       ended: (outboxRow) => {
